@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* knot-nsd checkconf: nsd-checkconf's command line, flow and exit codes. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/checkconf.h"
+#include "conf/checks.h"
+
+static void usage(void)
+{
+	fputs("usage: nsd-checkconf [-v|-h] [-o option] [-z zonename]\n"
+	      "                     [-s keyname] [-t tlsauthname] <configfilename>\n"
+	      "       Checks NSD configuration file for errors.\n"
+	      "       Version 4.6.1. Report bugs to <nsd-bugs@nlnetlabs.nl>.\n\n"
+	      "Use with a configfile as argument to check syntax.\n"
+	      "Use with -o, -z, -t or -s options to query the configuration.\n\n"
+	      "-v\t\t\tVerbose, echo settings that take effect to std output.\n"
+	      "-h\t\t\tPrint this help information.\n"
+	      "-f\t\t\tUse with -o to print final pathnames, ie. with chroot.\n"
+	      "-o option\t\tPrint value of the option specified to stdout.\n"
+	      "-p pattern\t\tPrint option value for the pattern given.\n"
+	      "-z zonename\t\tPrint option value for the zone given.\n"
+	      "-a keyname\t\tPrint algorithm name for the TSIG key.\n"
+	      "-s keyname\t\tPrint base64 secret blob for the TSIG key.\n"
+	      "-t tls-auth-name\tPrint auth domain name for the tls-auth clause.\n", stderr);
+	exit(1);
+}
+
+static void parse_args(int argc, char **argv, struct checkconf_args *a)
+{
+	int c;
+	/* Like nsd-checkconf: POSIX getopt, options before the file name only. */
+	optind = 1;
+	while ((c = getopt(argc, argv, "+vfho:a:p:s:z:t:")) != -1) {
+		switch (c) {
+		case 'v': a->verbosity++; break;
+		case 'o': a->option = optarg; break;
+		case 'f': a->final = true; break;
+		case 'p': a->pattern = optarg; break;
+		case 'a':
+			if (a->key != NULL) {
+				fprintf(stderr, "Error: cannot combine -a with -s or other -a.\n");
+				exit(1);
+			}
+			a->key = optarg;
+			break;
+		case 's':
+			if (a->key != NULL) {
+				fprintf(stderr, "Error: cannot combine -s with -a or other -s.\n");
+				exit(1);
+			}
+			a->key = optarg;
+			a->key_secret = true;
+			break;
+		case 't': a->tls = optarg; break;
+		case 'z': a->zone = optarg; break;
+		case 'h':
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 1) {
+		usage();
+	}
+	a->file = argv[optind];
+}
+
+int checkconf_main(int argc, char **argv)
+{
+	struct checkconf_args args = { 0 };
+	parse_args(argc, argv, &args);
+
+	struct nsdconf_diag diag = { 0 };
+	struct nsdconf_parse_opts opts = { .max_version = 461 };
+	struct nsdconf_model *m = nsdconf_parse_file(args.file, &opts, &diag);
+	if (m == NULL) {
+		return 2;
+	}
+	int rc = 0;
+	fputs(m->echo ? m->echo : "", stdout);
+	if (m->fatal != NULL) {
+		fprintf(stderr, "%s\n", m->fatal);
+		rc = 2;
+	} else if (diag.errors > 0) {
+		fprintf(stderr, "read %s failed: %d errors in configuration file\n",
+		        args.file, diag.errors);
+		rc = 2;
+	} else if (nsdconf_semantic_checks(m, args.file, &diag) > 0) {
+		rc = 2;
+	} else if (args.option != NULL || args.key != NULL || args.tls != NULL) {
+		rc = checkconf_query(m, &args);
+	} else if (args.verbosity > 0) {
+		checkconf_print_all(m, args.file, args.verbosity);
+	}
+	fflush(stdout);
+	nsdconf_model_free(m);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* knot-nsd checkconf: a drop-in for Debian 12's nsd-checkconf 4.6.1. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "conf/model.h"
+
+struct checkconf_args {
+	int verbosity;          /* -v count */
+	bool final;             /* -f */
+	const char *option;     /* -o */
+	const char *zone;       /* -z */
+	const char *pattern;    /* -p */
+	const char *key;        /* -a / -s */
+	bool key_secret;        /* -s */
+	const char *tls;        /* -t */
+	const char *file;
+};
+
+int checkconf_main(int argc, char **argv);
+int checkconf_query(struct nsdconf_model *m, const struct checkconf_args *args);
+void checkconf_print_all(struct nsdconf_model *m, const char *file, int verbosity);
+void checkconf_print_acl_entry(const struct nsdconf_acl *a);
+void checkconf_print_rrl_types(const char *prefix, long long w);
+int checkconf_strcmp_ptr(const void *a, const void *b);

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* include-pattern: NSD's config_apply_pattern, driven by the option table's merge rules. */
+#include "conf/model_build.h"
+
+void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
+                                struct nsdconf_acl *entry)
+{
+	/* Lists are short (a handful of entries), so walking to the tail is cheap. */
+	struct nsdconf_acl **tail = &p->val[s].acl;
+	while (*tail != NULL) {
+		tail = &(*tail)->next;
+	}
+	entry->next = NULL;
+	*tail = entry;
+	p->set |= 1ULL << s;
+}
+
+void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
+                           struct nsdconf_arena *arena)
+{
+	for (int s = 0; s < NSDCONF_P_SLOTS; s++) {
+		const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
+		if (o == NULL) {
+			continue;
+		}
+		bool set = nsdconf_pset(src, s);
+		switch (o->merge) {
+		case NSDCONF_M_IF_SET:
+			if (set) {
+				dst->val[s] = src->val[s];
+				dst->set |= 1ULL << s;
+			}
+			break;
+		case NSDCONF_M_ALWAYS:
+			/* NSD copies size-limit-xfr unconditionally: an unset pattern resets it. */
+			dst->val[s] = src->val[s];
+			dst->set = (dst->set & ~(1ULL << s)) | (src->set & (1ULL << s));
+			break;
+		case NSDCONF_M_IF_YES:
+			if (set && src->val[s].num) {
+				dst->val[s].num = 1;
+				dst->set |= 1ULL << s;
+			}
+			break;
+		case NSDCONF_M_OR:
+			if (set) {
+				dst->val[s].num |= src->val[s].num;
+				dst->set |= 1ULL << s;
+			}
+			break;
+		case NSDCONF_M_APPEND:
+			for (const struct nsdconf_acl *a = src->val[s].acl; a != NULL; a = a->next) {
+				nsdconf_pattern_append_acl(dst, s, nsdconf_acl_copy(a, arena));
+			}
+			break;
+		case NSDCONF_M_NEVER:
+		case NSDCONF_M_NONE:
+		default:
+			break;
+		}
+	}
+}

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The model's storage: indexes by name, defaults from the option table, canonical zone order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libknot/libknot.h>
+
+#include "conf/model.h"
+
+/* Open-addressing hash index; keys are strings (exact) or wire dnames (lower case). */
+struct nsdconf_table {
+	const void **keys;
+	void **vals;
+	size_t cap, n;
+	bool dname;
+};
+
+static size_t key_len(const struct nsdconf_table *t, const void *k)
+{
+	return t->dname ? knot_dname_size(k) : strlen(k);
+}
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ p[i]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static struct nsdconf_table *table_new(bool dname)
+{
+	struct nsdconf_table *t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		abort();
+	}
+	t->dname = dname;
+	return t;
+}
+
+static void table_free(struct nsdconf_table *t)
+{
+	if (t != NULL) {
+		free(t->keys);
+		free(t->vals);
+		free(t);
+	}
+}
+
+static size_t table_slot(const struct nsdconf_table *t, const void *k)
+{
+	size_t len = key_len(t, k);
+	size_t i = hash_bytes(k, len) & (t->cap - 1);
+	while (t->keys[i] != NULL &&
+	       (key_len(t, t->keys[i]) != len || memcmp(t->keys[i], k, len) != 0)) {
+		i = (i + 1) & (t->cap - 1);
+	}
+	return i;
+}
+
+static void *table_get(const struct nsdconf_table *t, const void *k)
+{
+	if (t == NULL || t->cap == 0 || k == NULL) {
+		return NULL;
+	}
+	size_t i = table_slot(t, k);
+	return t->keys[i] != NULL ? t->vals[i] : NULL;
+}
+
+static void table_put(struct nsdconf_table *t, const void *k, void *v)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		struct nsdconf_table old = *t;
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->keys = calloc(t->cap, sizeof(*t->keys));
+		t->vals = calloc(t->cap, sizeof(*t->vals));
+		if (t->keys == NULL || t->vals == NULL) {
+			abort();
+		}
+		t->n = 0;
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.keys[i] != NULL) {
+				table_put(t, old.keys[i], old.vals[i]);
+			}
+		}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = table_slot(t, k);
+	if (t->keys[i] == NULL) {
+		t->n++;
+	}
+	t->keys[i] = k;
+	t->vals[i] = v;
+}
+
+struct nsdconf_model *nsdconf_model_new(void)
+{
+	struct nsdconf_arena *a = nsdconf_arena_new();
+	struct nsdconf_model *m = nsdconf_arena_alloc(a, sizeof(*m));
+	m->arena = a;
+	m->key_index = table_new(false);
+	m->tls_index = table_new(false);
+	m->pattern_index = table_new(false);
+	m->zone_index = table_new(true);
+	return m;
+}
+
+void nsdconf_model_free(struct nsdconf_model *m)
+{
+	if (m == NULL) {
+		return;
+	}
+	free(m->keys);
+	free(m->tls_auths);
+	free(m->patterns);
+	free(m->zones);
+	table_free(m->key_index);
+	table_free(m->tls_index);
+	table_free(m->pattern_index);
+	table_free(m->zone_index);
+	nsdconf_arena_free(m->arena);
+}
+
+#define PUSH(arr, n, cap, item) do { \
+	if ((n) == (cap)) { \
+		(cap) = (cap) ? (cap) * 2 : 16; \
+		void *grown = realloc((arr), (cap) * sizeof(*(arr))); \
+		if (grown == NULL) { abort(); } \
+		(arr) = grown; \
+	} \
+	(arr)[(n)++] = (item); \
+} while (0)
+
+bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
+{
+	const char *name = k->val[NSDCONF_K_NAME].str;
+	if (table_get(m->key_index, name) != NULL) {
+		return false;
+	}
+	table_put(m->key_index, name, k);
+	PUSH(m->keys, m->n_keys, m->cap_keys, k);
+	return true;
+}
+
+bool nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth *t)
+{
+	const char *name = t->val[NSDCONF_T_NAME_SLOT].str;
+	if (table_get(m->tls_index, name) != NULL) {
+		return false;
+	}
+	table_put(m->tls_index, name, t);
+	PUSH(m->tls_auths, m->n_tls_auths, m->cap_tls_auths, t);
+	return true;
+}
+
+bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *p)
+{
+	if (table_get(m->pattern_index, p->name) != NULL) {
+		return false;
+	}
+	table_put(m->pattern_index, p->name, p);
+	PUSH(m->patterns, m->n_patterns, m->cap_patterns, p);
+	return true;
+}
+
+/* Wire form, lower case, for look-ups; NULL when the name does not parse. */
+uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name)
+{
+	uint8_t buf[KNOT_DNAME_MAXLEN];
+	if (name == NULL || knot_dname_from_str(buf, name, sizeof(buf)) == NULL) {
+		return NULL;
+	}
+	knot_dname_to_lower(buf);
+	size_t len = knot_dname_size(buf);
+	uint8_t *d = nsdconf_arena_alloc(m->arena, len);
+	memcpy(d, buf, len);
+	return d;
+}
+
+/* False for a name that does not parse or a duplicate (NSD says "duplicate zone"). */
+bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
+{
+	z->dname = nsdconf_model_dname(m, z->name);
+	if (z->dname == NULL || table_get(m->zone_index, z->dname) != NULL) {
+		return false;
+	}
+	table_put(m->zone_index, z->dname, z);
+	PUSH(m->zones, m->n_zones, m->cap_zones, z);
+	if (z->part_of_config) {
+		m->n_config_zones++;
+	}
+	return true;
+}
+
+struct nsdconf_key *nsdconf_key_find(const struct nsdconf_model *m, const char *name)
+{
+	return table_get(m->key_index, name);
+}
+
+struct nsdconf_tls_auth *nsdconf_tls_auth_find(const struct nsdconf_model *m, const char *name)
+{
+	return table_get(m->tls_index, name);
+}
+
+struct nsdconf_pattern *nsdconf_pattern_find(const struct nsdconf_model *m, const char *name)
+{
+	return table_get(m->pattern_index, name);
+}
+
+struct nsdconf_zone *nsdconf_zone_find(const struct nsdconf_model *m, const char *name)
+{
+	uint8_t buf[KNOT_DNAME_MAXLEN];
+	if (name == NULL || knot_dname_from_str(buf, name, sizeof(buf)) == NULL) {
+		return NULL;
+	}
+	knot_dname_to_lower(buf);
+	return table_get(m->zone_index, buf);
+}
+
+struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a)
+{
+	return a->key == NSDCONF_ACL_KEY ? nsdconf_key_find(m, a->key_name) : NULL;
+}
+
+static long long parse_default_num(const char *def)
+{
+	if (def == NULL) {
+		return 0;
+	}
+	if (strcmp(def, "yes") == 0) {
+		return 1;
+	}
+	if (strcmp(def, "no") == 0) {
+		return 0;
+	}
+	return atoll(def);
+}
+
+long long nsdconf_gnum(const struct nsdconf_model *m, enum nsdconf_gslot s)
+{
+	if (m->global_set[s]) {
+		return m->global[s].num;
+	}
+	const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_SERVER, s);
+	for (int cl = NSDCONF_CL_SERVER; o == NULL && cl < NSDCONF_CL_COUNT; cl++) {
+		if (cl != NSDCONF_CL_KEY && cl != NSDCONF_CL_TLS_AUTH &&
+		    cl != NSDCONF_CL_PATTERN && cl != NSDCONF_CL_ZONE) {
+			o = nsdconf_option_slot(cl, s);
+		}
+	}
+	return o != NULL ? parse_default_num(o->def) : 0;
+}
+
+const char *nsdconf_gstr(const struct nsdconf_model *m, enum nsdconf_gslot s)
+{
+	if (m->global_set[s]) {
+		return m->global[s].str;
+	}
+	const struct nsdconf_option *o = NULL;
+	for (int cl = NSDCONF_CL_SERVER; o == NULL && cl < NSDCONF_CL_COUNT; cl++) {
+		if (cl != NSDCONF_CL_KEY && cl != NSDCONF_CL_TLS_AUTH &&
+		    cl != NSDCONF_CL_PATTERN && cl != NSDCONF_CL_ZONE) {
+			o = nsdconf_option_slot(cl, s);
+		}
+	}
+	return o != NULL ? o->def : NULL;
+}
+
+long long nsdconf_pnum(const struct nsdconf_pattern *p, enum nsdconf_pslot s)
+{
+	if (nsdconf_pset(p, s)) {
+		return p->val[s].num;
+	}
+	const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
+	return o != NULL ? parse_default_num(o->def) : 0;
+}
+
+const char *nsdconf_pstr(const struct nsdconf_pattern *p, enum nsdconf_pslot s)
+{
+	return nsdconf_pset(p, s) ? p->val[s].str : NULL;
+}
+
+static int zone_cmp(const void *a, const void *b)
+{
+	const struct nsdconf_zone *za = *(struct nsdconf_zone *const *)a;
+	const struct nsdconf_zone *zb = *(struct nsdconf_zone *const *)b;
+	return knot_dname_cmp(za->dname, zb->dname);
+}
+
+struct nsdconf_zone **nsdconf_zones_sorted(struct nsdconf_model *m, bool config_only, int *n)
+{
+	struct nsdconf_zone **v = nsdconf_arena_alloc(m->arena, (m->n_zones + 1) * sizeof(*v));
+	int k = 0;
+	for (int i = 0; i < m->n_zones; i++) {
+		if (!config_only || m->zones[i]->part_of_config) {
+			v[k++] = m->zones[i];
+		}
+	}
+	qsort(v, k, sizeof(*v), zone_cmp);
+	*n = k;
+	return v;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The typed model of an nsd.conf: what the parser builds and every other part reads. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/acl.h"
+#include "conf/arena.h"
+#include "conf/diag.h"
+#include "conf/options.h"
+
+/* An address of ip-address:, control-interface:, verify ip-address:. */
+struct nsdconf_ip {
+	struct nsdconf_ip *next;
+	const char *address;     /* as written: "192.0.2.1@5353", "eth0", "/run/nsd.ctl" */
+	const char *servers;     /* normalised servers= list as -v prints it, or NULL */
+	bool bindtodevice;
+	long long setfib;        /* -1: not set */
+};
+
+/* A list of strings (verifier argv) or numbers (cpu-affinity). */
+struct nsdconf_list {
+	struct nsdconf_list *next;
+	const char *str;
+	long long num;           /* cpu number; for service cpu maps: service (-1 = xfrd) */
+	long long num2;          /* service cpu maps: cpu */
+};
+
+union nsdconf_val {
+	long long num;           /* bool (0/1), number, rrl bits, min-expire (-1 = r+r+1) */
+	const char *str;
+	struct nsdconf_acl *acl;
+	struct nsdconf_ip *ip;
+	struct nsdconf_list *list;
+};
+
+struct nsdconf_key {
+	union nsdconf_val val[NSDCONF_K_SLOTS];   /* name, algorithm, secret (strings) */
+	uint8_t secret_len;      /* unused by NSD semantics; keep struct small */
+	const char *file;
+	int line;
+};
+
+struct nsdconf_tls_auth {
+	union nsdconf_val val[NSDCONF_T_SLOTS];
+	const char *file;
+	int line;
+};
+
+struct nsdconf_pattern {
+	const char *name;        /* "_implicit_<zone as written>" for a zone's own pattern */
+	bool implicit;
+	uint64_t set;            /* bit per slot: explicitly set (NSD's !*_is_default) */
+	union nsdconf_val val[NSDCONF_P_SLOTS];
+	const char *file;        /* where the clause started */
+	int line;
+};
+
+struct nsdconf_zone {
+	const char *name;        /* as written */
+	struct nsdconf_pattern *pattern;
+	bool part_of_config;     /* false: from the zonelistfile */
+	uint8_t *dname;          /* wire form, lower case (lookup, canonical order) */
+	const char *file;
+	int line;
+};
+
+struct nsdconf_table;        /* string/dname hash index (model.c) */
+
+struct nsdconf_model {
+	struct nsdconf_arena *arena;
+	const char *configfile;
+	union nsdconf_val global[NSDCONF_G_SLOTS];
+	bool global_set[NSDCONF_G_SLOTS];
+
+	struct nsdconf_key **keys;      /* in definition order */
+	int n_keys, cap_keys;
+	struct nsdconf_tls_auth **tls_auths;
+	int n_tls_auths, cap_tls_auths;
+	struct nsdconf_pattern **patterns; /* implicit included, definition order */
+	int n_patterns, cap_patterns;
+	struct nsdconf_zone **zones;    /* config zones then zonelist zones */
+	int n_zones, cap_zones;
+	int n_config_zones;
+
+	struct nsdconf_table *key_index, *tls_index, *pattern_index, *zone_index;
+
+	const char *const *files;       /* nsd.conf and every include read */
+	int n_files;
+	const char *echo;               /* what NSD's scanner would echo to stdout */
+	const char *fatal;              /* the scanner's fatal message, if it died */
+};
+
+/* Parse options. */
+struct nsdconf_parse_opts {
+	unsigned max_version;    /* newest NSD syntax accepted: 461 (checkconf) or 4150 */
+	bool read_zonelist;      /* also read zonelistfile (the module and convert do) */
+	const char *zonelist_override;  /* read this instead of zonelistfile, if set */
+};
+
+/* Parses path. Returns the model (also when errors were found: diag->errors > 0 then)
+ * or NULL when the file cannot be opened (message already reported through diag).
+ * Post-parse key/tls-auth look-ups are done, nsd-checkconf's semantic checks are not. */
+struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_parse_opts *opts,
+                                         struct nsdconf_diag *diag);
+void nsdconf_model_free(struct nsdconf_model *m);
+
+/* Look-ups (NULL if absent). Keys, tls-auths and patterns by exact string; zones
+ * by domain name (case and trailing dot do not matter). */
+struct nsdconf_key *nsdconf_key_find(const struct nsdconf_model *m, const char *name);
+struct nsdconf_tls_auth *nsdconf_tls_auth_find(const struct nsdconf_model *m, const char *name);
+struct nsdconf_pattern *nsdconf_pattern_find(const struct nsdconf_model *m, const char *name);
+struct nsdconf_zone *nsdconf_zone_find(const struct nsdconf_model *m, const char *name);
+
+/* Values with the table's defaults applied. */
+long long nsdconf_gnum(const struct nsdconf_model *m, enum nsdconf_gslot s);
+const char *nsdconf_gstr(const struct nsdconf_model *m, enum nsdconf_gslot s);
+long long nsdconf_pnum(const struct nsdconf_pattern *p, enum nsdconf_pslot s);
+const char *nsdconf_pstr(const struct nsdconf_pattern *p, enum nsdconf_pslot s);
+static inline bool nsdconf_pset(const struct nsdconf_pattern *p, enum nsdconf_pslot s)
+{
+	return (p->set >> s) & 1;
+}
+static inline struct nsdconf_acl *nsdconf_pacl(const struct nsdconf_pattern *p, enum nsdconf_pslot s)
+{
+	return p->val[s].acl;
+}
+/* A zone is a secondary iff its pattern has request-xfr (NSD's zone_is_slave). */
+static inline bool nsdconf_zone_is_secondary(const struct nsdconf_zone *z)
+{
+	return z->pattern->val[NSDCONF_P_REQUEST_XFR].acl != NULL;
+}
+/* The key an ACL entry names (NULL for NOKEY/BLOCKED or unknown). */
+struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a);
+
+/* Zones in canonical DNS order (nsd-checkconf -o zones, -v), config zones only when
+ * config_only. Returns an arena array of n pointers. */
+struct nsdconf_zone **nsdconf_zones_sorted(struct nsdconf_model *m, bool config_only, int *n);

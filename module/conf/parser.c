@@ -1,0 +1,987 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nsd.conf grammar: NSD 4.6.1's configparser.y as a table-driven recursive descent.
+ *
+ * Error lines must match NSD's, and NSD reports at the scanner's current line, which
+ * depends on when bison reads its lookahead. So this parser reads a token only where
+ * bison would: a value's checks run right after the value token, and a clause's end
+ * checks run once the next token (that ends the clause) has been read. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libdnssec/binary.h>
+#include <libdnssec/error.h>
+#include <libknot/libknot.h>
+
+#include "conf/lexer.h"
+#include "conf/model_build.h"
+#include "conf/zonelist.h"
+
+struct parser {
+	struct nsdconf_lexer *lx;
+	struct nsdconf_diag *diag;
+	struct nsdconf_model *m;
+	unsigned max_version;
+	struct nsdconf_token tok;    /* the lookahead */
+	bool aborted;                /* YYABORT: nothing more is parsed */
+	enum nsdconf_clause cl;
+	struct nsdconf_key *key;
+	struct nsdconf_tls_auth *tls;
+	struct nsdconf_pattern *pat;
+	struct nsdconf_zone *zone;
+	struct nsdconf_ip *ip;       /* ip-address being given socket options */
+};
+
+#define ATTR_FMT(a, b) __attribute__((format(printf, a, b)))
+
+static void perr(struct parser *p, const char *fmt, ...) ATTR_FMT(2, 3);
+static void perr(struct parser *p, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	nsdconf_diag_error(p->diag, nsdconf_lexer_file(p->lx), nsdconf_lexer_line(p->lx), "%s", msg);
+}
+
+static void syntax_error(struct parser *p)
+{
+	const char *at = p->tok.type == NSDCONF_TOK_EOF ? NULL : p->tok.text;
+	if (at != NULL && at[0] == '\0') {
+		at = NULL;
+	}
+	nsdconf_diag_error_at(p->diag, nsdconf_lexer_file(p->lx), nsdconf_lexer_line(p->lx),
+	                      at, "syntax error");
+	p->aborted = true;
+	p->diag->aborted = 1;
+}
+
+/* Reads the lookahead. A keyword newer than the accepted syntax is the plain word
+ * it was in NSD 4.6.1's scanner. */
+static void next(struct parser *p)
+{
+	nsdconf_lexer_next(p->lx, &p->tok);
+	if (p->tok.type == NSDCONF_TOK_KEYWORD && nsdconf_kw_since(p->tok.kw) > p->max_version) {
+		p->tok.type = NSDCONF_TOK_STRING;
+		p->tok.value = p->tok.text;
+	}
+	if (p->tok.type == NSDCONF_TOK_FATAL) {
+		p->aborted = true;
+		p->diag->fatal = 1;
+	}
+}
+
+static bool is_string(const struct parser *p)
+{
+	return p->tok.type == NSDCONF_TOK_STRING;
+}
+
+/* Reads one STRING; anything else is a syntax error. */
+static const char *expect_string(struct parser *p)
+{
+	next(p);
+	if (p->aborted) {
+		return NULL;
+	}
+	if (!is_string(p)) {
+		syntax_error(p);
+		return NULL;
+	}
+	return p->tok.value;
+}
+
+static char *dup(struct parser *p, const char *s)
+{
+	return nsdconf_arena_strdup(p->m->arena, s);
+}
+
+/* NSD's parse_number: digits only, strtoll (saturating). */
+static bool parse_number(const char *s, long long *out)
+{
+	size_t i = 0;
+	while (s[i] >= '0' && s[i] <= '9') {
+		i++;
+	}
+	if (i == 0 || s[i] != '\0') {
+		return false;
+	}
+	errno = 0;
+	*out = strtoll(s, NULL, 10);
+	return true;
+}
+
+static bool read_number(struct parser *p, long long *out)
+{
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return false;
+	}
+	if (!parse_number(s, out)) {
+		perr(p, "expected a number");
+		p->aborted = true;
+		p->diag->aborted = 1;
+		return false;
+	}
+	return true;
+}
+
+static bool read_bool(struct parser *p, long long *out)
+{
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return false;
+	}
+	if (strcmp(s, "yes") == 0) {
+		*out = 1;
+	} else if (strcmp(s, "no") == 0) {
+		*out = 0;
+	} else {
+		perr(p, "expected yes or no");
+		p->aborted = true;
+		p->diag->aborted = 1;
+		return false;
+	}
+	return true;
+}
+
+/* Where a value of row o lives for the clause being parsed. */
+static union nsdconf_val *slot_of(struct parser *p, const struct nsdconf_option *o)
+{
+	switch (p->cl) {
+	case NSDCONF_CL_KEY: return &p->key->val[o->slot];
+	case NSDCONF_CL_TLS_AUTH: return &p->tls->val[o->slot];
+	case NSDCONF_CL_PATTERN:
+	case NSDCONF_CL_ZONE:
+		p->pat->set |= 1ULL << o->slot;
+		return &p->pat->val[o->slot];
+	default:
+		p->m->global_set[o->slot] = true;
+		return &p->m->global[o->slot];
+	}
+}
+
+static void set_global_num(struct parser *p, enum nsdconf_gslot s, long long v)
+{
+	p->m->global[s].num = v;
+	p->m->global_set[s] = true;
+}
+
+static const char *port_text(struct parser *p, long long v)
+{
+	char buf[16];   /* NSD's buffer: 15 digits at most */
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return dup(p, buf);
+}
+
+static bool check_number(struct parser *p, const struct nsdconf_option *o, long long v)
+{
+	switch (o->check) {
+	case NSDCONF_CHK_GT0:
+		if (v <= 0) {
+			perr(p, "expected a number greater than zero");
+			return false;
+		}
+		return true;
+	case NSDCONF_CHK_CONTROL_PORT:
+		if (v == 0) {
+			perr(p, "control port number expected");
+			return false;
+		}
+		return true;
+	case NSDCONF_CHK_METRICS_PORT:
+		if (v == 0) {
+			perr(p, "metrics port number expected");
+			return false;
+		}
+		return true;
+	case NSDCONF_CHK_LE32:
+		if (v > 32) {
+			perr(p, "invalid IPv4 prefix length");
+			return false;
+		}
+		return true;
+	case NSDCONF_CHK_LE64:
+		if (v > 64) {
+			perr(p, "invalid IPv6 prefix length");
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+static void option_nsid(struct parser *p, union nsdconf_val *v, const char *s)
+{
+	size_t len = strlen(s);
+	if (strncasecmp(s, "ascii_", 6) == 0) {
+		len -= 6;
+		if (len >= 65535) {
+			perr(p, "NSID too long");
+			return;
+		}
+		char *hex = nsdconf_arena_alloc(p->m->arena, len * 2 + 1);
+		static const char digits[] = "0123456789abcdef";
+		for (size_t i = 0; i < len; i++) {
+			hex[2 * i] = digits[(unsigned char)s[6 + i] >> 4];
+			hex[2 * i + 1] = digits[(unsigned char)s[6 + i] & 15];
+		}
+		v->str = hex;
+	} else if (len % 2 != 0) {
+		perr(p, "the NSID must be a hex string of an even length.");
+	} else if (len / 2 >= 65535) {
+		perr(p, "NSID too long");
+	} else {
+		for (size_t i = 0; i < len; i++) {
+			if (hexval((unsigned char)s[i]) < 0) {
+				perr(p, "hex string cannot be parsed in NSID.");
+				return;
+			}
+		}
+		v->str = dup(p, s);
+	}
+}
+
+static bool known_algorithm(const char *s)
+{
+	static const char *const names[] = { "md5", "sha1", "sha224", "sha256", "sha384", "sha512" };
+	const char *bare = strncasecmp(s, "hmac-", 5) == 0 ? s + 5 : s;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(bare, names[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* NSD's b64_pton accepts what decodes; libdnssec does the decoding. */
+static bool base64_ok(const char *s)
+{
+	dnssec_binary_t in = { .data = (uint8_t *)s, .size = strlen(s) };
+	dnssec_binary_t out = { 0 };
+	if (in.size == 0) {
+		return true;
+	}
+	int r = dnssec_binary_from_base64(&in, &out);
+	bool ok = (r == DNSSEC_EOK) && out.size <= 16384;
+	dnssec_binary_free(&out);
+	return ok;
+}
+
+static void acl_error(void *ctx, const char *msg)
+{
+	perr(ctx, "%s", msg);
+}
+
+static struct nsdconf_acl *make_acl(struct parser *p, const char *spec, const char *key)
+{
+	struct nsdconf_acl *a = nsdconf_arena_alloc(p->m->arena, sizeof(*a));
+	nsdconf_acl_parse_spec(a, spec, p->m->arena, acl_error, p);
+	nsdconf_acl_parse_key(a, key, p->m->arena);
+	a->file = nsdconf_lexer_file(p->lx);
+	a->line = nsdconf_lexer_line(p->lx);
+	return a;
+}
+
+static void check_single(struct parser *p, const struct nsdconf_acl *a, const char *what)
+{
+	if (a->key == NSDCONF_ACL_BLOCKED) {
+		perr(p, "blocked address used for %s", what);
+	}
+	if (a->range != NSDCONF_RANGE_SINGLE) {
+		perr(p, "address range used for %s", what);
+	}
+}
+
+/* request-xfr: [AXFR|UDP] <spec> <key> [tls-auth] */
+static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
+{
+	next(p);
+	if (p->aborted) {
+		return;
+	}
+	bool axfr = p->tok.type == NSDCONF_TOK_AXFR;
+	bool udp = p->tok.type == NSDCONF_TOK_UDP;
+	const char *spec;
+	if (axfr || udp) {
+		spec = expect_string(p);
+	} else if (is_string(p)) {
+		spec = p->tok.value;
+	} else {
+		syntax_error(p);
+		return;
+	}
+	if (spec == NULL) {
+		return;
+	}
+	const char *key = expect_string(p);
+	if (key == NULL) {
+		return;
+	}
+	struct nsdconf_acl *a = make_acl(p, spec, key);
+	a->axfr_only = axfr;
+	a->udp = udp;
+	check_single(p, a, "request-xfr");
+	nsdconf_pattern_append_acl(p->pat, o->slot, a);
+	next(p);
+	if (!udp && is_string(p)) {
+		/* NSD takes any following word as the tls-auth name. */
+		a->tls_auth = dup(p, p->tok.value);
+		next(p);
+	}
+}
+
+static void option_acl(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *spec = expect_string(p);
+	if (spec == NULL) {
+		return;
+	}
+	const char *key = "NOKEY";
+	if (o->type != NSDCONF_T_ACL_OUT && (key = expect_string(p)) == NULL) {
+		return;
+	}
+	struct nsdconf_acl *a = make_acl(p, spec, key);
+	if (o->type == NSDCONF_T_ACL_NOTIFY) {
+		check_single(p, a, "notify");
+	}
+	nsdconf_pattern_append_acl(p->pat, o->slot, a);
+	next(p);
+	/* 4.10.1+: provide-xfr takes an optional tls-auth name. */
+	if (o->slot == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101 && is_string(p)) {
+		a->tls_auth = dup(p, p->tok.value);
+		next(p);
+	}
+}
+
+/* NSD's parse_range for servers= entries. */
+static bool parse_range(const char *s, long long *lo, long long *hi)
+{
+	char *end;
+	if (*s < '0' || *s > '9') {
+		return false;
+	}
+	long long a = strtoll(s, &end, 10);
+	if (*end == '\0') {
+		*lo = *hi = a;
+		return true;
+	}
+	if (*end != '-' || end[1] < '0' || end[1] > '9') {
+		return false;
+	}
+	long long b = strtoll(end + 1, &end, 10);
+	if (*end != '\0') {
+		return false;
+	}
+	*lo = a < b ? a : b;
+	*hi = a < b ? b : a;
+	return true;
+}
+
+static void socket_option_servers(struct parser *p, const char *value)
+{
+	char *copy = dup(p, value), *save = NULL, *tok;
+	char out[4096] = "";
+	size_t used = 0;
+	for (char *str = copy; (tok = strtok_r(str, " \t", &save)) != NULL; str = NULL) {
+		long long lo, hi;
+		if (!parse_range(tok, &lo, &hi)) {
+			perr(p, "invalid server range '%s'", tok);
+			p->aborted = true;
+			p->diag->aborted = 1;
+			return;
+		}
+		used += lo == hi
+			? snprintf(out + used, sizeof(out) - used, "%s%d", used ? " " : "", (int)lo)
+			: snprintf(out + used, sizeof(out) - used, "%s%d-%d", used ? " " : "", (int)lo, (int)hi);
+		if (used >= sizeof(out)) {
+			used = sizeof(out) - 1;
+		}
+	}
+	p->ip->servers = used ? dup(p, out) : NULL;
+}
+
+static struct nsdconf_ip *append_ip(struct parser *p, union nsdconf_val *v, const char *addr)
+{
+	struct nsdconf_ip *ip = nsdconf_arena_alloc(p->m->arena, sizeof(*ip));
+	ip->address = dup(p, addr);
+	ip->setfib = -1;
+	struct nsdconf_ip **tail = &v->ip;
+	while (*tail != NULL) {
+		tail = &(*tail)->next;
+	}
+	*tail = ip;
+	return ip;
+}
+
+/* ip-address: <addr> [servers=<list>] [bindtodevice=<bool>] [setfib=<num>]... */
+static void option_iplist(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *addr = expect_string(p);
+	if (addr == NULL) {
+		return;
+	}
+	p->ip = append_ip(p, slot_of(p, o), addr);
+	bool socket_opts = o->slot == NSDCONF_G_IP_ADDRESS;
+	next(p);
+	while (socket_opts && !p->aborted) {
+		long long n;
+		if (p->tok.type == NSDCONF_TOK_SERVERS) {
+			const char *v = expect_string(p);
+			if (v == NULL) {
+				return;
+			}
+			socket_option_servers(p, v);
+		} else if (p->tok.type == NSDCONF_TOK_BINDTODEVICE) {
+			if (!read_bool(p, &n)) {
+				return;
+			}
+			p->ip->bindtodevice = n;
+		} else if (p->tok.type == NSDCONF_TOK_SETFIB) {
+			if (!read_number(p, &n)) {
+				return;
+			}
+			p->ip->setfib = n;
+		} else {
+			break;
+		}
+		if (p->aborted) {
+			return;
+		}
+		next(p);
+	}
+	p->ip = NULL;
+}
+
+static struct nsdconf_list *list_append(struct parser *p, struct nsdconf_list **head)
+{
+	struct nsdconf_list *e = nsdconf_arena_alloc(p->m->arena, sizeof(*e));
+	while (*head != NULL) {
+		head = &(*head)->next;
+	}
+	*head = e;
+	return e;
+}
+
+/* cpu-affinity: swallows every following word. */
+static void option_cpus(struct parser *p, const struct nsdconf_option *o)
+{
+	struct nsdconf_list *cpus = NULL;
+	for (next(p); !p->aborted && is_string(p); next(p)) {
+		char *copy = dup(p, p->tok.value), *save = NULL, *tok;
+		for (char *str = copy; (tok = strtok_r(str, " \t", &save)) != NULL; str = NULL) {
+			long long cpu = 0;
+			if (!parse_number(tok, &cpu) || cpu < 0) {
+				perr(p, "expected a positive number");
+				p->aborted = true;
+				p->diag->aborted = 1;
+				return;
+			}
+			list_append(p, &cpus)->num = (int)cpu;
+		}
+	}
+	if (!p->aborted) {
+		slot_of(p, o)->list = cpus;
+	}
+}
+
+/* xfrd-cpu-affinity: N and server-<I>-cpu-affinity: N */
+static void option_service_cpu(struct parser *p, long long service)
+{
+	long long cpu;
+	if (!read_number(p, &cpu)) {
+		return;
+	}
+	union nsdconf_val *v = &p->m->global[NSDCONF_G_SERVICE_CPU_AFFINITY];
+	p->m->global_set[NSDCONF_G_SERVICE_CPU_AFFINITY] = true;
+	struct nsdconf_list *e = v->list;
+	while (e != NULL && e->num != service) {
+		e = e->next;
+	}
+	if (e == NULL) {
+		e = list_append(p, &v->list);
+		e->num = (int)service;
+	}
+	e->num2 = (int)cpu;
+	next(p);
+}
+
+/* verifier: one word, then every following word. */
+static void option_command(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *first = expect_string(p);
+	if (first == NULL) {
+		return;
+	}
+	struct nsdconf_list *argv = NULL;
+	list_append(p, &argv)->str = dup(p, first);
+	for (next(p); !p->aborted && is_string(p); next(p)) {
+		list_append(p, &argv)->str = dup(p, p->tok.value);
+	}
+	slot_of(p, o)->list = argv;
+}
+
+static void option_name(struct parser *p, const char *s)
+{
+	uint8_t buf[KNOT_DNAME_MAXLEN];
+	switch (p->cl) {
+	case NSDCONF_CL_KEY:
+		p->key->val[NSDCONF_K_NAME].str = dup(p, s);
+		if (knot_dname_from_str(buf, s, sizeof(buf)) == NULL) {
+			perr(p, "bad tsig key name %s", s);
+		}
+		break;
+	case NSDCONF_CL_TLS_AUTH:
+		p->tls->val[NSDCONF_T_NAME_SLOT].str = dup(p, s);
+		if (knot_dname_from_str(buf, s, sizeof(buf)) == NULL) {
+			perr(p, "bad tls-auth name %s", s);
+		}
+		break;
+	case NSDCONF_CL_PATTERN:
+		if (strchr(s, ' ') != NULL) {
+			perr(p, "space is not allowed in pattern name: '%s'", s);
+		}
+		p->pat->name = dup(p, s);
+		break;
+	case NSDCONF_CL_ZONE: {
+		size_t len = strlen(s);
+		char *pname = nsdconf_arena_alloc(p->m->arena, len + sizeof("_implicit_"));
+		memcpy(pname, "_implicit_", sizeof("_implicit_") - 1);
+		memcpy(pname + sizeof("_implicit_") - 1, s, len + 1);
+		p->pat->name = pname;
+		p->zone->name = dup(p, s);
+		if (nsdconf_pattern_find(p->m, pname) != NULL) {
+			perr(p, "zone %s cannot be created because implicit pattern %s already exists",
+			     s, pname);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* One option whose keyword has just been read; leaves the next lookahead in p->tok. */
+static void parse_option(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	const char *s;
+
+	switch (o->type) {
+	case NSDCONF_T_BOOL:
+		if (!read_bool(p, &n)) {
+			return;
+		}
+		if (o->check == NSDCONF_CHK_AFTER_TLS_AUTH_PORT &&
+		    !p->m->global_set[NSDCONF_G_TLS_AUTH_PORT]) {
+			perr(p, "tls-auth-xfr-only set without or before tls-auth-port");
+			p->aborted = true;
+			p->diag->aborted = 1;
+			return;
+		}
+		slot_of(p, o)->num = n;
+		break;
+	case NSDCONF_T_IGNORED_BOOL:
+		if (!read_bool(p, &n)) {
+			return;
+		}
+		break;
+	case NSDCONF_T_IP_ONLY:
+		if (!read_bool(p, &n)) {
+			return;
+		}
+		if (n) {
+			bool v4 = o->slot == NSDCONF_G_IP4_ONLY;
+			set_global_num(p, NSDCONF_G_DO_IP4, v4);
+			set_global_num(p, NSDCONF_G_DO_IP6, !v4);
+		}
+		break;
+	case NSDCONF_T_NUM:
+		if (!read_number(p, &n)) {
+			return;
+		}
+		if (check_number(p, o, n)) {
+			slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
+		}
+		break;
+	case NSDCONF_T_PORT:
+		if (!read_number(p, &n)) {
+			return;
+		}
+		slot_of(p, o)->str = port_text(p, n);
+		break;
+	case NSDCONF_T_EXPIRE:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		if (parse_number(s, &n)) {
+			slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
+		} else if (strcmp(s, "refresh+retry+1") == 0) {
+			slot_of(p, o)->num = NSDCONF_EXPIRE_REFRESH_RETRY_1;
+		} else {
+			perr(p, "expected an expire time in seconds or \"refresh+retry+1\"");
+			p->aborted = true;
+			p->diag->aborted = 1;
+			return;
+		}
+		break;
+	case NSDCONF_T_STR:
+	case NSDCONF_T_IGNORED_STR:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		if (o->type == NSDCONF_T_IGNORED_STR) {
+			break;
+		}
+		slot_of(p, o)->str = dup(p, s);
+		if (o->check == NSDCONF_CHK_DATABASE && s[0] == '\0' &&
+		    nsdconf_gnum(p->m, NSDCONF_G_ZONEFILES_WRITE) == 0) {
+			/* NSD 4.6.1: no database means zonefiles are written hourly. */
+			set_global_num(p, NSDCONF_G_ZONEFILES_WRITE, 3600);
+		}
+		break;
+	case NSDCONF_T_NSID:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		option_nsid(p, &p->m->global[o->slot], s);
+		if (p->m->global[o->slot].str != NULL) {
+			p->m->global_set[o->slot] = true;
+		}
+		break;
+	case NSDCONF_T_NAME:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		option_name(p, s);
+		break;
+	case NSDCONF_T_ALGORITHM:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		if (!known_algorithm(s)) {
+			perr(p, "bad tsig key algorithm %s", s);
+		} else {
+			p->key->val[NSDCONF_K_ALGORITHM].str = dup(p, s);
+		}
+		break;
+	case NSDCONF_T_SECRET:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		p->key->val[NSDCONF_K_SECRET].str = dup(p, s);
+		if (!base64_ok(s)) {
+			const char *kn = p->key->val[NSDCONF_K_NAME].str;
+			perr(p, "cannot base64 decode tsig secret %s", kn ? kn : "");
+		}
+		break;
+	case NSDCONF_T_RRL_TYPES:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		slot_of(p, o)->num |= nsdconf_rrl_type_bits(s);
+		break;
+	case NSDCONF_T_INCLUDE_PATTERN: {
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		const struct nsdconf_pattern *src = nsdconf_pattern_find(p->m, s);
+		if (src == NULL) {
+			perr(p, "could not find pattern %s", s);
+		} else {
+			nsdconf_pattern_apply(p->pat, src, p->m->arena);
+		}
+		break;
+	}
+	case NSDCONF_T_CATALOG:
+		if ((s = expect_string(p)) == NULL) {
+			return;
+		}
+		if (strcasecmp(s, "consumer") != 0 && strcmp(s, "producer") != 0) {
+			perr(p, "expected consumer or producer");
+			break;
+		}
+		slot_of(p, o)->str = dup(p, s);
+		break;
+	case NSDCONF_T_ACL:
+	case NSDCONF_T_ACL_NOTIFY:
+	case NSDCONF_T_ACL_OUT:
+		option_acl(p, o);
+		return;
+	case NSDCONF_T_ACL_XFR:
+		option_request_xfr(p, o);
+		return;
+	case NSDCONF_T_IPLIST:
+		option_iplist(p, o);
+		return;
+	case NSDCONF_T_CPUS:
+		option_cpus(p, o);
+		return;
+	case NSDCONF_T_SERVICE_CPU:
+		option_service_cpu(p, -1);
+		return;
+	case NSDCONF_T_COMMAND:
+		option_command(p, o);
+		return;
+	default:
+		syntax_error(p);
+		return;
+	}
+	next(p);
+}
+
+static void clause_begin(struct parser *p, enum nsdconf_clause cl)
+{
+	struct nsdconf_arena *a = p->m->arena;
+	const char *file = nsdconf_lexer_file(p->lx);
+	int line = nsdconf_lexer_line(p->lx);
+	p->cl = cl;
+	switch (cl) {
+	case NSDCONF_CL_KEY:
+		p->key = nsdconf_arena_alloc(a, sizeof(*p->key));
+		p->key->val[NSDCONF_K_ALGORITHM].str = "sha256";
+		p->key->file = file;
+		p->key->line = line;
+		break;
+	case NSDCONF_CL_TLS_AUTH:
+		p->tls = nsdconf_arena_alloc(a, sizeof(*p->tls));
+		p->tls->file = file;
+		p->tls->line = line;
+		break;
+	case NSDCONF_CL_ZONE:
+		p->zone = nsdconf_arena_alloc(a, sizeof(*p->zone));
+		p->zone->part_of_config = true;
+		p->zone->file = file;
+		p->zone->line = line;
+		/* The zone's options live in its implicit pattern. */
+		/* fall through */
+	case NSDCONF_CL_PATTERN:
+		p->pat = nsdconf_arena_alloc(a, sizeof(*p->pat));
+		p->pat->implicit = cl == NSDCONF_CL_ZONE;
+		p->pat->file = file;
+		p->pat->line = line;
+		if (p->zone != NULL) {
+			p->zone->pattern = p->pat;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Checks NSD runs when a clause is reduced (at the line of the token that ended it). */
+static void clause_end(struct parser *p)
+{
+	switch (p->cl) {
+	case NSDCONF_CL_KEY: {
+		const char *name = p->key->val[NSDCONF_K_NAME].str;
+		if (name == NULL) {
+			perr(p, "tsig key has no name");
+		} else if (p->key->val[NSDCONF_K_SECRET].str == NULL) {
+			perr(p, "tsig key %s has no secret blob", name);
+		} else if (!nsdconf_model_add_key(p->m, p->key)) {
+			perr(p, "duplicate tsig key %s", name);
+		}
+		p->key = NULL;
+		break;
+	}
+	case NSDCONF_CL_TLS_AUTH: {
+		const char *name = p->tls->val[NSDCONF_T_NAME_SLOT].str;
+		if (name == NULL) {
+			perr(p, "tls-auth has no name");
+		} else if (p->tls->val[NSDCONF_T_AUTH_DOMAIN_NAME].str == NULL) {
+			perr(p, "tls-auth %s has no auth-domain-name", name);
+		} else if (!nsdconf_model_add_tls_auth(p->m, p->tls)) {
+			perr(p, "duplicate tls-auth %s", name);
+		}
+		p->tls = NULL;
+		break;
+	}
+	case NSDCONF_CL_PATTERN:
+		if (p->pat->name == NULL) {
+			perr(p, "pattern has no name");
+		} else if (!nsdconf_model_add_pattern(p->m, p->pat)) {
+			perr(p, "duplicate pattern %s", p->pat->name);
+		}
+		p->pat = NULL;
+		break;
+	case NSDCONF_CL_ZONE:
+		if (p->zone->name == NULL) {
+			perr(p, "zone has no name");
+		} else if (!nsdconf_model_add_zone(p->m, p->zone)) {
+			perr(p, "duplicate zone %s", p->zone->name);
+		} else if (!nsdconf_model_add_pattern(p->m, p->pat)) {
+			perr(p, "duplicate pattern %s", p->pat->name);
+		}
+		p->pat = NULL;
+		p->zone = NULL;
+		break;
+	default:
+		break;
+	}
+	p->cl = NSDCONF_CL_NONE;
+}
+
+static void parse_clause(struct parser *p, enum nsdconf_clause cl)
+{
+	clause_begin(p, cl);
+	next(p);
+	while (!p->aborted) {
+		const struct nsdconf_option *o = NULL;
+		if (p->tok.type == NSDCONF_TOK_KEYWORD) {
+			o = nsdconf_option_in(p->tok.kw, cl);
+		}
+		if (o != NULL) {
+			parse_option(p, o);
+		} else if (p->tok.type == NSDCONF_TOK_SERVER_CPU && cl == NSDCONF_CL_SERVER) {
+			long long id = atoll(p->tok.value ? p->tok.value : "0");
+			if (id <= 0) {
+				perr(p, "invalid server identifier");
+				p->aborted = true;
+				p->diag->aborted = 1;
+				return;
+			}
+			option_service_cpu(p, id);
+		} else {
+			break;
+		}
+	}
+	if (!p->aborted) {
+		clause_end(p);
+	}
+}
+
+static void parse_blocks(struct parser *p)
+{
+	next(p);
+	while (!p->aborted && p->tok.type != NSDCONF_TOK_EOF) {
+		enum nsdconf_clause cl = NSDCONF_CL_NONE;
+		if (p->tok.type == NSDCONF_TOK_KEYWORD) {
+			cl = nsdconf_kw_clause(p->tok.kw);
+		}
+		if (cl == NSDCONF_CL_NONE) {
+			syntax_error(p);
+			return;
+		}
+		parse_clause(p, cl);
+	}
+}
+
+static int pattern_name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct nsdconf_pattern *const *)a)->name,
+	              (*(struct nsdconf_pattern *const *)b)->name);
+}
+
+/* Post-parse look-ups of every key and tls-auth an ACL names (options.c
+ * parse_options_file), reported at the scanner's final position. */
+static void resolve_references(struct parser *p)
+{
+	static const enum nsdconf_pslot lists[] = {
+		NSDCONF_P_ALLOW_NOTIFY, NSDCONF_P_NOTIFY, NSDCONF_P_REQUEST_XFR,
+		NSDCONF_P_PROVIDE_XFR, NSDCONF_P_ALLOW_QUERY,
+	};
+	struct nsdconf_model *m = p->m;
+	/* NSD walks its pattern tree in name order. */
+	struct nsdconf_pattern **v = malloc((m->n_patterns + 1) * sizeof(*v));
+	if (v == NULL) {
+		abort();
+	}
+	memcpy(v, m->patterns, m->n_patterns * sizeof(*v));
+	qsort(v, m->n_patterns, sizeof(*v), pattern_name_cmp);
+	for (int i = 0; i < m->n_patterns; i++) {
+		const struct nsdconf_pattern *pat = v[i];
+		for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+			for (const struct nsdconf_acl *a = pat->val[lists[l]].acl; a; a = a->next) {
+				bool tls_checked = lists[l] == NSDCONF_P_REQUEST_XFR ||
+				                   (lists[l] == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101);
+				if (tls_checked && a->tls_auth != NULL &&
+				    nsdconf_tls_auth_find(m, a->tls_auth) == NULL) {
+					perr(p, "tls_auth %s in pattern %s could not be found",
+					     a->tls_auth, pat->name);
+				}
+				if (a->key == NSDCONF_ACL_KEY && nsdconf_key_find(m, a->key_name) == NULL) {
+					perr(p, "key %s in pattern %s could not be found",
+					     a->key_name, pat->name);
+				}
+			}
+		}
+	}
+	free(v);
+}
+
+struct zonelist_ctx {
+	struct parser *p;
+	const char *path;
+};
+
+static int zonelist_entry(void *ctx, const char *zone, const char *pattern, int line)
+{
+	struct zonelist_ctx *zc = ctx;
+	struct nsdconf_model *m = zc->p->m;
+	struct nsdconf_pattern *pat = nsdconf_pattern_find(m, pattern);
+	if (pat == NULL) {
+		nsdconf_diag_error(zc->p->diag, zc->path, line,
+		                   "pattern does not exist for zone %s pattern %s", zone, pattern);
+		return 0;
+	}
+	struct nsdconf_zone *z = nsdconf_arena_alloc(m->arena, sizeof(*z));
+	z->name = nsdconf_arena_strdup(m->arena, zone);
+	z->pattern = pat;   /* zonelist zones point at the pattern itself, as in NSD */
+	z->file = zc->path;
+	z->line = line;
+	if (!nsdconf_model_add_zone(m, z)) {
+		nsdconf_diag_error(zc->p->diag, zc->path, line,
+		                   "bad domain name or duplicate zone '%s' pattern %s", zone, pattern);
+	}
+	return 0;
+}
+
+struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_parse_opts *opts,
+                                         struct nsdconf_diag *diag)
+{
+	struct nsdconf_model *m = nsdconf_model_new();
+	struct nsdconf_lexer *lx = nsdconf_lexer_open(path, m->arena, diag);
+	if (lx == NULL) {
+		nsdconf_diag_line(diag, "Could not open %s: %s", path, strerror(errno));
+		nsdconf_model_free(m);
+		return NULL;
+	}
+	struct parser p = {
+		.lx = lx, .diag = diag, .m = m,
+		.max_version = opts && opts->max_version ? opts->max_version : 461,
+	};
+	m->configfile = nsdconf_arena_strdup(m->arena, path);
+	parse_blocks(&p);
+	if (!p.diag->fatal) {
+		resolve_references(&p);
+	}
+	m->files = nsdconf_lexer_files(lx, &m->n_files);
+	m->echo = nsdconf_lexer_echo(lx);
+	if (diag->fatal && p.tok.type == NSDCONF_TOK_FATAL) {
+		m->fatal = p.tok.text;
+	}
+	nsdconf_lexer_close(lx);
+
+	if (opts != NULL && opts->read_zonelist && diag->errors == 0) {
+		const char *zl = opts->zonelist_override ? opts->zonelist_override
+		                                          : nsdconf_gstr(m, NSDCONF_G_ZONELISTFILE);
+		struct zonelist_ctx zc = { .p = &p, .path = zl };
+		if (zl != NULL && zl[0] != '\0') {
+			/* Unreadable files and bad lines are reported by the reader itself. */
+			(void)nsdconf_zonelist_read(zl, zonelist_entry, &zc, diag);
+		}
+	}
+	return m;
+}
