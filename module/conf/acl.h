@@ -31,7 +31,9 @@ struct nsdconf_acl {
 	bool udp;                /* request-xfr: UDP */
 	bool ipv6;
 	enum nsdconf_acl_range range;
-	uint16_t port;           /* 0 = any source port */
+	uint32_t port;           /* 0 = any source port; NSD keeps atoi()'s value
+	                          * unchecked (@70000 never matches, @-1 is
+	                          * 4294967295), so 16 bits would change verdicts */
 	uint8_t addr[16];        /* network byte order; IPv4 in the first 4 bytes */
 	uint8_t mask[16];        /* mask (MASK, SUBNET) or high end (MINMAX) */
 	const char *file;        /* where the entry was written */
@@ -42,7 +44,8 @@ struct nsdconf_acl {
 typedef void (*nsdconf_acl_err_t)(void *ctx, const char *msg);
 
 /* Parses an ip-spec into acl (spec stored in arena). NSD reports errors and still
- * keeps the entry, so this always fills what it can; returns the number of errors. */
+ * keeps the entry, so this always fills what it can; returns the number of errors.
+ * Sets spec, ipv6, range, port, addr and mask only; err may be NULL. */
 int nsdconf_acl_parse_spec(struct nsdconf_acl *acl, const char *spec,
                            struct nsdconf_arena *arena, nsdconf_acl_err_t err, void *ctx);
 
