@@ -26,25 +26,42 @@ static bool inside_chroot(const char *fname, const char *chr)
 	       (fname && fname[0] != '/');
 }
 
-static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf_diag *d)
+/* The zone checks; reports only when d is given. */
+static int check_zone(const struct nsdconf_zone *z, const char *file, struct nsdconf_diag *d)
 {
-	int errors = 0, n;
-	struct nsdconf_zone **zones = nsdconf_zones_sorted(m, false, &n);
-	for (int i = 0; i < n; i++) {
-		const struct nsdconf_zone *z = zones[i];
-		const struct nsdconf_pattern *p = z->pattern;
-		if (p->val[NSDCONF_P_ALLOW_NOTIFY].acl && !p->val[NSDCONF_P_REQUEST_XFR].acl) {
+	int errors = 0;
+	const struct nsdconf_pattern *p = z->pattern;
+	if (p->val[NSDCONF_P_ALLOW_NOTIFY].acl && !p->val[NSDCONF_P_REQUEST_XFR].acl) {
+		if (d != NULL) {
 			nsdconf_diag_line(d, "%s: zone %s has allow-notify but no request-xfr items. "
 			                  "Where can it get a zone transfer when a notify is received?",
 			                  file, z->name);
-			errors++;
 		}
-		const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
-		if (!nsdconf_zone_is_secondary(z) && (zf == NULL || zf[0] == '\0')) {
+		errors++;
+	}
+	const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
+	if (!nsdconf_zone_is_secondary(z) && (zf == NULL || zf[0] == '\0')) {
+		if (d != NULL) {
 			nsdconf_diag_line(d, "%s: zone %s is a master zone but has no zonefile. "
 			                  "Where can the data come from?", file, z->name);
-			errors++;
 		}
+		errors++;
+	}
+	return errors;
+}
+
+static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf_diag *d)
+{
+	int errors = 0, n;
+	for (int i = 0; i < m->n_zones; i++) {
+		errors += check_zone(m->zones[i], file, NULL);
+	}
+	if (errors == 0) {
+		return 0;   /* the canonical-order pass is only needed to report */
+	}
+	struct nsdconf_zone **zones = nsdconf_zones_sorted(m, false, &n);
+	for (int i = 0; i < n; i++) {
+		check_zone(zones[i], file, d);
 	}
 	return errors;
 }

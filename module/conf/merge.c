@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* include-pattern: NSD's config_apply_pattern, driven by the option table's merge rules. */
+#include <pthread.h>
+
 #include "conf/model_build.h"
 
 void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
@@ -15,16 +17,28 @@ void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
 	p->set |= 1ULL << s;
 }
 
-void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
-                           struct nsdconf_arena *arena)
+/* The merge rule of each pattern slot, read from the option table once. */
+static uint8_t merge_rule[NSDCONF_P_SLOTS];
+static pthread_once_t merge_once = PTHREAD_ONCE_INIT;
+
+static void merge_rules_init(void)
 {
 	for (int s = 0; s < NSDCONF_P_SLOTS; s++) {
 		const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
-		if (o == NULL) {
-			continue;
-		}
+		merge_rule[s] = o != NULL ? o->merge : NSDCONF_M_NONE;
+	}
+}
+
+void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
+                           struct nsdconf_arena *arena)
+{
+	pthread_once(&merge_once, merge_rules_init);
+	for (int s = 0; s < NSDCONF_P_SLOTS; s++) {
 		bool set = nsdconf_pset(src, s);
-		switch (o->merge) {
+		if (!set && merge_rule[s] != NSDCONF_M_ALWAYS) {
+			continue;   /* every other rule copies only what the pattern set */
+		}
+		switch (merge_rule[s]) {
 		case NSDCONF_M_IF_SET:
 			if (set) {
 				dst->val[s] = src->val[s];

@@ -228,7 +228,9 @@ struct kw_entry {
 };
 static struct kw_entry kws[MAX_KW];
 static int n_kws;
-static int kw_sorted[MAX_KW];
+/* Keyword texts hashed case-insensitively: the scanner asks once per word. */
+#define KW_HASH 1024
+static int16_t kw_hash[KW_HASH];
 static const struct nsdconf_option *slot_rows[NSDCONF_CL_COUNT][NSDCONF_G_SLOTS];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
@@ -265,9 +267,13 @@ static void kw_attach(int kw, const struct nsdconf_option *o)
 	}
 }
 
-static int kw_cmp(const void *a, const void *b)
+static unsigned kw_hash_of(const char *s, size_t len)
 {
-	return strcasecmp(kws[*(const int *)a].name, kws[*(const int *)b].name);
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ ((unsigned char)s[i] | 0x20)) * 16777619u;
+	}
+	return h & (KW_HASH - 1);
 }
 
 static void kw_build(void)
@@ -296,10 +302,16 @@ static void kw_build(void)
 			kws[kw].row[cl] = kws[canon].row[cl];
 		}
 	}
-	for (int i = 0; i < n_kws; i++) {
-		kw_sorted[i] = i;
+	for (int i = 0; i < KW_HASH; i++) {
+		kw_hash[i] = -1;
 	}
-	qsort(kw_sorted, n_kws, sizeof(int), kw_cmp);
+	for (int i = 0; i < n_kws; i++) {
+		unsigned h = kw_hash_of(kws[i].name, kws[i].len);
+		while (kw_hash[h] >= 0) {
+			h = (h + 1) & (KW_HASH - 1);
+		}
+		kw_hash[h] = (int16_t)i;
+	}
 }
 
 static void kw_init(void)
@@ -314,21 +326,10 @@ int nsdconf_keyword_lookup(const char *text, size_t len)
 		return -1;
 	}
 	len--;
-	int lo = 0, hi = n_kws - 1;
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		const struct kw_entry *e = &kws[kw_sorted[mid]];
-		int c = strncasecmp(text, e->name, len);
-		if (c == 0 && e->len != len) {
-			c = len < e->len ? -1 : 1;
-		}
-		if (c == 0) {
-			return kw_sorted[mid];
-		}
-		if (c < 0) {
-			hi = mid - 1;
-		} else {
-			lo = mid + 1;
+	for (unsigned h = kw_hash_of(text, len); kw_hash[h] >= 0; h = (h + 1) & (KW_HASH - 1)) {
+		const struct kw_entry *e = &kws[kw_hash[h]];
+		if (e->len == len && strncasecmp(text, e->name, len) == 0) {
+			return kw_hash[h];
 		}
 	}
 	return -1;

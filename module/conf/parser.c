@@ -93,6 +93,8 @@ static const char *expect_string(struct parser *p)
 	return p->tok.value;
 }
 
+/* Token values already live in the model's arena and stay valid: values are kept by
+ * pointer; dup() is for text the parser builds itself. */
 static char *dup(struct parser *p, const char *s)
 {
 	return nsdconf_arena_strdup(p->m->arena, s);
@@ -249,7 +251,7 @@ static void option_nsid(struct parser *p, union nsdconf_val *v, const char *s)
 				return;
 			}
 		}
-		v->str = dup(p, s);
+		v->str = s;
 	}
 }
 
@@ -337,7 +339,7 @@ static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 	next(p);
 	if (!udp && is_string(p)) {
 		/* NSD takes any following word as the tls-auth name. */
-		a->tls_auth = dup(p, p->tok.value);
+		a->tls_auth = p->tok.value;
 		next(p);
 	}
 }
@@ -360,7 +362,7 @@ static void option_acl(struct parser *p, const struct nsdconf_option *o)
 	next(p);
 	/* 4.10.1+: provide-xfr takes an optional tls-auth name. */
 	if (o->slot == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101 && is_string(p)) {
-		a->tls_auth = dup(p, p->tok.value);
+		a->tls_auth = p->tok.value;
 		next(p);
 	}
 }
@@ -415,7 +417,7 @@ static void socket_option_servers(struct parser *p, const char *value)
 static struct nsdconf_ip *append_ip(struct parser *p, union nsdconf_val *v, const char *addr)
 {
 	struct nsdconf_ip *ip = nsdconf_arena_alloc(p->m->arena, sizeof(*ip));
-	ip->address = dup(p, addr);
+	ip->address = addr;
 	ip->setfib = -1;
 	struct nsdconf_ip **tail = &v->ip;
 	while (*tail != NULL) {
@@ -525,9 +527,9 @@ static void option_command(struct parser *p, const struct nsdconf_option *o)
 		return;
 	}
 	struct nsdconf_list *argv = NULL;
-	list_append(p, &argv)->str = dup(p, first);
+	list_append(p, &argv)->str = first;
 	for (next(p); !p->aborted && is_string(p); next(p)) {
-		list_append(p, &argv)->str = dup(p, p->tok.value);
+		list_append(p, &argv)->str = p->tok.value;
 	}
 	slot_of(p, o)->list = argv;
 }
@@ -537,13 +539,13 @@ static void option_name(struct parser *p, const char *s)
 	uint8_t buf[KNOT_DNAME_MAXLEN];
 	switch (p->cl) {
 	case NSDCONF_CL_KEY:
-		p->key->val[NSDCONF_K_NAME].str = dup(p, s);
+		p->key->val[NSDCONF_K_NAME].str = s;
 		if (knot_dname_from_str(buf, s, sizeof(buf)) == NULL) {
 			perr(p, "bad tsig key name %s", s);
 		}
 		break;
 	case NSDCONF_CL_TLS_AUTH:
-		p->tls->val[NSDCONF_T_NAME_SLOT].str = dup(p, s);
+		p->tls->val[NSDCONF_T_NAME_SLOT].str = s;
 		if (knot_dname_from_str(buf, s, sizeof(buf)) == NULL) {
 			perr(p, "bad tls-auth name %s", s);
 		}
@@ -552,7 +554,7 @@ static void option_name(struct parser *p, const char *s)
 		if (strchr(s, ' ') != NULL) {
 			perr(p, "space is not allowed in pattern name: '%s'", s);
 		}
-		p->pat->name = dup(p, s);
+		p->pat->name = s;
 		break;
 	case NSDCONF_CL_ZONE: {
 		size_t len = strlen(s);
@@ -560,7 +562,7 @@ static void option_name(struct parser *p, const char *s)
 		memcpy(pname, "_implicit_", sizeof("_implicit_") - 1);
 		memcpy(pname + sizeof("_implicit_") - 1, s, len + 1);
 		p->pat->name = pname;
-		p->zone->name = dup(p, s);
+		p->zone->name = s;
 		if (nsdconf_pattern_find(p->m, pname) != NULL) {
 			perr(p, "zone %s cannot be created because implicit pattern %s already exists",
 			     s, pname);
@@ -644,7 +646,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		if (o->type == NSDCONF_T_IGNORED_STR) {
 			break;
 		}
-		slot_of(p, o)->str = dup(p, s);
+		slot_of(p, o)->str = s;
 		if (o->check == NSDCONF_CHK_DATABASE && s[0] == '\0' &&
 		    nsdconf_gnum(p->m, NSDCONF_G_ZONEFILES_WRITE) == 0) {
 			/* NSD 4.6.1: no database means zonefiles are written hourly. */
@@ -673,14 +675,14 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		if (!known_algorithm(s)) {
 			perr(p, "bad tsig key algorithm %s", s);
 		} else {
-			p->key->val[NSDCONF_K_ALGORITHM].str = dup(p, s);
+			p->key->val[NSDCONF_K_ALGORITHM].str = s;
 		}
 		break;
 	case NSDCONF_T_SECRET:
 		if ((s = expect_string(p)) == NULL) {
 			return;
 		}
-		p->key->val[NSDCONF_K_SECRET].str = dup(p, s);
+		p->key->val[NSDCONF_K_SECRET].str = s;
 		if (!base64_ok(s)) {
 			const char *kn = p->key->val[NSDCONF_K_NAME].str;
 			perr(p, "cannot base64 decode tsig secret %s", kn ? kn : "");
@@ -712,7 +714,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 			perr(p, "expected consumer or producer");
 			break;
 		}
-		slot_of(p, o)->str = dup(p, s);
+		slot_of(p, o)->str = s;
 		break;
 	case NSDCONF_T_ACL:
 	case NSDCONF_T_ACL_NOTIFY:
@@ -885,15 +887,50 @@ static int pattern_name_cmp(const void *a, const void *b)
 }
 
 /* Post-parse look-ups of every key and tls-auth an ACL names (options.c
- * parse_options_file), reported at the scanner's final position. */
-static void resolve_references(struct parser *p)
+ * parse_options_file), reported at the scanner's final position. Returns the number
+ * of missing references; reports them only when report is set. */
+static int check_references(struct parser *p, const struct nsdconf_pattern *pat, bool report)
 {
 	static const enum nsdconf_pslot lists[] = {
 		NSDCONF_P_ALLOW_NOTIFY, NSDCONF_P_NOTIFY, NSDCONF_P_REQUEST_XFR,
 		NSDCONF_P_PROVIDE_XFR, NSDCONF_P_ALLOW_QUERY,
 	};
+	int missing = 0;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		bool tls_checked = lists[l] == NSDCONF_P_REQUEST_XFR ||
+		                   (lists[l] == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101);
+		for (const struct nsdconf_acl *a = pat->val[lists[l]].acl; a; a = a->next) {
+			if (tls_checked && a->tls_auth != NULL &&
+			    nsdconf_tls_auth_find(p->m, a->tls_auth) == NULL) {
+				if (report) {
+					perr(p, "tls_auth %s in pattern %s could not be found",
+					     a->tls_auth, pat->name);
+				}
+				missing++;
+			}
+			if (a->key == NSDCONF_ACL_KEY && nsdconf_key_find(p->m, a->key_name) == NULL) {
+				if (report) {
+					perr(p, "key %s in pattern %s could not be found",
+					     a->key_name, pat->name);
+				}
+				missing++;
+			}
+		}
+	}
+	return missing;
+}
+
+static void resolve_references(struct parser *p)
+{
 	struct nsdconf_model *m = p->m;
-	/* NSD walks its pattern tree in name order. */
+	int missing = 0;
+	for (int i = 0; i < m->n_patterns; i++) {
+		missing += check_references(p, m->patterns[i], false);
+	}
+	if (missing == 0) {
+		return;
+	}
+	/* NSD walks its pattern tree in name order: report in that order. */
 	struct nsdconf_pattern **v = malloc((m->n_patterns + 1) * sizeof(*v));
 	if (v == NULL) {
 		abort();
@@ -901,22 +938,7 @@ static void resolve_references(struct parser *p)
 	memcpy(v, m->patterns, m->n_patterns * sizeof(*v));
 	qsort(v, m->n_patterns, sizeof(*v), pattern_name_cmp);
 	for (int i = 0; i < m->n_patterns; i++) {
-		const struct nsdconf_pattern *pat = v[i];
-		for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
-			for (const struct nsdconf_acl *a = pat->val[lists[l]].acl; a; a = a->next) {
-				bool tls_checked = lists[l] == NSDCONF_P_REQUEST_XFR ||
-				                   (lists[l] == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101);
-				if (tls_checked && a->tls_auth != NULL &&
-				    nsdconf_tls_auth_find(m, a->tls_auth) == NULL) {
-					perr(p, "tls_auth %s in pattern %s could not be found",
-					     a->tls_auth, pat->name);
-				}
-				if (a->key == NSDCONF_ACL_KEY && nsdconf_key_find(m, a->key_name) == NULL) {
-					perr(p, "key %s in pattern %s could not be found",
-					     a->key_name, pat->name);
-				}
-			}
-		}
+		check_references(p, v[i], true);
 	}
 	free(v);
 }
