@@ -31,9 +31,11 @@ static void usage(void)
 static void parse_args(int argc, char **argv, struct checkconf_args *a)
 {
 	int c;
-	/* Like nsd-checkconf: POSIX getopt, options before the file name only. */
+	/* getopt names the program in its messages: nsd-checkconf's words, exactly. */
+	char *const name = argv[0];
+	argv[0] = "nsd-checkconf";
 	optind = 1;
-	while ((c = getopt(argc, argv, "+vfho:a:p:s:z:t:")) != -1) {
+	while ((c = getopt(argc, argv, "vfho:a:p:s:z:t:")) != -1) {
 		switch (c) {
 		case 'v': a->verbosity++; break;
 		case 'o': a->option = optarg; break;
@@ -61,6 +63,7 @@ static void parse_args(int argc, char **argv, struct checkconf_args *a)
 			usage();
 		}
 	}
+	argv[0] = name;
 	if (argc - optind != 1) {
 		usage();
 	}

@@ -8,6 +8,7 @@
 #include <libknot/libknot.h>
 
 #include "cli/checkconf.h"
+#include "conf/dname.h"
 
 static void quote(const char *v)
 {
@@ -102,7 +103,7 @@ static bool query_pattern(const struct nsdconf_model *m, const struct nsdconf_pa
 static int query_zone(struct nsdconf_model *m, const char *zname, const char *o, bool final)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
-	if (knot_dname_from_str(buf, zname, sizeof(buf)) == NULL) {
+	if (nsdconf_dname_parse(zname, buf) == 0) {
 		printf("Could not parse zone name %s\n", zname);
 		return 1;
 	}

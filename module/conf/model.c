@@ -5,6 +5,7 @@
 
 #include <libknot/libknot.h>
 
+#include "conf/dname.h"
 #include "conf/model.h"
 
 /* Open-addressing hash index; keys are strings (exact) or wire dnames (lower case). */
@@ -199,7 +200,7 @@ bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *
 uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
-	if (name == NULL || knot_dname_from_str(buf, name, sizeof(buf)) == NULL) {
+	if (name == NULL || nsdconf_dname_parse(name, buf) == 0) {
 		return NULL;
 	}
 	knot_dname_to_lower(buf);
@@ -241,7 +242,7 @@ struct nsdconf_pattern *nsdconf_pattern_find(const struct nsdconf_model *m, cons
 struct nsdconf_zone *nsdconf_zone_find(const struct nsdconf_model *m, const char *name)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
-	if (name == NULL || knot_dname_from_str(buf, name, sizeof(buf)) == NULL) {
+	if (name == NULL || nsdconf_dname_parse(name, buf) == 0) {
 		return NULL;
 	}
 	knot_dname_to_lower(buf);

@@ -5,6 +5,7 @@
  * depends on when bison reads its lookahead. So this parser reads a token only where
  * bison would: a value's checks run right after the value token, and a clause's end
  * checks run once the next token (that ends the clause) has been read. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <libdnssec/error.h>
 #include <libknot/libknot.h>
 
+#include "conf/dname.h"
 #include "conf/lexer.h"
 #include "conf/model_build.h"
 #include "conf/zonelist.h"
@@ -267,12 +269,31 @@ static bool known_algorithm(const char *s)
 	return false;
 }
 
-/* NSD's b64_pton accepts what decodes; libdnssec does the decoding. */
+static bool base64_decodes(const uint8_t *text, size_t len);
+
+/* NSD's b64_pton skips white space and accepts what decodes; libdnssec decodes. */
 static bool base64_ok(const char *s)
 {
-	dnssec_binary_t in = { .data = (uint8_t *)s, .size = strlen(s) };
+	size_t len = strlen(s), n = 0;
+	uint8_t *text = malloc(len + 1);
+	if (text == NULL) {
+		abort();
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!isspace((unsigned char)s[i])) {
+			text[n++] = (uint8_t)s[i];
+		}
+	}
+	bool ok = base64_decodes(text, n);
+	free(text);
+	return ok;
+}
+
+static bool base64_decodes(const uint8_t *text, size_t len)
+{
+	dnssec_binary_t in = { .data = (uint8_t *)text, .size = len };
 	dnssec_binary_t out = { 0 };
-	if (in.size == 0) {
+	if (len == 0) {
 		return true;
 	}
 	int r = dnssec_binary_from_base64(&in, &out);
@@ -540,13 +561,13 @@ static void option_name(struct parser *p, const char *s)
 	switch (p->cl) {
 	case NSDCONF_CL_KEY:
 		p->key->val[NSDCONF_K_NAME].str = s;
-		if (knot_dname_from_str(buf, s, sizeof(buf)) == NULL) {
+		if (nsdconf_dname_parse(s, buf) == 0) {
 			perr(p, "bad tsig key name %s", s);
 		}
 		break;
 	case NSDCONF_CL_TLS_AUTH:
 		p->tls->val[NSDCONF_T_NAME_SLOT].str = s;
-		if (knot_dname_from_str(buf, s, sizeof(buf)) == NULL) {
+		if (nsdconf_dname_parse(s, buf) == 0) {
 			perr(p, "bad tls-auth name %s", s);
 		}
 		break;
