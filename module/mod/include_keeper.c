@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Include keeper: nsd.conf -> Knot include text -> atomic replacement of the file on disk. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <libknot/errcode.h>
+#include <libknot/error.h>
+
+#include "conf/checks.h"
+#include "conf/model.h"
+#include "knot/knotmap.h"
+#include "mod/include_keeper.h"
+
+/* NSD syntax accepted in the module: everything the core knows (4.6.1 up to 4.15). */
+#define KEEPER_NSD_VERSION	4150
+
+uint64_t keeper_hash(const char *text, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)text[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now)
+{
+	if (st->n_reloads > 0) {
+		time_t last = st->reloads[(st->n_reloads - 1) % KEEPER_GUARD_MAX];
+		/* The reload asked for this text already happened (or is under way) and
+		 * rendered it again: asking again cannot help and may loop. */
+		if (hash == st->reload_hash && now - last < KEEPER_GUARD_WINDOW)
+			return false;
+	}
+	if (st->n_reloads >= KEEPER_GUARD_MAX) {
+		time_t oldest = st->reloads[st->n_reloads % KEEPER_GUARD_MAX];
+		if (now - oldest < KEEPER_GUARD_WINDOW)
+			return false;
+	}
+	st->reloads[st->n_reloads % KEEPER_GUARD_MAX] = now;
+	st->n_reloads++;
+	st->reload_hash = hash;
+	return true;
+}
+
+/* --- the file on disk --- */
+
+/* Whether path holds exactly text (a missing or unreadable file does not). */
+static bool file_equals(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+
+	struct stat s;
+	bool same = fstat(fd, &s) == 0 && S_ISREG(s.st_mode) && (size_t)s.st_size == len;
+	char buf[65536];
+	size_t off = 0;
+	while (same && off < len) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || off + (size_t)n > len || memcmp(buf, text + off, n) != 0)
+			same = false;
+		else
+			off += n;
+	}
+	close(fd);
+	return same;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		text += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void log_write_error(const struct keeper_opts *o, const char *what, const char *path,
+                            int err)
+{
+	if (err == EACCES || err == EPERM || err == EROFS) {
+		o->log(o->log_ctx, LOG_ERR, "cannot %s '%s' (%s): the folder of knot-include "
+		       "must be writable by the user knotd runs as (uid %u)", what, path,
+		       strerror(err), (unsigned)geteuid());
+	} else {
+		o->log(o->log_ctx, LOG_ERR, "cannot %s '%s' (%s)", what, path, strerror(err));
+	}
+}
+
+/* Splits path into its folder ("." when there is none). */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		snprintf(dir, size, ".");
+	else if (slash == path)
+		snprintf(dir, size, "/");
+	else
+		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len)
+{
+	if (file_equals(o->include, text, len))
+		return KEEPER_UNCHANGED;
+
+	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	dir_of(o->include, dir, sizeof(dir));
+	if (mkdir(dir, 0750) == 0) {
+		o->log(o->log_ctx, LOG_INFO, "created folder '%s'", dir);
+	} else if (errno != EEXIST) {
+		log_write_error(o, "create folder", dir, errno);
+		return KEEPER_FAILED;
+	}
+
+	/* Secrets of nsd.conf end up in the include: not for others to read. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", o->include, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		log_write_error(o, "write", tmp, errno);
+		return KEEPER_FAILED;
+	}
+	if (write_all(fd, text, len) != 0 || fsync(fd) != 0) {
+		int err = errno;
+		close(fd);
+		unlink(tmp);
+		log_write_error(o, "write", tmp, err);
+		return KEEPER_FAILED;
+	}
+	if (close(fd) != 0) {
+		int err = errno;
+		unlink(tmp);
+		log_write_error(o, "write", tmp, err);
+		return KEEPER_FAILED;
+	}
+	if (rename(tmp, o->include) != 0) {
+		int err = errno;
+		unlink(tmp);
+		log_write_error(o, "replace", o->include, err);
+		return KEEPER_FAILED;
+	}
+	/* The rename itself must survive a crash, or a reboot could bring back the old file. */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		if (fsync(dfd) != 0)
+			o->log(o->log_ctx, LOG_WARNING, "cannot sync folder '%s' (%s)", dir,
+			       strerror(errno));
+		close(dfd);
+	}
+	return KEEPER_WRITTEN;
+}
+
+/* --- nsd.conf -> text --- */
+
+struct diag_ctx {
+	const struct keeper_opts *o;
+};
+
+/* NSD's own lines ("file:line: error: ..."), at the level NSD gives them. */
+static void diag_sink(void *ctx, const char *line)
+{
+	const struct keeper_opts *o = ((struct diag_ctx *)ctx)->o;
+	int prio = strstr(line, ": warning: ") != NULL ? LOG_WARNING : LOG_ERR;
+	o->log(o->log_ctx, prio, "%s", line);
+}
+
+/* Mapping notes, held back until it is known whether this text was reported already. */
+struct notes {
+	struct note {
+		int prio;
+		char *text;
+	} *v;
+	size_t n, cap;
+};
+
+static void notes_free(struct notes *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i].text);
+	free(ns->v);
+}
+
+static void note_collect(void *ctx, const struct knotmap_note *note)
+{
+	struct notes *ns = ctx;
+	int prio;
+	const char *verdict;
+
+	switch (note->verdict) {
+	case NSDCONF_K_APPROX:
+		prio = note->security ? LOG_WARNING : LOG_NOTICE;
+		verdict = note->security ? "approximated, wider without mod-nsd" : "approximated";
+		break;
+	case NSDCONF_K_UNSUPPORTED:
+		prio = LOG_WARNING;
+		verdict = "not supported";
+		break;
+	case NSDCONF_K_MODULE:
+		prio = LOG_INFO;
+		verdict = "enforced by mod-nsd";
+		break;
+	default:
+		return; /* exact, or no effect on serving */
+	}
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? 2 * ns->cap : 16;
+		struct note *v = realloc(ns->v, cap * sizeof(*v));
+		if (v == NULL)
+			return;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	char *text = NULL;
+	if (asprintf(&text, "%s:%d: %s: %s, %s", note->file ? note->file : "?", note->line,
+	             note->option ? note->option : "?", verdict,
+	             note->how ? note->how : "") < 0)
+		return;
+	ns->v[ns->n++] = (struct note){ prio, text };
+}
+
+/* Renders m with a header that names its source. */
+static int render(const struct keeper_opts *o, const struct nsdconf_model *m,
+                  struct notes *ns, struct knotmap_buf *out)
+{
+	char cwd[PATH_MAX];
+	const char *start = o->cwd;
+	if (start == NULL)
+		start = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "/";
+
+	struct knotmap_opts mo = {
+		.full = false,
+		.cwd = start,
+		.report = note_collect,
+		.report_ctx = ns,
+	};
+	struct knotmap_buf body = { 0 };
+	int ret = knotmap_render(m, &mo, &body);
+	if (ret != 0) {
+		knotmap_buf_free(&body);
+		return ret;
+	}
+
+	char *head = NULL;
+	int hlen = asprintf(&head, "# Generated by mod-nsd from %s. Do not edit: edit nsd.conf "
+	                    "and run 'knotc reload'.\n\n", o->config);
+	if (hlen < 0) {
+		knotmap_buf_free(&body);
+		return KNOT_ENOMEM;
+	}
+	out->data = malloc(hlen + body.len + 1);
+	if (out->data == NULL) {
+		free(head);
+		knotmap_buf_free(&body);
+		return KNOT_ENOMEM;
+	}
+	memcpy(out->data, head, hlen);
+	if (body.len > 0)
+		memcpy(out->data + hlen, body.data, body.len);
+	out->len = hlen + body.len;
+	out->cap = out->len + 1;
+	out->data[out->len] = '\0';
+	free(head);
+	knotmap_buf_free(&body);
+	return 0;
+}
+
+enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
+                              uint64_t *hash)
+{
+	struct diag_ctx dc = { o };
+	struct nsdconf_diag diag = { .sink = diag_sink, .ctx = &dc };
+	struct nsdconf_parse_opts po = { .max_version = KEEPER_NSD_VERSION, .read_zonelist = true };
+	*hash = 0;
+
+	struct nsdconf_model *m = nsdconf_parse_file(o->config, &po, &diag);
+	if (m != NULL && diag.errors == 0 && !diag.fatal)
+		nsdconf_semantic_checks(m, o->config, &diag);
+	if (m == NULL || diag.errors > 0 || diag.fatal) {
+		if (m == NULL && access(o->config, R_OK) != 0 && errno == EACCES)
+			o->log(o->log_ctx, LOG_ERR, "'%s' must be readable by the user knotd runs "
+			       "as (uid %u)", o->config, (unsigned)geteuid());
+		o->log(o->log_ctx, LOG_ERR, "%s has errors; '%s' left as it is, knotd keeps "
+		       "serving what it has", o->config, o->include);
+		nsdconf_model_free(m);
+		return KEEPER_BROKEN;
+	}
+
+	struct notes ns = { 0 };
+	struct knotmap_buf text = { 0 };
+	int ret = render(o, m, &ns, &text);
+	nsdconf_model_free(m);
+	if (ret != 0) {
+		o->log(o->log_ctx, LOG_ERR, "cannot render the Knot configuration of %s (%s); "
+		       "'%s' left as it is", o->config, knot_strerror(ret),
+		       o->include);
+		notes_free(&ns);
+		knotmap_buf_free(&text);
+		return KEEPER_FAILED;
+	}
+
+	*hash = keeper_hash(text.data, text.len);
+	if (*hash != st->reported_hash) {
+		for (size_t i = 0; i < ns.n; i++)
+			o->log(o->log_ctx, ns.v[i].prio, "%s", ns.v[i].text);
+		st->reported_hash = *hash;
+	}
+	notes_free(&ns);
+
+	enum keeper_result res = keeper_apply(o, text.data, text.len);
+	knotmap_buf_free(&text);
+	return res;
+}

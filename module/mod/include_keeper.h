@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Include keeper: keeps knotd's generated include in step with nsd.conf, without knotd. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Logging with syslog priorities (LOG_ERR, LOG_WARNING, ...): mod-nsd routes it to
+ * knotd_mod_log, the unit tests collect it. */
+typedef void (*keeper_log_t)(void *ctx, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* What keeper_run and keeper_apply did. */
+enum keeper_result {
+	KEEPER_UNCHANGED,  /* the include already says what nsd.conf says */
+	KEEPER_WRITTEN,    /* the include was replaced: knotd must reload to see it */
+	KEEPER_BROKEN,     /* nsd.conf has errors: the include was left as it was */
+	KEEPER_FAILED,     /* rendering or writing failed: the include was left as it was */
+};
+
+/* A SIGHUP is sent at most KEEPER_GUARD_MAX times in KEEPER_GUARD_WINDOW seconds, and
+ * not again within the window for the same text: a reload that renders a different text
+ * every time (or a file something else keeps rewriting) must not reload knotd forever. */
+#define KEEPER_GUARD_MAX	5
+#define KEEPER_GUARD_WINDOW	60
+
+/* State that outlives a module instance (a static in the .so: reloads overlap instances
+ * and a reload must see what the previous instance did). Zero-initialised. */
+struct keeper_state {
+	uint64_t reported_hash;           /* text whose mapping notes were last logged */
+	uint64_t reload_hash;             /* text the last reload was asked for */
+	time_t reloads[KEEPER_GUARD_MAX]; /* when reloads were asked for, ring */
+	unsigned n_reloads;               /* reloads asked for in total */
+};
+
+struct keeper_opts {
+	const char *config;   /* nsd.conf */
+	const char *include;  /* the Knot include kept in step with it */
+	const char *cwd;      /* NSD's start directory for relative paths (NULL: getcwd) */
+	keeper_log_t log;
+	void *log_ctx;
+};
+
+/* Parses nsd.conf (with its includes and zonelistfile), renders the Knot include and
+ * applies it (keeper_apply). A broken nsd.conf is logged line by line ("file:line: error:
+ * ...") and leaves the include alone. Mapping notes (options Knot cannot honour exactly)
+ * are logged once per distinct text. *hash receives the rendered text's hash (0 when
+ * nothing was rendered). */
+enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
+                              uint64_t *hash);
+
+/* Writes text to the include if the file does not hold exactly these bytes already:
+ * a temporary file "<include>.tmp.<pid>" beside it, fsync, rename over the include,
+ * fsync of the folder. Readers see the old or the new file, never a part. The folder
+ * is created (one level) when missing. */
+enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len);
+
+/* Whether a reload may be asked for the text with this hash now; records it if so. */
+bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now);
+
+/* FNV-1a, 64 bits. */
+uint64_t keeper_hash(const char *text, size_t len);

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mod-nsd: the knotd module that serves and replicates the zones of an unchanged nsd.conf. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <knot/module.h>
+
+#include "mod/include_keeper.h"
+
+#define MOD_CONFIG	"\x06""config"
+#define MOD_INCLUDE	"\x0c""knot-include"
+#define MOD_WATCH	"\x05""watch"
+
+static const yp_item_t nsd_conf[] = {
+	{ MOD_CONFIG,  YP_TSTR,  YP_VSTR = { "/etc/nsd/nsd.conf" } },
+	{ MOD_INCLUDE, YP_TSTR,  YP_VSTR = { "/var/lib/knot/nsd/nsd.conf" } },
+	/* Reserved: following nsd.conf edits without 'knotc reload' (not done yet). */
+	{ MOD_WATCH,   YP_TBOOL, YP_VNONE },
+	{ NULL }
+};
+
+static int nsd_conf_check(knotd_conf_check_args_t *args)
+{
+	static const char *const items[] = { MOD_CONFIG, MOD_INCLUDE };
+
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		knotd_conf_t val = knotd_conf_check_item(args, (const yp_name_t *)items[i]);
+		if (val.count == 1 && val.single.string[0] != '/') {
+			args->err_str = "'config' and 'knot-include' must be absolute paths";
+			return KNOT_EINVAL;
+		}
+	}
+	return KNOT_EOK;
+}
+
+typedef struct {
+	char *config;   /* nsd.conf */
+	char *include;  /* the Knot include kept in step with it */
+} nsd_ctx_t;
+
+/* What the instances of this .so have done so far: reloads overlap instances, and the
+ * instance a reload creates must know what the previous one wrote and asked for. */
+static pthread_mutex_t keeper_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct keeper_state keeper_state;
+
+static void keeper_log(void *ctx, int priority, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	knotd_mod_vlog(ctx, priority, fmt, ap);
+	va_end(ap);
+}
+
+/* knotd installs its SIGHUP handler before it loads modules and keeps the signal blocked
+ * until its main loop runs (then it reloads at once); during a reload the signal only
+ * sets a flag and the main loop reloads once more afterwards. */
+static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
+{
+	struct sigaction sa;
+	if (sigaction(SIGHUP, NULL, &sa) != 0 || sa.sa_handler == SIG_DFL ||
+	    sa.sa_handler == SIG_IGN) {
+		knotd_mod_log(mod, LOG_ERR, "'%s' updated, but knotd has no SIGHUP handler; "
+		              "run 'knotc reload'", ctx->include);
+		return;
+	}
+
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!keeper_guard_allow(&keeper_state, hash, now.tv_sec)) {
+		knotd_mod_log(mod, LOG_WARNING, "'%s' updated, but knotd was asked to reload "
+		              "for it already (reload loop?); not reloading, run 'knotc reload'",
+		              ctx->include);
+		return;
+	}
+	knotd_mod_log(mod, LOG_NOTICE, "'%s' updated from %s, reloading", ctx->include,
+	              ctx->config);
+	kill(getpid(), SIGHUP);
+}
+
+static void nsd_ctx_free(nsd_ctx_t *ctx)
+{
+	if (ctx == NULL)
+		return;
+	free(ctx->config);
+	free(ctx->include);
+	free(ctx);
+}
+
+/* Never fails for a bad nsd.conf: knotd would drop the module silently and go on. */
+static int nsd_load(knotd_mod_t *mod)
+{
+	nsd_ctx_t *ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		return KNOT_ENOMEM;
+	ctx->config = strdup(knotd_conf_mod(mod, MOD_CONFIG).single.string);
+	ctx->include = strdup(knotd_conf_mod(mod, MOD_INCLUDE).single.string);
+	if (ctx->config == NULL || ctx->include == NULL) {
+		nsd_ctx_free(ctx);
+		return KNOT_ENOMEM;
+	}
+	if (knotd_conf_mod(mod, MOD_WATCH).single.boolean)
+		knotd_mod_log(mod, LOG_NOTICE, "'watch' is not supported yet, ignored; apply "
+		              "edits of nsd.conf with 'knotc reload'");
+	knotd_mod_ctx_set(mod, ctx);
+
+	struct keeper_opts ko = {
+		.config = ctx->config,
+		.include = ctx->include,
+		.log = keeper_log,
+		.log_ctx = mod,
+	};
+	uint64_t hash;
+	pthread_mutex_lock(&keeper_lock);
+	switch (keeper_run(&ko, &keeper_state, &hash)) {
+	case KEEPER_WRITTEN:
+		ask_reload(mod, ctx, hash);
+		break;
+	case KEEPER_UNCHANGED:
+		knotd_mod_log(mod, LOG_INFO, "'%s' is in step with %s", ctx->include,
+		              ctx->config);
+		break;
+	default:
+		break; /* logged; knotd keeps the configuration it has */
+	}
+	pthread_mutex_unlock(&keeper_lock);
+
+	return KNOT_EOK;
+}
+
+static void nsd_unload(knotd_mod_t *mod)
+{
+	nsd_ctx_free(knotd_mod_ctx(mod));
+}
+
+KNOTD_MOD_API(nsd, KNOTD_MOD_FLAG_SCOPE_GLOBAL, nsd_load, nsd_unload, nsd_conf, nsd_conf_check);
