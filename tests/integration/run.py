@@ -1,0 +1,367 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Integration cases: knotd + mod-nsd on an unchanged nsd.conf, beside real NSD peers.
+
+usage: run.py --module build/module/mod/nsd.so [case ...]   (no case: all of them)
+"""
+
+import argparse
+import os
+import re
+import stat
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+KEY_CLAUSE = f'''key:
+	name: "{h.KEY_NAME}"
+	algorithm: {h.KEY_ALG}
+	secret: "{h.KEY_SECRET}"
+'''
+
+
+# --- the fleet: NSD primary of example.com, knotd+mod-nsd primary of example.net,
+# --- each the secondary of the other's zone, both on one TSIG key
+
+class Fleet:
+    def __init__(self, r):
+        top = r.tmpdir('fleet')
+        self.np, self.kp = h.free_port(), h.free_port()
+        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, KEY_CLAUSE + f'''
+zone:
+	name: "example.com"
+	zonefile: "example.com.zone"
+	notify: 127.0.0.1@{self.kp} {h.KEY_NAME}
+	provide-xfr: 127.0.0.1 {h.KEY_NAME}
+
+zone:
+	name: "example.net"
+	zonefile: "example.net.zone"
+	allow-notify: 127.0.0.1 {h.KEY_NAME}
+	request-xfr: 127.0.0.1@{self.kp} {h.KEY_NAME}
+''')
+        # the nsd.conf knotd runs on: what an NSD in knotd's place would run
+        self.kdir = os.path.join(top, 'knotd-nsd')
+        self.kconf = os.path.join(self.kdir, 'nsd.conf')
+        os.makedirs(self.kdir)
+        h.write_nsd_conf(self.kconf, self.kdir, self.kp, KEY_CLAUSE + f'''
+zone:
+	name: "example.com"
+	zonefile: "example.com.zone"
+	allow-notify: 127.0.0.1 {h.KEY_NAME}
+	request-xfr: 127.0.0.1@{self.np} {h.KEY_NAME}
+
+zone:
+	name: "example.net"
+	zonefile: "example.net.zone"
+	notify: 127.0.0.1@{self.np} {h.KEY_NAME}
+	provide-xfr: 127.0.0.1 {h.KEY_NAME}
+''')
+        self.knot = h.Knotd(os.path.join(top, 'knotd'), self.kp, r.module, self.kconf)
+        h.write_zone(os.path.join(self.nsd.zonesdir, 'example.com.zone'), 'example.com', 1)
+        self.knot_zones = os.path.join(self.kdir, 'zones')
+        h.write_zone(os.path.join(self.knot_zones, 'example.net.zone'), 'example.net', 1)
+
+    def start(self):
+        self.nsd.start()
+        self.knot.start()
+        return self
+
+
+def test_nsd_primary_to_knotd_secondary(r):
+    """(a) NSD primary -> knotd+mod-nsd secondary, TSIG, NOTIFY on change."""
+    f = Fleet(r).start()
+    zfile = os.path.join(f.knot_zones, 'example.com.zone')
+
+    r.check(h.wait_serial(f.kp, 'example.com', 1), 'knotd serves example.com from NSD (serial 1)',
+            f'serial {h.soa_serial(f.kp, "example.com")}')
+    unsigned = h.axfr(f.np, 'example.com')
+    r.check(unsigned.error is not None and unsigned.records == 0,
+            'the transfer was TSIG-signed (NSD gives example.com to tkey only)', repr(unsigned))
+    r.check(h.wait_for(lambda: os.path.exists(zfile), 10),
+            'knotd wrote the zone file where nsd.conf says', zfile)
+
+    h.write_zone(os.path.join(f.nsd.zonesdir, 'example.com.zone'), 'example.com', 2,
+                 ['new IN A 192.0.2.200'])
+    res = f.nsd.control('reload', 'example.com')
+    r.check(res.returncode == 0, 'nsd-control reload example.com', res.stdout + res.stderr)
+    r.check(h.wait_serial(f.kp, 'example.com', 2), 'NSD notified knotd: knotd serves serial 2',
+            f'serial {h.soa_serial(f.kp, "example.com")}')
+    r.check(h.answers(f.kp, 'new.example.com') == ['192.0.2.200'],
+            'knotd answers the record added on NSD')
+    r.check(h.wait_for(lambda: 'new IN A' in open(zfile).read()
+                       or '192.0.2.200' in open(zfile).read(), 10),
+            'the zone file on the knotd side holds the change')
+
+
+def test_knotd_primary_to_nsd_secondary(r):
+    """(b) knotd+mod-nsd primary -> NSD secondary, TSIG, NOTIFY on zone-reload."""
+    f = Fleet(r).start()
+
+    r.check(h.wait_serial(f.np, 'example.net', 1, timeout=20),
+            'NSD serves example.net from knotd (serial 1)',
+            f'serial {h.soa_serial(f.np, "example.net")}')
+    r.check(h.wait_for(lambda: re.search(r'example\.net.*TSIG verified with key tkey',
+                                         f.nsd.log()), 5),
+            "NSD verified knotd's transfer with tkey")
+
+    h.write_zone(os.path.join(f.knot_zones, 'example.net.zone'), 'example.net', 2,
+                 ['new IN A 192.0.2.201'])
+    res = f.knot.knotc('zone-reload', 'example.net')
+    r.check(res.returncode == 0, 'knotc zone-reload example.net', res.stdout + res.stderr)
+    r.check(h.wait_serial(f.kp, 'example.net', 2, timeout=10), 'knotd serves serial 2')
+    r.check(h.wait_serial(f.np, 'example.net', 2, timeout=20),
+            'knotd notified NSD: NSD serves serial 2',
+            f'serial {h.soa_serial(f.np, "example.net")}')
+    r.check(h.answers(f.np, 'new.example.net') == ['192.0.2.201'],
+            'NSD answers the record added on knotd')
+
+
+def hostile_checks(r, who, port, zone):
+    """Transfers a primary must refuse, with no record leaked; and the allowed one."""
+    good = h.axfr(port, zone, h.KEY_SECRET)
+    r.check(good.ok and good.serial == 1, f'{who}: signed AXFR of {zone} from 127.0.0.1 works',
+            repr(good))
+    for what, kw in [
+        ('unsigned', {}),
+        ('wrong secret', dict(key_secret=h.WRONG_SECRET)),
+        ('unknown key', dict(key_secret=h.KEY_SECRET, key_name='other')),
+        ('from 127.0.0.2', dict(key_secret=h.KEY_SECRET, source='127.0.0.2')),
+    ]:
+        x = h.axfr(port, zone, **kw)
+        r.check(x.error is not None and x.records == 0,
+                f'{who}: {what} AXFR of {zone} refused, no record', repr(x))
+
+
+def test_hostile_transfers(r):
+    """(c) hostile transfers are refused by both primaries and both secondaries."""
+    f = Fleet(r).start()
+    r.check(h.wait_serial(f.kp, 'example.com', 1) and h.wait_serial(f.np, 'example.net', 1, 20),
+            'both zones replicated')
+    hostile_checks(r, 'NSD', f.np, 'example.com')
+    hostile_checks(r, 'knotd+mod-nsd', f.kp, 'example.net')
+    # secondaries have no provide-xfr: nothing to anyone, the right key included
+    for who, port, zone in [('knotd+mod-nsd', f.kp, 'example.com'),
+                            ('NSD', f.np, 'example.net')]:
+        x = h.axfr(port, zone, h.KEY_SECRET)
+        r.check(x.error is not None and x.records == 0,
+                f'{who}: secondary zone {zone} not given out, no record', repr(x))
+
+
+# --- knotd alone on an nsd.conf that is edited while it runs
+
+class Single:
+    def __init__(self, r, zones, extra_clauses=''):
+        top = r.tmpdir('single')
+        self.port = h.free_port()
+        self.ndir = os.path.join(top, 'nsd')
+        self.conf = os.path.join(self.ndir, 'nsd.conf')
+        self.zonesdir = os.path.join(self.ndir, 'zones')
+        os.makedirs(self.ndir)
+        self.extra = extra_clauses
+        self.write(zones)
+        for z in ['a.example', 'b.example', 'c.example', 'd.example']:
+            h.write_zone(os.path.join(self.zonesdir, z + '.zone'), z, 1)
+        self.knot = h.Knotd(os.path.join(top, 'knotd'), self.port, r.module, self.conf)
+
+    def clauses(self, zones):
+        text = KEY_CLAUSE + self.extra
+        for z in zones:
+            text += f'''
+zone:
+	name: "{z}"
+	zonefile: "{z}.zone"
+	provide-xfr: 127.0.0.1 {h.KEY_NAME}
+'''
+        return text
+
+    def write(self, zones, tail=''):
+        h.write_nsd_conf(self.conf, self.ndir, self.port, self.clauses(zones) + tail)
+
+    def served(self, zone):
+        return h.soa_serial(self.port, zone) is not None
+
+
+RELOADED = r'info: configuration reloaded'
+MOD_RELOAD = r"'[^']*' updated from [^,]*, reloading"
+
+
+def settle(knot, seconds=2.0):
+    """Lets pending reloads happen; returns the number of completed reloads."""
+    time.sleep(seconds)
+    return knot.count(RELOADED)
+
+
+def test_reload_zones(r):
+    """(d) nsd.conf edited + knotc reload: zones come and go; no reload loop."""
+    s = Single(r, ['a.example', 'b.example'])
+    res = subprocess.run([h.NSD_CHECKCONF, s.conf], capture_output=True, text=True)
+    r.check(res.returncode == 0, 'nsd-checkconf accepts the nsd.conf', res.stdout + res.stderr)
+    r.check(not os.path.exists(s.knot.incdir), 'the include folder does not exist before start')
+    s.knot.start()
+
+    r.check(h.wait_for(lambda: s.served('a.example') and s.served('b.example'), 10),
+            'first start: the module wrote the include and knotd serves a. and b.example')
+    reloads = settle(s.knot)
+    r.check(s.knot.count(MOD_RELOAD) == 1 and reloads == 1,
+            'first start: exactly one reload asked for and done',
+            f'{s.knot.count(MOD_RELOAD)} asked, {reloads} done')
+    mode = stat.S_IMODE(os.stat(s.knot.include).st_mode)
+    r.check(mode & 0o007 == 0, 'the include (it holds TSIG secrets) is not world-readable',
+            oct(mode))
+    leftovers = [n for n in os.listdir(s.knot.incdir) if '.tmp.' in n]
+    r.check(not leftovers, 'no temporary file left beside the include', str(leftovers))
+
+    before = open(s.knot.include).read()
+    s.write(['a.example', 'c.example'])
+    res = s.knot.knotc('reload')
+    r.check(res.returncode == 0, 'knotc reload', res.stdout + res.stderr)
+    r.check(h.wait_for(lambda: s.served('c.example'), 10), 'the zone added to nsd.conf is served')
+    r.check(h.wait_for(lambda: not s.served('b.example'), 10),
+            'the zone removed from nsd.conf is no longer served')
+    r.check(s.served('a.example'), 'the zone kept in nsd.conf is still served')
+    r.check(open(s.knot.include).read() != before, 'the include changed')
+    reloads2 = settle(s.knot)
+    r.check(reloads2 - reloads == 2 and s.knot.count(MOD_RELOAD) == 2,
+            'edit: knotc reload plus one reload asked by the module, no more',
+            f'{reloads2 - reloads} reloads, {s.knot.count(MOD_RELOAD)} asked in total')
+
+    res = s.knot.knotc('reload')
+    reloads3 = settle(s.knot)
+    r.check(reloads3 - reloads2 == 1 and s.knot.count(MOD_RELOAD) == 2,
+            'unchanged nsd.conf: knotc reload does not reload again',
+            f'{reloads3 - reloads2} reloads')
+    r.check(s.knot.count(r'is in step with') >= 2, 'the module logs that the include is in step')
+
+    # zones added at run time (nsd-control addzone) live in the zonelistfile
+    s.extra = '''
+pattern:
+	name: "added"
+	zonefile: "%s.zone"
+'''
+    s.write(['a.example', 'c.example'])
+    with open(os.path.join(s.ndir, 'zone.list'), 'w') as f:
+        f.write('# NSD zone list\n# name pattern\nadd d.example added\n')
+    s.knot.knotc('reload')
+    r.check(h.wait_for(lambda: s.served('d.example'), 10),
+            'a zone of the zonelistfile (nsd-control addzone) is served')
+    r.check(s.knot.alive, 'knotd still runs')
+
+
+def checkconf_error(conf):
+    """nsd-checkconf's first 'file:line: error' line for conf (the oracle)."""
+    res = subprocess.run([h.NSD_CHECKCONF, conf], capture_output=True, text=True)
+    for line in (res.stdout + res.stderr).splitlines():
+        if re.match(r'^/.*:\d+: ', line):
+            return line
+    return None
+
+
+def test_broken_conf(r):
+    """(e) a broken nsd.conf at reload: knotd keeps serving; the log names file and line."""
+    s = Single(r, ['a.example', 'b.example'])
+    s.knot.start()
+    r.check(h.wait_for(lambda: s.served('a.example') and s.served('b.example'), 10),
+            'a. and b.example served')
+    settle(s.knot, 1)
+    before = open(s.knot.include, 'rb').read()
+    reloads = s.knot.count(RELOADED)
+
+    # an error in nsd.conf itself
+    s.write(['a.example', 'c.example'], tail='\nzone:\n\tname: "e.example"\n\tbogus-option: 1\n')
+    oracle = checkconf_error(s.conf)
+    r.check(oracle is not None and s.conf in oracle, 'nsd-checkconf names nsd.conf and a line',
+            str(oracle))
+    s.knot.knotc('reload')
+    r.check(s.knot.wait_log(re.escape(oracle or 'no oracle'), 10),
+            "knotd's log has NSD's error line", str(oracle))
+    r.check(s.knot.count(r'error: module .*has errors') >= 1 or
+            s.knot.count(r'has errors; ') >= 1, 'the module says it keeps the include')
+    settle(s.knot)
+    r.check(open(s.knot.include, 'rb').read() == before, 'the include is left as it was')
+    r.check(s.served('a.example') and s.served('b.example') and not s.served('c.example'),
+            'knotd keeps serving the old set of zones')
+    r.check(s.knot.count(RELOADED) == reloads + 1, 'no reload asked by the module')
+
+    # an error in a file nsd.conf includes
+    extra = os.path.join(s.ndir, 'extra.conf')
+    with open(extra, 'w') as f:
+        f.write('# zones of the team\nzone:\n\tname: "f.example"\n\tbogus-option: 1\n'
+                '\tzonefile: "f.zone"\n')
+    s.write(['a.example', 'b.example'], tail=f'\ninclude: "{extra}"\n')
+    oracle = checkconf_error(s.conf)
+    r.check(oracle is not None and extra in oracle, 'nsd-checkconf names the included file',
+            str(oracle))
+    s.knot.knotc('reload')
+    r.check(s.knot.wait_log(re.escape(oracle or 'no oracle'), 10),
+            "knotd's log names the included file and line", str(oracle))
+    r.check(s.served('a.example') and s.served('b.example'), 'still serving')
+
+    # fixed: the next reload applies it
+    s.write(['a.example', 'c.example'])
+    s.knot.knotc('reload')
+    r.check(h.wait_for(lambda: s.served('c.example') and not s.served('b.example'), 10),
+            'after the fix, knotc reload applies the new zone set')
+    r.check(s.knot.alive, 'knotd still runs')
+
+
+def test_fail_open(r):
+    """(f) without the module (or with nsd.conf unreadable) knotd's own ACL still refuses."""
+    s = Single(r, ['a.example'])
+    s.knot.start()
+    r.check(h.wait_for(lambda: s.served('a.example'), 10), 'a.example served with the module')
+    s.knot.stop()
+    include = open(s.knot.include, 'rb').read()
+
+    # knot.conf without the module, only the include it left
+    s.knot.write_conf(r.module, with_module=False)
+    s.knot.start()
+    r.check(h.wait_for(lambda: s.served('a.example'), 10), 'no module: a.example served')
+    r.check('mod-nsd' not in open(s.knot.conf).read(), 'no module: knot.conf has no mod-nsd')
+    hostile_checks(r, 'knotd without mod-nsd', s.port, 'a.example')
+    s.knot.stop()
+
+    # the module loaded, but nsd.conf cannot be read: it keeps the include and says why
+    s.knot.nsd_conf = s.conf + '.missing'
+    s.knot.write_conf(r.module)
+    s.knot.start()
+    r.check(h.wait_for(lambda: s.served('a.example'), 10), 'nsd.conf unreadable: a.example served')
+    r.check(s.knot.wait_log(r'error: module .*Could not open .*nsd\.conf\.missing', 5),
+            'nsd.conf unreadable: the module logs it')
+    r.check(open(s.knot.include, 'rb').read() == include, 'nsd.conf unreadable: include kept')
+    hostile_checks(r, 'knotd, nsd.conf unreadable', s.port, 'a.example')
+
+
+CASES = {
+    'nsd-primary': test_nsd_primary_to_knotd_secondary,
+    'knotd-primary': test_knotd_primary_to_nsd_secondary,
+    'hostile': test_hostile_transfers,
+    'reload-zones': test_reload_zones,
+    'broken-conf': test_broken_conf,
+    'fail-open': test_fail_open,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--module', default=os.environ.get('KNOT_NSD_MODULE'),
+                    help='the built nsd.so')
+    ap.add_argument('cases', nargs='*', help=', '.join(CASES))
+    args = ap.parse_args()
+    if not args.module or not os.path.exists(args.module):
+        print(f'no module at {args.module!r} (use --module)')
+        return 2
+    r = h.Runner(os.path.abspath(args.module))
+    for name in args.cases or list(CASES):
+        if name not in CASES:
+            print(f'unknown case {name}; known: {", ".join(CASES)}')
+            return 2
+        r.run(name, CASES[name])
+    return r.summary()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
