@@ -296,7 +296,8 @@ class Knotd(Daemon):
     """knotd -c <knot.conf> with mod-nsd keeping <dir>/knot-nsd/nsd.conf from nsd_conf."""
     name = 'knotd'
 
-    def __init__(self, workdir, port, module, nsd_conf, with_module=True, extra=''):
+    def __init__(self, workdir, port, module, nsd_conf, with_module=True, extra='',
+                 server_extra='', mod_extra=''):
         super().__init__(workdir, port)
         self.conf = os.path.join(self.dir, 'knot.conf')
         self.sock = os.path.join(self.dir, 'knot.sock')
@@ -304,6 +305,8 @@ class Knotd(Daemon):
         self.incdir = os.path.join(self.dir, 'knot-nsd')
         self.include = os.path.join(self.incdir, 'nsd.conf')
         self.nsd_conf = nsd_conf
+        self.server_extra = server_extra
+        self.mod_extra = mod_extra
         os.makedirs(os.path.join(self.dir, 'storage'), exist_ok=True)
         self.write_conf(module, with_module, extra)
 
@@ -313,7 +316,7 @@ class Knotd(Daemon):
   rundir: {d}
   listen: 127.0.0.1@{self.port}
   pidfile: {d}/knot.pid
-control:
+{self.server_extra}control:
   listen: {self.sock}
 log:
   - target: {self.logfile}
@@ -329,7 +332,7 @@ mod-nsd:
   - id: default
     config: {self.nsd_conf}
     knot-include: {self.include}
-template:
+{self.mod_extra}template:
   - id: default
     global-module: mod-nsd/default
 '''

@@ -335,6 +335,38 @@ def test_fail_open(r):
     hostile_checks(r, 'knotd, nsd.conf unreadable', s.port, 'a.example')
 
 
+def test_knot_user(r):
+    """knotd running as 'knot': a folder it cannot write is named in the log; fixed, it works."""
+    if os.geteuid() != 0:
+        print('  skip (needs root to run knotd as the knot user)')
+        return
+    import pwd
+    knot = pwd.getpwnam('knot')
+    s = Single(r, ['a.example'])
+    top = os.path.dirname(s.ndir)
+    os.chmod(top, 0o755)
+    s.knot.server_extra = '  user: knot:knot\n'
+    s.knot.mod_extra = '    watch: on\n'
+    s.knot.write_conf(r.module)
+    for sub in ['', 'storage']:
+        os.chown(os.path.join(s.knot.dir, sub), knot.pw_uid, knot.pw_gid)
+    os.makedirs(s.knot.incdir, mode=0o755)   # root's, not knot's
+    s.knot.start()
+    r.check(s.knot.wait_log(r"error: module .*cannot write '%s\.tmp\.\d+' \(Permission denied\): "
+                            r"the folder of knot-include must be writable by the user knotd "
+                            r"runs as \(uid %d\)" % (re.escape(s.knot.include), knot.pw_uid), 5),
+            'the log names the include and says the folder must be writable by knot')
+    r.check(s.knot.wait_log(r"notice: module .*'watch' is not supported yet", 1),
+            "'watch: on' is accepted and said to be ignored")
+    r.check(s.knot.alive and not s.served('a.example'), 'knotd runs, without the zones')
+    os.chown(s.knot.incdir, knot.pw_uid, knot.pw_gid)
+    s.knot.knotc('reload')
+    r.check(h.wait_for(lambda: s.served('a.example'), 10),
+            'folder made writable + knotc reload: a.example served')
+    st = os.stat(s.knot.include)
+    r.check(st.st_uid == knot.pw_uid, 'the include belongs to knot', str(st.st_uid))
+
+
 CASES = {
     'nsd-primary': test_nsd_primary_to_knotd_secondary,
     'knotd-primary': test_knotd_primary_to_nsd_secondary,
@@ -342,6 +374,7 @@ CASES = {
     'reload-zones': test_reload_zones,
     'broken-conf': test_broken_conf,
     'fail-open': test_fail_open,
+    'knot-user': test_knot_user,
 }
 
 
