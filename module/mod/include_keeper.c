@@ -20,6 +20,8 @@
 
 /* NSD syntax accepted in the module: everything the core knows (4.6.1 up to 4.15). */
 #define KEEPER_NSD_VERSION	4150
+/* Mapping notes logged per configuration: 100 000 zones must not flood the log. */
+#define KEEPER_NOTES_MAX	100
 
 uint64_t keeper_hash(const char *text, size_t len)
 {
@@ -188,6 +190,7 @@ struct notes {
 		char *text;
 	} *v;
 	size_t n, cap;
+	size_t dropped;  /* beyond KEEPER_NOTES_MAX */
 };
 
 static void notes_free(struct notes *ns)
@@ -218,6 +221,10 @@ static void note_collect(void *ctx, const struct knotmap_note *note)
 		break;
 	default:
 		return; /* exact, or no effect on serving */
+	}
+	if (ns->n == KEEPER_NOTES_MAX) {
+		ns->dropped++;
+		return;
 	}
 	if (ns->n == ns->cap) {
 		size_t cap = ns->cap ? 2 * ns->cap : 16;
@@ -319,6 +326,9 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 	if (*hash != st->reported_hash) {
 		for (size_t i = 0; i < ns.n; i++)
 			o->log(o->log_ctx, ns.v[i].prio, "%s", ns.v[i].text);
+		if (ns.dropped > 0)
+			o->log(o->log_ctx, LOG_NOTICE, "%zu more options of %s cannot be honoured "
+			       "exactly (not logged)", ns.dropped, o->config);
 		st->reported_hash = *hash;
 	}
 	notes_free(&ns);
