@@ -210,7 +210,9 @@ int checkconf_query(struct nsdconf_model *m, const struct checkconf_args *args)
 		quote(t->val[NSDCONF_T_AUTH_DOMAIN_NAME].str);
 		return 0;
 	}
-	if (args->option == NULL) {
+	/* nsd-checkconf rewrites -o into an 8 KiB buffer (BUFSIZ); a longer option
+	 * comes out as no option at all, so nothing is printed. */
+	if (args->option == NULL || strlen(args->option) >= 8192) {
 		return 0;
 	}
 	/* nsd-checkconf compares with '-' turned into '_'. */

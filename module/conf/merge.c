@@ -4,9 +4,25 @@
 
 #include "conf/model_build.h"
 
-void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
-                                struct nsdconf_acl *entry)
+/* Gives p its own copy of an ACL list it shares with an included pattern. */
+static void acl_list_unshare(struct nsdconf_pattern *p, enum nsdconf_pslot s, struct nsdconf_arena *arena)
 {
+	if (!((p->shared >> s) & 1)) {
+		return;
+	}
+	struct nsdconf_acl **tail = &p->val[s].acl;
+	for (const struct nsdconf_acl *a = p->val[s].acl; a != NULL; a = a->next) {
+		*tail = nsdconf_acl_copy(a, arena);
+		tail = &(*tail)->next;
+	}
+	*tail = NULL;
+	p->shared &= ~(1ULL << s);
+}
+
+void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
+                                struct nsdconf_acl *entry, struct nsdconf_arena *arena)
+{
+	acl_list_unshare(p, s, arena);
 	/* Lists are short (a handful of entries), so walking to the tail is cheap. */
 	struct nsdconf_acl **tail = &p->val[s].acl;
 	while (*tail != NULL) {
@@ -63,8 +79,16 @@ void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pat
 			}
 			break;
 		case NSDCONF_M_APPEND:
+			if (dst->val[s].acl == NULL) {
+				/* NSD copies the entries; sharing the finished list of the
+				 * pattern until dst appends its own saves a copy per zone. */
+				dst->val[s].acl = src->val[s].acl;
+				dst->shared |= 1ULL << s;
+				dst->set |= 1ULL << s;
+				break;
+			}
 			for (const struct nsdconf_acl *a = src->val[s].acl; a != NULL; a = a->next) {
-				nsdconf_pattern_append_acl(dst, s, nsdconf_acl_copy(a, arena));
+				nsdconf_pattern_append_acl(dst, s, nsdconf_acl_copy(a, arena), arena);
 			}
 			break;
 		case NSDCONF_M_NEVER:

@@ -187,10 +187,36 @@ bool nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth
 	return true;
 }
 
+#define IMPLICIT "_implicit_"
+#define IMPLICIT_LEN (sizeof(IMPLICIT) - 1)
+
+/* A zone's own pattern, found through the zone table: "_implicit_<name as written>".
+ * Implicit patterns stay out of the pattern index, which keeps that index small
+ * (named patterns only) for the include-pattern look-up every zone makes. */
+static struct nsdconf_pattern *implicit_find(const struct nsdconf_model *m, const char *name)
+{
+	if (strncmp(name, IMPLICIT, IMPLICIT_LEN) != 0) {
+		return NULL;
+	}
+	const struct nsdconf_zone *z = nsdconf_zone_find(m, name + IMPLICIT_LEN);
+	if (z == NULL || !z->part_of_config || strcmp(z->name, name + IMPLICIT_LEN) != 0) {
+		return NULL;
+	}
+	return z->pattern;
+}
+
 bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *p)
 {
-	if (!table_insert(m->pattern_index, p->name, p)) {
-		return false;
+	if (p->implicit) {
+		/* Its zone was just added, so only a named pattern can hold the name. */
+		if (table_get(m->pattern_index, p->name) != NULL) {
+			return false;
+		}
+	} else {
+		if (implicit_find(m, p->name) != NULL ||
+		    !table_insert(m->pattern_index, p->name, p)) {
+			return false;
+		}
 	}
 	PUSH(m->patterns, m->n_patterns, m->cap_patterns, p);
 	return true;
@@ -236,7 +262,8 @@ struct nsdconf_tls_auth *nsdconf_tls_auth_find(const struct nsdconf_model *m, co
 
 struct nsdconf_pattern *nsdconf_pattern_find(const struct nsdconf_model *m, const char *name)
 {
-	return table_get(m->pattern_index, name);
+	struct nsdconf_pattern *p = table_get(m->pattern_index, name);
+	return p != NULL ? p : implicit_find(m, name);
 }
 
 struct nsdconf_zone *nsdconf_zone_find(const struct nsdconf_model *m, const char *name)

@@ -52,6 +52,7 @@ struct nsdconf_pattern {
 	const char *name;        /* "_implicit_<zone as written>" for a zone's own pattern */
 	bool implicit;
 	uint64_t set;            /* bit per slot: explicitly set (NSD's !*_is_default) */
+	uint64_t shared;         /* bit per ACL slot: the list belongs to an included pattern */
 	union nsdconf_val val[NSDCONF_P_SLOTS];
 	const char *file;        /* where the clause started */
 	int line;

@@ -13,7 +13,7 @@ uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name);
 
 /* Appends entry at the end of the ACL list of slot s. */
 void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
-                                struct nsdconf_acl *entry);
+                                struct nsdconf_acl *entry, struct nsdconf_arena *arena);
 /* include-pattern: merges src into dst by each option's table merge rule. */
 void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
                            struct nsdconf_arena *arena);

@@ -356,7 +356,7 @@ static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 	a->axfr_only = axfr;
 	a->udp = udp;
 	check_single(p, a, "request-xfr");
-	nsdconf_pattern_append_acl(p->pat, o->slot, a);
+	nsdconf_pattern_append_acl(p->pat, o->slot, a, p->m->arena);
 	next(p);
 	if (!udp && is_string(p)) {
 		/* NSD takes any following word as the tls-auth name. */
@@ -379,7 +379,7 @@ static void option_acl(struct parser *p, const struct nsdconf_option *o)
 	if (o->type == NSDCONF_T_ACL_NOTIFY) {
 		check_single(p, a, "notify");
 	}
-	nsdconf_pattern_append_acl(p->pat, o->slot, a);
+	nsdconf_pattern_append_acl(p->pat, o->slot, a, p->m->arena);
 	next(p);
 	/* 4.10.1+: provide-xfr takes an optional tls-auth name. */
 	if (o->slot == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101 && is_string(p)) {
