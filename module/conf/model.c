@@ -217,6 +217,9 @@ bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *
 		    !table_insert(m->pattern_index, p->name, p)) {
 			return false;
 		}
+		if (strncmp(p->name, IMPLICIT, IMPLICIT_LEN) == 0) {
+			m->n_implicit_lookalikes++;
+		}
 	}
 	PUSH(m->patterns, m->n_patterns, m->cap_patterns, p);
 	return true;
@@ -237,9 +240,35 @@ uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name)
 }
 
 /* False for a name that does not parse or a duplicate (NSD says "duplicate zone"). */
+bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z, const char *name)
+{
+	z->name = name;
+	z->dname = nsdconf_model_dname(m, name);
+	if (m->n_implicit_lookalikes > 0) {
+		/* A named pattern called "_implicit_<name>". */
+		size_t len = strlen(name);
+		char *pname = malloc(IMPLICIT_LEN + len + 1);
+		if (pname == NULL) {
+			abort();
+		}
+		memcpy(pname, IMPLICIT, IMPLICIT_LEN);
+		memcpy(pname + IMPLICIT_LEN, name, len + 1);
+		bool taken = table_get(m->pattern_index, pname) != NULL;
+		free(pname);
+		if (taken) {
+			return true;
+		}
+	}
+	/* The same name string written for an earlier zone: its implicit pattern. */
+	const struct nsdconf_zone *prev = z->dname ? table_get(m->zone_index, z->dname) : NULL;
+	return prev != NULL && prev->part_of_config && strcmp(prev->name, name) == 0;
+}
+
 bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
 {
-	z->dname = nsdconf_model_dname(m, z->name);
+	if (z->dname == NULL) {
+		z->dname = nsdconf_model_dname(m, z->name);
+	}
 	if (z->dname == NULL || !table_insert(m->zone_index, z->dname, z)) {
 		return false;
 	}

@@ -84,6 +84,7 @@ struct nsdconf_model {
 	struct nsdconf_zone **zones;    /* config zones then zonelist zones */
 	int n_zones, cap_zones;
 	int n_config_zones;
+	int n_implicit_lookalikes;      /* named patterns called "_implicit_..." */
 
 	struct nsdconf_table *key_index, *tls_index, *pattern_index, *zone_index;
 

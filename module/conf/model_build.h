@@ -9,6 +9,9 @@ bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k);
 bool nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth *t);
 bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *p);
 bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z);
+/* Names zone z (computing its domain name once) and tells whether the implicit
+ * pattern "_implicit_<name>" already exists (NSD refuses to create the zone then). */
+bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z, const char *name);
 uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name);
 
 /* Appends entry at the end of the ACL list of slot s. */

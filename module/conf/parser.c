@@ -583,8 +583,7 @@ static void option_name(struct parser *p, const char *s)
 		memcpy(pname, "_implicit_", sizeof("_implicit_") - 1);
 		memcpy(pname + sizeof("_implicit_") - 1, s, len + 1);
 		p->pat->name = pname;
-		p->zone->name = s;
-		if (nsdconf_pattern_find(p->m, pname) != NULL) {
+		if (nsdconf_model_zone_named(p->m, p->zone, s)) {
 			perr(p, "zone %s cannot be created because implicit pattern %s already exists",
 			     s, pname);
 		}
@@ -918,6 +917,9 @@ static int check_references(struct parser *p, const struct nsdconf_pattern *pat,
 	};
 	int missing = 0;
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		if (!report && ((pat->shared >> lists[l]) & 1)) {
+			continue;   /* the included pattern's own list is counted once */
+		}
 		bool tls_checked = lists[l] == NSDCONF_P_REQUEST_XFR ||
 		                   (lists[l] == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101);
 		for (const struct nsdconf_acl *a = pat->val[lists[l]].acl; a; a = a->next) {
