@@ -260,8 +260,10 @@ static void *sorted(void *items, int n, int (*cmp)(const void *, const void *))
 	if (v == NULL) {
 		abort();
 	}
-	memcpy(v, items, n * sizeof(void *));
-	qsort(v, n, sizeof(void *), cmp);
+	if (n > 0) {   /* items is NULL for an empty list */
+		memcpy(v, items, n * sizeof(void *));
+		qsort(v, n, sizeof(void *), cmp);
+	}
 	return v;
 }
 
