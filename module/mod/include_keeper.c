@@ -173,14 +173,15 @@ enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, s
 
 struct diag_ctx {
 	const struct keeper_opts *o;
+	bool semantic;  /* nsd-checkconf's extra checks: NSD itself runs such a config */
 };
 
 /* NSD's own lines ("file:line: error: ..."), at the level NSD gives them. */
 static void diag_sink(void *ctx, const char *line)
 {
-	const struct keeper_opts *o = ((struct diag_ctx *)ctx)->o;
-	int prio = strstr(line, ": warning: ") != NULL ? LOG_WARNING : LOG_ERR;
-	o->log(o->log_ctx, prio, "%s", line);
+	struct diag_ctx *dc = ctx;
+	int prio = dc->semantic || strstr(line, ": warning: ") != NULL ? LOG_WARNING : LOG_ERR;
+	dc->o->log(dc->o->log_ctx, prio, "%s", line);
 }
 
 /* Mapping notes, held back until it is known whether this text was reported already. */
@@ -265,14 +266,18 @@ static int render(const struct keeper_opts *o, const struct nsdconf_model *m,
 enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
                               uint64_t *hash)
 {
-	struct diag_ctx dc = { o };
+	struct diag_ctx dc = { o, false };
 	struct nsdconf_diag diag = { .sink = diag_sink, .ctx = &dc };
 	struct nsdconf_parse_opts po = { .max_version = KEEPER_NSD_VERSION, .read_zonelist = true };
 	*hash = 0;
 
 	struct nsdconf_model *m = nsdconf_parse_file(o->config, &po, &diag);
-	if (m != NULL && diag.errors == 0 && !diag.fatal)
+	if (m != NULL && diag.errors == 0 && !diag.fatal) {
+		/* nsd-checkconf would reject these, NSD starts with them: so do we */
+		dc.semantic = true;
 		nsdconf_semantic_checks(m, o->config, &diag);
+		dc.semantic = false;
+	}
 	if (m == NULL || diag.errors > 0 || diag.fatal) {
 		if (m == NULL && access(o->config, R_OK) != 0 && errno == EACCES)
 			o->log(o->log_ctx, LOG_ERR, "'%s' must be readable by the user knotd runs "

@@ -221,6 +221,23 @@ static void test_broken_conf_keeps_include_and_logs_lines(void **state)
 	assert_non_null(strstr(logged, want));
 }
 
+static void test_checkconf_only_problem_is_a_warning_not_a_stop(void **state)
+{
+	struct fixture *f = *state;
+	struct keeper_state st = { 0 };
+	uint64_t h;
+	/* nsd-checkconf rejects allow-notify without request-xfr; nsd runs it */
+	put(f->config, "zone:\n\tname: example.org\n\tzonefile: example.org.zone\n"
+	               "\tallow-notify: 127.0.0.1 NOKEY\n");
+	assert_int_equal(keeper_run(&f->o, &st, &h), KEEPER_WRITTEN);
+	assert_non_null(strstr(slurp(f->include), "example.org"));
+
+	char want[200];
+	snprintf(want, sizeof(want), "%d %s: zone example.org has allow-notify", LOG_WARNING,
+	         f->config);
+	assert_non_null(strstr(logged, want));
+}
+
 static void test_missing_conf_keeps_include(void **state)
 {
 	struct fixture *f = *state;
@@ -244,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_guard_caps_reloads_per_window),
 		cmocka_unit_test_setup_teardown(test_first_start_sequence_reloads_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_conf_keeps_include_and_logs_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkconf_only_problem_is_a_warning_not_a_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_conf_keeps_include, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
