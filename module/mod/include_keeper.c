@@ -272,12 +272,6 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 	*hash = 0;
 
 	struct nsdconf_model *m = nsdconf_parse_file(o->config, &po, &diag);
-	if (m != NULL && diag.errors == 0 && !diag.fatal) {
-		/* nsd-checkconf would reject these, NSD starts with them: so do we */
-		dc.semantic = true;
-		nsdconf_semantic_checks(m, o->config, &diag);
-		dc.semantic = false;
-	}
 	if (m == NULL || diag.errors > 0 || diag.fatal) {
 		if (m == NULL && access(o->config, R_OK) != 0 && errno == EACCES)
 			o->log(o->log_ctx, LOG_ERR, "'%s' must be readable by the user knotd runs "
@@ -291,6 +285,10 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 	struct notes ns = { 0 };
 	struct knotmap_buf text = { 0 };
 	int ret = render(o, m, &ns, &text);
+	/* nsd-checkconf would reject these, NSD starts with them: so do we. After the
+	 * rendering: the checks touch the model as nsd-checkconf does (chroot slashes). */
+	dc.semantic = true;
+	nsdconf_semantic_checks(m, o->config, &diag);
 	nsdconf_model_free(m);
 	if (ret != 0) {
 		o->log(o->log_ctx, LOG_ERR, "cannot render the Knot configuration of %s (%s); "
