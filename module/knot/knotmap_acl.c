@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Knot mapping of NSD ACL entries: address forms as Knot intervals, deny-first acl rules. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libknot/errcode.h>
+
+#include "conf/arena.h"
+#include "knot/knotmap_int.h"
+
+/*
+ * Address sets.  Knot's acl address holds one interval in address order
+ * (single, prefix or a-b range).  NSD's entry is one too, except:
+ *  - addr&mask with a non-contiguous mask;
+ *  - low-high: NSD compares each 32-bit word read as a little-endian integer
+ *    (see conf/acl.c), i.e. it takes an interval in an order where the bytes
+ *    of every word are reversed.  Such a set is rarely an interval in address
+ *    order: 1.2.3.4-1.2.3.25 matches 9.9.9.10 on x86.
+ * We work with both orders as permutations of the address bytes: a key in
+ * order P is the bytes x[P[0]], x[P[1]], ... compared lexicographically.
+ */
+
+static void perm_addr(int n, int *perm)
+{
+	for (int i = 0; i < n; i++)
+		perm[i] = i;
+}
+
+static void perm_nsd(int n, int *perm)
+{
+	for (int i = 0; i < n; i++)
+		perm[i] = (i & ~3) + 3 - (i & 3);
+}
+
+static void key_of(int n, const int *perm, const uint8_t *x, uint8_t *key)
+{
+	for (int i = 0; i < n; i++)
+		key[i] = x[perm[i]];
+}
+
+/* Is there an address with the fixed bytes whose key in order pc lies in [lo, hi]?
+ * A walk over the key with the four "still equal to lo / to hi" states. */
+static bool feasible(int n, const int *pc, const uint8_t *lo, const uint8_t *hi,
+                     const bool *fixed, const uint8_t *val)
+{
+	unsigned states = 1u << 3;   /* bit (tight_lo << 1 | tight_hi) */
+
+	for (int j = 0; j < n && states != 0; j++) {
+		unsigned next = 0;
+
+		for (unsigned st = 0; st < 4; st++) {
+			bool tl = st & 2, th = st & 1;
+			int min = tl ? lo[j] : 0, max = th ? hi[j] : 255;
+			int cand[4], nc = 0;
+
+			if (!(states & (1u << st)) || min > max)
+				continue;
+			if (fixed[pc[j]]) {
+				cand[nc++] = val[pc[j]];
+			} else {
+				/* The next state depends only on v == lo[j] and v == hi[j];
+				 * these four values reach every combination there is. */
+				cand[nc++] = min;
+				cand[nc++] = min + 1;
+				cand[nc++] = min + 2;
+				cand[nc++] = max;
+			}
+			for (int i = 0; i < nc; i++) {
+				int v = cand[i];
+
+				if (v < min || v > max)
+					continue;
+				next |= 1u << (((tl && v == lo[j]) << 1) | (th && v == hi[j]));
+			}
+		}
+		states = next;
+	}
+	return states != 0;
+}
+
+/* The address with key in [lo, hi] (order pc) that is least (or greatest) in order po:
+ * fix its bytes greedily, most significant in po first. */
+static bool extreme(int n, const int *pc, const uint8_t *lo, const uint8_t *hi,
+                    const int *po, bool want_max, uint8_t *out)
+{
+	bool fixed[16] = { false };
+	uint8_t val[16] = { 0 };
+
+	if (!feasible(n, pc, lo, hi, fixed, val))
+		return false;
+	for (int i = 0; i < n; i++) {
+		int q = po[i];
+
+		fixed[q] = true;
+		for (int k = 0; k < 256; k++) {
+			val[q] = (uint8_t)(want_max ? 255 - k : k);
+			if (feasible(n, pc, lo, hi, fixed, val))
+				break;
+		}
+	}
+	memcpy(out, val, n);
+	return true;
+}
+
+static unsigned __int128 to_u128(int n, const uint8_t *b)
+{
+	unsigned __int128 v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static int addr_len(const struct nsdconf_acl *a)
+{
+	return a->ipv6 ? 16 : 4;
+}
+
+/* NSD's low-high set, covered by an interval in address order. */
+static enum knotmap_fit minmax_cover(const struct nsdconf_acl *a, struct knotmap_net *out)
+{
+	int n = addr_len(a), pa[16], pn[16];
+	uint8_t klo[16], khi[16];
+
+	perm_addr(n, pa);
+	perm_nsd(n, pn);
+	key_of(n, pn, a->addr, klo);
+	key_of(n, pn, a->mask, khi);
+	if (memcmp(klo, khi, n) > 0)
+		return KNOTMAP_FIT_EMPTY;
+	extreme(n, pn, klo, khi, pa, false, out->lo);
+	extreme(n, pn, klo, khi, pa, true, out->hi);
+	/* The set lies inside [lo, hi]; it is all of it when the sizes agree. */
+	if (to_u128(n, khi) - to_u128(n, klo) == to_u128(n, out->hi) - to_u128(n, out->lo))
+		return KNOTMAP_FIT_EXACT;
+	return KNOTMAP_FIT_WIDER;
+}
+
+/* The range as written, when all of it is inside NSD's set. */
+static enum knotmap_fit minmax_inner(const struct nsdconf_acl *a, struct knotmap_net *out)
+{
+	int n = addr_len(a), pa[16], pn[16];
+	uint8_t klo[16], khi[16], xmin[16], xmax[16], kmin[16], kmax[16];
+
+	perm_addr(n, pa);
+	perm_nsd(n, pn);
+	key_of(n, pn, a->addr, klo);
+	key_of(n, pn, a->mask, khi);
+	if (memcmp(a->addr, a->mask, n) > 0 || memcmp(klo, khi, n) > 0)
+		return KNOTMAP_FIT_NONE;
+	extreme(n, pa, a->addr, a->mask, pn, false, xmin);
+	extreme(n, pa, a->addr, a->mask, pn, true, xmax);
+	key_of(n, pn, xmin, kmin);
+	key_of(n, pn, xmax, kmax);
+	if (memcmp(kmin, klo, n) < 0 || memcmp(kmax, khi, n) > 0)
+		return KNOTMAP_FIT_NONE;
+	memcpy(out->lo, a->addr, n);
+	memcpy(out->hi, a->mask, n);
+	return KNOTMAP_FIT_NARROWER;
+}
+
+static bool mask_contiguous(int n, const uint8_t *mask)
+{
+	bool zero = false;
+
+	for (int i = 0; i < n * 8; i++) {
+		bool bit = mask[i / 8] & (0x80 >> (i % 8));
+
+		if (bit && zero)
+			return false;
+		zero = !bit;
+	}
+	return true;
+}
+
+/* single, addr/len, addr&mask: the set is {x : x & mask == addr & mask}. */
+static enum knotmap_fit masked(const struct nsdconf_acl *a, struct knotmap_net *out)
+{
+	int n = addr_len(a);
+
+	for (int i = 0; i < n; i++) {
+		uint8_t m = a->range == NSDCONF_RANGE_SINGLE ? 0xff : a->mask[i];
+
+		out->lo[i] = a->addr[i] & m;
+		out->hi[i] = out->lo[i] | (uint8_t)~m;
+	}
+	if (a->range == NSDCONF_RANGE_MASK && !mask_contiguous(n, a->mask))
+		return KNOTMAP_FIT_WIDER;
+	return KNOTMAP_FIT_EXACT;
+}
+
+enum knotmap_fit knotmap_net_cover(const struct nsdconf_acl *a, struct knotmap_net *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ipv6 = a->ipv6;
+	if (a->range == NSDCONF_RANGE_MINMAX)
+		return minmax_cover(a, out);
+	return masked(a, out);
+}
+
+enum knotmap_fit knotmap_net_inner(const struct nsdconf_acl *a, struct knotmap_net *out)
+{
+	enum knotmap_fit fit = knotmap_net_cover(a, out);
+
+	if (fit == KNOTMAP_FIT_EXACT || fit == KNOTMAP_FIT_EMPTY)
+		return fit;
+	if (a->range == NSDCONF_RANGE_MINMAX)
+		return minmax_inner(a, out);
+	return KNOTMAP_FIT_NONE;
+}
+
+void knotmap_net_format(const struct knotmap_net *net, char *buf, size_t len)
+{
+	int n = net->ipv6 ? 16 : 4, af = net->ipv6 ? AF_INET6 : AF_INET, plen = 0;
+	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	bool block = true;
+
+	inet_ntop(af, net->lo, lo, sizeof(lo));
+	if (memcmp(net->lo, net->hi, n) == 0) {
+		snprintf(buf, len, "%s", lo);
+		return;
+	}
+	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0)
+		plen++;
+	for (int i = plen; i < n * 8; i++) {
+		uint8_t bit = 0x80 >> (i % 8);
+
+		if ((net->lo[i / 8] & bit) || !(net->hi[i / 8] & bit))
+			block = false;
+	}
+	if (block) {
+		snprintf(buf, len, "%s/%d", lo, plen);
+		return;
+	}
+	inet_ntop(af, net->hi, hi, sizeof(hi));
+	snprintf(buf, len, "%s-%s", lo, hi);
+}
+
+/*
+ * Rules.  NSD: a matching BLOCKED entry denies wherever it stands, otherwise
+ * the first matching entry allows; NOKEY matches unsigned requests only, a key
+ * only requests signed with it.  Knot 3.2: the first rule matching address,
+ * key and action decides; a keyless allow rule matches unsigned requests only,
+ * a keyless deny rule every request.  So: the deny rules first, then the allow
+ * rules in NSD's order.
+ */
+
+/* What one NSD entry became, remembered per distinct entry text. */
+struct entry_map {
+	int rule;                  /* index in c->rule_ids, -1: no rule */
+	enum knotmap_fit fit;
+	bool deny;
+	const char *net;           /* the address written, for the report */
+};
+
+static const char *action_name(enum nsdconf_pslot s)
+{
+	return s == NSDCONF_P_PROVIDE_XFR ? "transfer" : "notify";
+}
+
+static const char *action_tag(enum nsdconf_pslot s)
+{
+	return s == NSDCONF_P_PROVIDE_XFR ? "xfr" : "notify";
+}
+
+static int rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
+                    const struct knotmap_key *key)
+{
+	char content[512], idtext[512];
+	bool created;
+	void **slot;
+	const char *id;
+
+	snprintf(content, sizeof(content), "%s|%d|%s|%s", action_name(s), deny, net,
+	         key != NULL ? key->name : "");
+	slot = strmap_slot(c->rules, content, strlen(content), &created);
+	if (!created)
+		return (int)(intptr_t)*slot - 1;
+
+	if (deny)
+		snprintf(idtext, sizeof(idtext), "nsd-%s-deny-%s", action_tag(s), net);
+	else
+		snprintf(idtext, sizeof(idtext), "nsd-%s-%s-%s%s", action_tag(s), net,
+		         key != NULL ? "key-" : "nokey", key != NULL ? key->tag : "");
+	id = idset_make(c->ids, idtext);
+	if (c->n_rules == c->cap_rules) {
+		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
+		const char **ids = nsdconf_arena_alloc(c->arena, cap * sizeof(*ids));
+
+		if (c->n_rules > 0)
+			memcpy(ids, c->rule_ids, c->n_rules * sizeof(*ids));
+		c->rule_ids = ids;
+		c->cap_rules = cap;
+	}
+	c->rule_ids[c->n_rules] = id;
+	*slot = (void *)(intptr_t)(c->n_rules + 1);
+
+	kbuf_printf(&c->acl_out, "  - id: %s\n    address: %s\n", id, net);
+	if (key != NULL) {
+		kbuf_puts(&c->acl_out, "    key: ");
+		kbuf_value(&c->acl_out, key->name);
+		kbuf_puts(&c->acl_out, "\n");
+	}
+	kbuf_printf(&c->acl_out, "    action: %s\n", action_name(s));
+	if (deny)
+		kbuf_puts(&c->acl_out, "    deny: on\n");
+	return c->n_rules++;
+}
+
+void knotmap_acl_query_rule(struct knotmap_ctx *c)
+{
+	const char *id;
+
+	c->query_rule = -1;
+	if (c->n_key_ids == 0)
+		return;
+	/*
+	 * knotd checks a TSIG-signed *query* against the zone acl too, and for
+	 * action query it ignores the rules' action lists: the first rule that
+	 * matches address and key decides (knot/updates/acl.c acl_allowed, 3.2.6;
+	 * verified: a "deny: on, action: transfer" rule refused signed SOA
+	 * queries).  NSD answers every signed query with a known key (allow-query
+	 * aside, which mod-nsd applies).  This rule, first in every zone, gives
+	 * signed queries NSD's answer and never matches transfer or notify.
+	 */
+	id = idset_make(c->ids, "nsd-query-tsig");
+	kbuf_printf(&c->acl_out, "  - id: %s\n    key: [", id);
+	for (int i = 0; i < c->n_key_ids; i++) {
+		if (i > 0)
+			kbuf_puts(&c->acl_out, ", ");
+		kbuf_value(&c->acl_out, c->key_ids[i]);
+	}
+	kbuf_puts(&c->acl_out, "]\n    action: query\n");
+	if (c->n_rules == c->cap_rules) {
+		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
+		const char **ids = nsdconf_arena_alloc(c->arena, cap * sizeof(*ids));
+
+		if (c->n_rules > 0)
+			memcpy(ids, c->rule_ids, c->n_rules * sizeof(*ids));
+		c->rule_ids = ids;
+		c->cap_rules = cap;
+	}
+	c->rule_ids[c->n_rules] = id;
+	c->query_rule = c->n_rules++;
+}
+
+static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot s,
+                                       const struct nsdconf_acl *a)
+{
+	struct entry_map *e = nsdconf_arena_alloc(c->arena, sizeof(*e));
+	const struct knotmap_key *key = NULL;
+	struct knotmap_net net;
+	char text[128];
+
+	e->rule = -1;
+	e->deny = a->key == NSDCONF_ACL_BLOCKED;
+	if (a->tls_auth != NULL) {
+		e->fit = KNOTMAP_FIT_NONE;
+		return e;
+	}
+	if (a->key == NSDCONF_ACL_KEY) {
+		void **k = strmap_slot(c->keys, a->key_name, strlen(a->key_name), NULL);
+
+		key = *k;
+		if (key == NULL) {     /* an undefined key: a parse error NSD reports */
+			e->fit = KNOTMAP_FIT_NONE;
+			return e;
+		}
+	}
+	if (a->port > 65535) {
+		/* atoi()'s value is kept unchecked; no source port equals it. */
+		e->fit = KNOTMAP_FIT_EMPTY;
+		return e;
+	}
+	e->fit = e->deny ? knotmap_net_inner(a, &net) : knotmap_net_cover(a, &net);
+	if (a->port != 0) {
+		/* Knot has no source-port test: an allow grows, a deny cannot be kept. */
+		if (e->deny)
+			e->fit = KNOTMAP_FIT_NONE;
+		else if (e->fit == KNOTMAP_FIT_EXACT)
+			e->fit = KNOTMAP_FIT_WIDER;
+	}
+	if (e->fit == KNOTMAP_FIT_EMPTY || e->fit == KNOTMAP_FIT_NONE)
+		return e;
+	knotmap_net_format(&net, text, sizeof(text));
+	e->net = nsdconf_arena_strdup(c->arena, text);
+	e->rule = rule_add(c, s, e->deny, e->net, e->deny ? NULL : key);
+	return e;
+}
+
+static struct entry_map *entry_map(struct knotmap_ctx *c, enum nsdconf_pslot s,
+                                   const struct nsdconf_acl *a)
+{
+	char content[1024];
+	bool created;
+	void **slot;
+	int len;
+
+	len = snprintf(content, sizeof(content), "%d|%d|%s|%s|%s", s, a->key,
+	               a->key == NSDCONF_ACL_KEY ? a->key_name : "", a->spec,
+	               a->tls_auth != NULL ? a->tls_auth : "");
+	if (len < 0 || (size_t)len >= sizeof(content))
+		return entry_compute(c, s, a);   /* absurdly long: just do the work */
+	slot = strmap_slot(c->entries, content, (size_t)len, &created);
+	if (created)
+		*slot = entry_compute(c, s, a);
+	return *slot;
+}
+
+static void entry_note(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
+                       const struct entry_map *e)
+{
+	char how[512];
+
+	if (a->tls_auth != NULL) {
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
+		             e->deny ? "tls-auth entry never applies without XoT (Knot 3.4): not written"
+		                     : "tls-auth entry needs XoT (Knot 3.4): not written, so not allowed");
+		return;
+	}
+	if (a->key == NSDCONF_ACL_KEY && e->fit == KNOTMAP_FIT_NONE) {
+		snprintf(how, sizeof(how), "key %s is not defined: entry not written", a->key_name);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false, how);
+		return;
+	}
+	switch (e->fit) {
+	case KNOTMAP_FIT_EMPTY:
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_EXACT, false,
+		             a->port > 65535 ? "port out of range: NSD never matches it; not written"
+		                             : "NSD's range comparison matches no address; not written");
+		return;
+	case KNOTMAP_FIT_WIDER:
+		if (a->range == NSDCONF_RANGE_MINMAX && a->port == 0)
+			snprintf(how, sizeof(how), "%s allowed as %s: NSD compares ranges in little-endian "
+			         "byte order and itself matches addresses outside the range as written; "
+			         "this is the tightest form Knot holds; mod-nsd narrows it", a->spec, e->net);
+		else
+			snprintf(how, sizeof(how), "%s allowed as %s: the tightest form Knot holds%s; "
+			         "mod-nsd narrows it", a->spec, e->net,
+			         a->port != 0 ? " (any source port)" : "");
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
+		return;
+	case KNOTMAP_FIT_NARROWER:
+		snprintf(how, sizeof(how), "%s denied as %s only: NSD's byte-order range comparison blocks more; mod-nsd denies the rest",
+		         a->spec, e->net);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_MODULE, true, how);
+		return;
+	case KNOTMAP_FIT_NONE:
+		snprintf(how, sizeof(how), "%s BLOCKED has no exact Knot form%s: not denied by knotd; mod-nsd enforces it",
+		         a->spec, a->port != 0 ? " (source port)" : "");
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_MODULE, true, how);
+		return;
+	case KNOTMAP_FIT_EXACT:
+	default:
+		return;
+	}
+}
+
+static void list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int rule)
+{
+	/* A rule twice in one list changes nothing but would read oddly. */
+	for (int i = 0; i < l->n; i++) {
+		if (l->idx[i] == rule)
+			return;
+	}
+	if (l->n == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 16;
+		int *idx = realloc(l->idx, cap * sizeof(*idx));
+
+		if (idx == NULL) {
+			c->err = c->err ? c->err : KNOT_ENOMEM;
+			return;
+		}
+		l->idx = idx;
+		l->cap = cap;
+	}
+	l->idx[l->n++] = rule;
+}
+
+static void zone_entries(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                         enum nsdconf_pslot s, bool deny, struct knotmap_acl_list *out)
+{
+	const char *option = nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
+
+	for (const struct nsdconf_acl *a = nsdconf_pacl(p, s); a != NULL; a = a->next) {
+		struct entry_map *e;
+
+		if ((a->key == NSDCONF_ACL_BLOCKED) != deny)
+			continue;
+		e = entry_map(c, s, a);
+		entry_note(c, option, a, e);
+		if (e->rule >= 0)
+			list_add(c, out, e->rule);
+	}
+}
+
+void knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                      struct knotmap_acl_list *out)
+{
+	out->n = 0;
+	if (c->query_rule >= 0)
+		list_add(c, out, c->query_rule);
+	zone_entries(c, p, NSDCONF_P_PROVIDE_XFR, true, out);
+	zone_entries(c, p, NSDCONF_P_ALLOW_NOTIFY, true, out);
+	zone_entries(c, p, NSDCONF_P_PROVIDE_XFR, false, out);
+	zone_entries(c, p, NSDCONF_P_ALLOW_NOTIFY, false, out);
+}

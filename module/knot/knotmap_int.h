@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Knot mapping internals shared by the renderer's files (not installed, not for the module). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/model.h"
+#include "knot/knotmap.h"
+
+/* Growable text with a sticky allocation failure, so writers need not check each call. */
+struct kbuf {
+	struct knotmap_buf b;
+	bool oom;
+};
+
+void kbuf_add(struct kbuf *k, const char *s, size_t len);
+void kbuf_puts(struct kbuf *k, const char *s);
+void kbuf_num(struct kbuf *k, long long v);
+void kbuf_printf(struct kbuf *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as one yparser value (plain, or quoted when it must be); false when Knot's
+ * parser cannot represent s at all (control characters, a backslash before a quote or
+ * at the end). */
+bool kbuf_value(struct kbuf *k, const char *s);
+/* True when kbuf_value() can write s. */
+bool knotmap_value_ok(const char *s);
+
+/* String keys to a pointer-sized value; keys are copied into the arena. */
+struct strmap;
+struct strmap *strmap_new(struct nsdconf_arena *arena);
+/* The value slot of key (created holding NULL when new; *created tells which). */
+void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created);
+size_t strmap_count(const struct strmap *m);
+
+/* Unique, deterministic section ids: text is sanitised to characters yparser takes
+ * unquoted and made unique with a "~N" suffix. Returns arena memory. */
+struct idset;
+struct idset *idset_new(struct nsdconf_arena *arena);
+const char *idset_make(struct idset *s, const char *text);
+
+/* Address intervals: what Knot's acl address field can hold exactly. */
+struct knotmap_net {
+	bool ipv6;
+	uint8_t lo[16], hi[16];    /* inclusive, network byte order */
+};
+
+/* How Knot's interval relates to the addresses NSD's entry matches. */
+enum knotmap_fit {
+	KNOTMAP_FIT_EXACT,         /* the same addresses */
+	KNOTMAP_FIT_WIDER,         /* a strict superset: knotd alone allows more */
+	KNOTMAP_FIT_NARROWER,      /* a strict subset: knotd alone denies less */
+	KNOTMAP_FIT_EMPTY,         /* NSD's entry matches nothing: no rule at all */
+	KNOTMAP_FIT_NONE,          /* no safe interval exists (deny side) */
+};
+
+/* The tightest interval containing every address NSD's entry matches (allow side). */
+enum knotmap_fit knotmap_net_cover(const struct nsdconf_acl *a, struct knotmap_net *out);
+/* An interval inside the addresses NSD's entry matches (deny side): exact when possible,
+ * else the range as written when NSD's byte-order quirk still contains it. */
+enum knotmap_fit knotmap_net_inner(const struct nsdconf_acl *a, struct knotmap_net *out);
+/* "a", "a/len" or "a-b". */
+void knotmap_net_format(const struct knotmap_net *n, char *buf, size_t len);
+
+/* The render context. */
+struct knotmap_key {
+	const char *name;          /* the id written (first spelling of this key name) */
+	const char *tag;           /* name without the final dot, for other ids */
+	const char *alg;           /* hmac-* */
+	const struct nsdconf_key *src;
+};
+
+struct knotmap_ctx {
+	const struct nsdconf_model *m;
+	const struct knotmap_opts *opts;
+	struct nsdconf_arena *arena;
+	struct idset *ids;
+
+	struct strmap *keys;       /* NSD key name as written -> struct knotmap_key */
+	const char **key_ids;      /* distinct keys in definition order */
+	int n_key_ids;
+
+	struct strmap *remotes;    /* content -> (intptr_t) index + 1 */
+	const char **remote_ids;
+	int n_remotes, cap_remotes;
+	struct kbuf remote_out;
+
+	struct strmap *entries;    /* NSD ACL entry content -> struct acl_map */
+	struct strmap *rules;      /* Knot rule content -> (intptr_t) index + 1 */
+	const char **rule_ids;
+	int n_rules, cap_rules;
+	struct kbuf acl_out;
+	int query_rule;            /* signed-query rule index, -1 when no keys */
+
+	struct strmap *notes;      /* report lines already given */
+	int err;                   /* first libknot error */
+};
+
+/* The report, deduplicated: the same (where, option, how) is given once. */
+void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char *option,
+                  enum nsdconf_knot verdict, bool security, const char *how);
+
+/* ACL rules of one zone, in Knot's evaluation order (knotmap_acl.c). */
+struct knotmap_acl_list {
+	int *idx;
+	int n, cap;
+};
+void knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                      struct knotmap_acl_list *out);
+/* The leading rule that lets signed queries through as NSD does (see knotmap_acl.c). */
+void knotmap_acl_query_rule(struct knotmap_ctx *c);
+
+/* Server, log and database sections and the server options' report (knotmap_server.c). */
+void knotmap_server(struct knotmap_ctx *c, struct kbuf *out);
+void knotmap_report_globals(struct knotmap_ctx *c);

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Knot mapping: nsd.conf text in, Knot configuration text and mapping report out. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conf/acl.h"
+#include "conf/arena.h"
+#include "conf/model.h"
+#include "knot/knotmap.h"
+#include "knot/knotmap_int.h"
+
+#define MAX_NOTES 256
+
+static char dir[64];
+static char conf_path[128];
+static struct nsdconf_model *model;
+static char *text;
+
+static struct {
+	int n;
+	char line[MAX_NOTES][700];
+	bool security[MAX_NOTES];
+	enum nsdconf_knot verdict[MAX_NOTES];
+} notes;
+
+static void diag_sink(void *ctx, const char *line)
+{
+	print_error("nsd.conf: %s\n", line);
+}
+
+static void collect(void *ctx, const struct knotmap_note *n)
+{
+	if (notes.n >= MAX_NOTES)
+		return;
+	snprintf(notes.line[notes.n], sizeof(notes.line[0]), "%d|%s|%s", n->line, n->option, n->how);
+	notes.security[notes.n] = n->security;
+	notes.verdict[notes.n] = n->verdict;
+	notes.n++;
+}
+
+/* The note about option whose text contains what, or -1. */
+static int note_find(const char *option, const char *what)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "|%s|", option);
+	for (int i = 0; i < notes.n; i++) {
+		if (strstr(notes.line[i], key) != NULL && strstr(notes.line[i], what) != NULL)
+			return i;
+	}
+	return -1;
+}
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/test_knotmap.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(conf_path, sizeof(conf_path), "%s/nsd.conf", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int reset(void **state)
+{
+	nsdconf_model_free(model);
+	model = NULL;
+	free(text);
+	text = NULL;
+	notes.n = 0;
+	return 0;
+}
+
+static void write_file(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static struct nsdconf_model *parse(const char *conf)
+{
+	struct nsdconf_diag diag = { .sink = diag_sink };
+	char zonelist[128];
+
+	write_file(conf_path, conf);
+	snprintf(zonelist, sizeof(zonelist), "%s/zone.list", dir);
+	nsdconf_model_free(model);
+	model = nsdconf_parse_file(conf_path, &(struct nsdconf_parse_opts){
+		.max_version = 4150, .read_zonelist = true, .zonelist_override = zonelist,
+	}, &diag);
+	assert_non_null(model);
+	assert_int_equal(diag.errors, 0);
+	return model;
+}
+
+static const char *render_opts(const char *conf, struct knotmap_opts *o)
+{
+	struct knotmap_buf b = { 0 };
+
+	parse(conf);
+	o->report = collect;
+	notes.n = 0;
+	assert_int_equal(knotmap_render(model, o, &b), 0);
+	free(text);
+	text = b.data;
+	return text;
+}
+
+static const char *render(const char *conf)
+{
+	struct knotmap_opts o = { .cwd = "/srv/start" };
+
+	return render_opts(conf, &o);
+}
+
+static void assert_has(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) == NULL) {
+		/* print_error() truncates long messages. */
+		fprintf(stderr, "missing:\n%s\nin:\n%s\n", needle, hay);
+		fail();
+	}
+}
+
+static void assert_lacks(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) != NULL) {
+		fprintf(stderr, "unexpected:\n%s\nin:\n%s\n", needle, hay);
+		fail();
+	}
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Position of needle, failing when absent: for ordering checks. */
+static size_t pos(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+
+	if (p == NULL) {
+		print_error("missing: %s\n", needle);
+		fail();
+	}
+	return (size_t)(p - hay);
+}
+
+#define KEYS \
+	"key:\n\tname: \"k1\"\n\talgorithm: sha256\n\tsecret: \"c2VjcmV0c2VjcmV0c2VjcmV0\"\n" \
+	"key:\n\tname: \"k2\"\n\talgorithm: HMAC-SHA512\n\tsecret: \"c2VjcmV0c2VjcmV0c2VjcmV1\"\n"
+
+static void test_blocked_rules_come_first(void **state)
+{
+	const char *t = render(KEYS
+		"zone:\n\tname: example.com\n\tzonefile: example.com.zone\n"
+		"\tprovide-xfr: 192.0.2.0/24 NOKEY\n"
+		"\tprovide-xfr: 198.51.100.1 k1\n"
+		"\tprovide-xfr: 192.0.2.7 BLOCKED\n"
+		"\tallow-notify: 192.0.2.1 NOKEY\n"
+		"\tallow-notify: 192.0.2.0/28 BLOCKED\n");
+
+	/* NSD: BLOCKED wins wherever it stands; Knot: first match, so deny first. */
+	assert_has(t, "  - id: nsd-xfr-deny-192.0.2.7\n    address: 192.0.2.7\n"
+	              "    action: transfer\n    deny: on\n");
+	assert_has(t, "  - id: nsd-notify-deny-192.0.2.0/28\n    address: 192.0.2.0/28\n"
+	              "    action: notify\n    deny: on\n");
+	assert_has(t, "    acl: [nsd-query-tsig, nsd-xfr-deny-192.0.2.7, nsd-notify-deny-192.0.2.0/28, "
+	              "nsd-xfr-192.0.2.0/24-nokey, nsd-xfr-198.51.100.1-key-k1, "
+	              "nsd-notify-192.0.2.1-nokey]\n");
+	/* Exact forms need no report line of their own. */
+	assert_int_equal(note_find("provide-xfr", "mod-nsd narrows"), -1);
+}
+
+static void test_nokey_and_key_rules(void **state)
+{
+	const char *t = render(KEYS
+		"zone:\n\tname: example.com\n\tzonefile: example.com.zone\n"
+		"\tprovide-xfr: 192.0.2.1 NOKEY\n"
+		"\tprovide-xfr: 192.0.2.1 k2\n");
+
+	/* A keyless Knot allow rule matches only unsigned requests, as NOKEY does. */
+	assert_has(t, "  - id: nsd-xfr-192.0.2.1-nokey\n    address: 192.0.2.1\n    action: transfer\n");
+	assert_has(t, "  - id: nsd-xfr-192.0.2.1-key-k2\n    address: 192.0.2.1\n    key: k2\n"
+	              "    action: transfer\n");
+	/* NSD's spellings of the algorithm, Knot's hmac- names. */
+	assert_has(t, "  - id: k1\n    algorithm: hmac-sha256\n    secret: c2VjcmV0c2VjcmV0c2VjcmV0\n");
+	assert_has(t, "  - id: k2\n    algorithm: hmac-sha512\n");
+}
+
+static void test_signed_query_rule_leads_every_zone(void **state)
+{
+	const char *t = render(KEYS
+		"zone:\n\tname: a.example\n\tzonefile: a\n\tprovide-xfr: 10.0.0.0/8 BLOCKED\n"
+		"zone:\n\tname: b.example\n\tzonefile: b\n");
+
+	/* knotd tests signed queries against the acl ignoring actions: without this
+	 * rule the transfer deny would refuse them, and b.example would too. */
+	assert_has(t, "  - id: nsd-query-tsig\n    key: [k1, k2]\n    action: query\n");
+	assert_has(t, "    acl: [nsd-query-tsig, nsd-xfr-deny-10.0.0.0/8]\n");
+	assert_has(t, "    acl: [nsd-query-tsig]\n");
+
+	t = render("zone:\n\tname: a.example\n\tzonefile: a\n");
+	assert_lacks(t, "nsd-query-tsig");
+	assert_lacks(t, "acl:");
+}
+
+static void test_port_and_mask_widen_and_report(void **state)
+{
+	const char *t = render(KEYS
+		"zone:\n\tname: example.com\n\tzonefile: example.com.zone\n"
+		"\tprovide-xfr: 192.0.2.1@5353 k1\n"
+		"\tprovide-xfr: 10.1.0.0&255.255.0.255 NOKEY\n"
+		"\tprovide-xfr: 10.2.0.0&255.255.0.0 NOKEY\n");
+	int i;
+
+	assert_has(t, "    address: 192.0.2.1\n    key: k1\n");
+	i = note_find("provide-xfr", "192.0.2.1@5353 allowed as 192.0.2.1");
+	assert_true(i >= 0);
+	assert_true(notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	assert_non_null(strstr(notes.line[i], "mod-nsd narrows it"));
+	assert_int_equal(atoi(notes.line[i]), 12);   /* the entry's own line */
+
+	/* A non-contiguous mask: the smallest interval holding every match. */
+	assert_has(t, "    address: 10.1.0.0-10.1.255.0\n");
+	i = note_find("provide-xfr", "10.1.0.0&255.255.0.255 allowed as 10.1.0.0-10.1.255.0");
+	assert_true(i >= 0 && notes.security[i]);
+	/* A contiguous mask is a prefix, exactly. */
+	assert_has(t, "    address: 10.2.0.0/16\n");
+	assert_int_equal(note_find("provide-xfr", "10.2.0.0&"), -1);
+}
+
+static void test_blocked_never_widens(void **state)
+{
+	const char *t = render(KEYS
+		"zone:\n\tname: example.com\n\tzonefile: example.com.zone\n"
+		"\tprovide-xfr: 192.0.2.9@5353 BLOCKED\n"
+		"\tprovide-xfr: 10.1.0.0&255.255.0.255 BLOCKED\n"
+		"\tprovide-xfr: 192.0.2.0/24 NOKEY\n");
+	int i;
+
+	/* Denying 192.0.2.9 on every port would refuse what NSD allows. */
+	assert_lacks(t, "deny");
+	i = note_find("provide-xfr", "192.0.2.9@5353 BLOCKED");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+	assert_true(note_find("provide-xfr", "10.1.0.0&255.255.0.255 BLOCKED") >= 0);
+}
+
+static void test_range_exact_only_when_nsd_agrees(void **state)
+{
+	const char *t = render(
+		"zone:\n\tname: example.com\n\tzonefile: example.com.zone\n"
+		"\tprovide-xfr: 1.2.3.4-1.2.3.4 NOKEY\n"
+		"\tprovide-xfr: 2001:db8::-2001:db8::ffff:ffff NOKEY\n"
+		"\tprovide-xfr: 1.2.3.4-1.2.3.25 NOKEY\n"
+		"\tprovide-xfr: 1.2.3.4-1.2.3.25 BLOCKED\n"
+		"\tprovide-xfr: 10.0.0.5-10.0.1.3 BLOCKED\n");
+	int i;
+
+	assert_has(t, "    address: 1.2.3.4\n");
+	/* Whole 32-bit words: NSD's byte order does not matter. */
+	assert_has(t, "    address: 2001:db8::/96\n");
+	assert_int_equal(note_find("provide-xfr", "2001:db8::-"), -1);
+	/* NSD matches 9.9.9.10 with 1.2.3.4-1.2.3.25 (little-endian words), so
+	 * knotd's wall must be wider still; mod-nsd gives NSD's own answer. */
+	assert_has(t, "  - id: nsd-xfr-0.0.0.5-255.255.255.24-nokey\n    address: 0.0.0.5-255.255.255.24\n");
+	i = note_find("provide-xfr", "1.2.3.4-1.2.3.25 allowed as");
+	assert_true(i >= 0 && notes.security[i]);
+	/* The range as written lies inside NSD's set: a narrower deny is safe. */
+	assert_has(t, "  - id: nsd-xfr-deny-1.2.3.4-1.2.3.25\n    address: 1.2.3.4-1.2.3.25\n");
+	assert_true(note_find("provide-xfr", "1.2.3.4-1.2.3.25 denied as 1.2.3.4-1.2.3.25 only") >= 0);
+	/* Last octet 5 > 3: NSD's comparison matches nothing. */
+	assert_lacks(t, "10.0.0.5");
+	assert_true(note_find("provide-xfr", "matches no address") >= 0);
+}
+
+/* Deterministic xorshift, so a failure can be replayed. */
+static uint64_t rng_state = 88172645463325252ULL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static bool nsd_matches(const struct nsdconf_acl *a, const uint8_t *x)
+{
+	struct sockaddr_storage ss = { 0 };
+
+	if (a->ipv6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		memcpy(in6->sin6_addr.s6_addr, x, 16);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr.s_addr, x, 4);
+	}
+	return nsdconf_acl_addr_matches(a, &ss);
+}
+
+static bool in_net(const struct knotmap_net *net, const uint8_t *x, int n)
+{
+	return memcmp(net->lo, x, n) <= 0 && memcmp(x, net->hi, n) <= 0;
+}
+
+/* A random address inside [lo, hi] in address order. */
+static void random_between(const uint8_t *lo, const uint8_t *hi, int n, uint8_t *x)
+{
+	bool tl = true, th = true;
+
+	for (int i = 0; i < n; i++) {
+		int min = tl ? lo[i] : 0, max = th ? hi[i] : 255;
+
+		x[i] = (uint8_t)(min + rng() % (unsigned)(max - min + 1));
+		tl = tl && x[i] == lo[i];
+		th = th && x[i] == hi[i];
+	}
+}
+
+/* A random address NSD's range entry matches: a random key in its byte order. */
+static void random_nsd_member(const struct nsdconf_acl *a, int n, uint8_t *x)
+{
+	uint8_t klo[16], khi[16], k[16];
+
+	for (int i = 0; i < n; i++) {
+		int j = (i & ~3) + 3 - (i & 3);
+
+		klo[i] = a->addr[j];
+		khi[i] = a->mask[j];
+	}
+	random_between(klo, khi, n, k);
+	for (int i = 0; i < n; i++)
+		x[(i & ~3) + 3 - (i & 3)] = k[i];
+}
+
+static void random_range(struct nsdconf_acl *a, bool ipv6)
+{
+	int n = ipv6 ? 16 : 4;
+
+	memset(a, 0, sizeof(*a));
+	a->ipv6 = ipv6;
+	a->range = NSDCONF_RANGE_MINMAX;
+	for (int i = 0; i < n; i++)
+		a->addr[i] = a->mask[i] = (uint8_t)rng();
+	/* Ends that differ in few bytes are the interesting (and usual) ones. */
+	for (int i = 0, diff = 1 + (int)(rng() % n); i < diff; i++) {
+		int b = (int)(rng() % n);
+
+		a->mask[b] = (uint8_t)rng();
+	}
+	if (rng() % 4 == 0)
+		a->mask[n - 1] = (uint8_t)(a->addr[n - 1] + rng() % 8);
+}
+
+static void test_range_intervals_agree_with_nsd_matcher(void **state)
+{
+	int exact = 0, narrower = 0;
+
+	for (int round = 0; round < 4000; round++) {
+		bool ipv6 = round % 2;
+		int n = ipv6 ? 16 : 4;
+		struct nsdconf_acl a;
+		struct knotmap_net cover, inner;
+		enum knotmap_fit fc, fi;
+		uint8_t x[16];
+
+		random_range(&a, ipv6);
+		fc = knotmap_net_cover(&a, &cover);
+		fi = knotmap_net_inner(&a, &inner);
+		if (fc == KNOTMAP_FIT_EMPTY) {
+			for (int i = 0; i < n; i++)
+				x[i] = (uint8_t)rng();
+			assert_false(nsd_matches(&a, x));
+			assert_false(nsd_matches(&a, a.addr));
+			continue;
+		}
+		/* The cover is tight: both ends are matched by NSD. */
+		assert_true(nsd_matches(&a, cover.lo));
+		assert_true(nsd_matches(&a, cover.hi));
+		for (int s = 0; s < 32; s++) {
+			random_nsd_member(&a, n, x);
+			assert_true(nsd_matches(&a, x));     /* our model of NSD's order */
+			assert_true(in_net(&cover, x, n));   /* the allow side holds it */
+			random_between(cover.lo, cover.hi, n, x);
+			if (fc == KNOTMAP_FIT_EXACT)
+				assert_true(nsd_matches(&a, x));
+			if (fi == KNOTMAP_FIT_EXACT || fi == KNOTMAP_FIT_NARROWER) {
+				random_between(inner.lo, inner.hi, n, x);
+				assert_true(nsd_matches(&a, x)); /* the deny side never widens */
+			}
+		}
+		exact += fc == KNOTMAP_FIT_EXACT;
+		narrower += fi == KNOTMAP_FIT_NARROWER;
+	}
+	assert_true(exact > 0);
+	assert_true(narrower > 0);
+}
+
+static void test_template_shared_by_pattern(void **state)
+{
+	char *conf = malloc(100 * 120 + 1024);
+	size_t len;
+	const char *t;
+
+	len = (size_t)sprintf(conf, KEYS
+		"pattern:\n\tname: prim\n\tzonefile: \"%%s.zone\"\n\tprovide-xfr: 192.0.2.0/24 NOKEY\n"
+		"\tnotify: 192.0.2.10 k1\n"
+		"pattern:\n\tname: sec\n\tzonefile: \"sec/%%s\"\n\trequest-xfr: 192.0.2.1 k1\n"
+		"\tallow-notify: 192.0.2.1 k1\n");
+	for (int i = 0; i < 100; i++)
+		len += (size_t)sprintf(conf + len, "zone:\n\tname: z%d.example\n\tinclude-pattern: %s\n",
+		                       i, i % 2 ? "sec" : "prim");
+	t = render(conf);
+	free(conf);
+
+	assert_int_equal(count(t, "  - id: nsd-t"), 2);
+	assert_int_equal(count(t, "  - domain: "), 100);
+	assert_int_equal(count(t, "    template: nsd-t1\n"), 50);
+	assert_int_equal(count(t, "    template: nsd-t2\n"), 50);
+	assert_has(t, "  - domain: z7.example\n    template: nsd-t2\n"
+	              "    file: /etc/nsd/sec/z7.example\n");
+	/* One remote and one rule however many zones use them. */
+	assert_int_equal(count(t, "  - id: nsd-192.0.2.1@53-key-k1\n"), 1);
+	assert_int_equal(count(t, "  - id: nsd-xfr-192.0.2.0/24-nokey\n"), 1);
+	/* The pattern's settings are reported once, not per zone. */
+	{
+		int n = 0;
+
+		for (int i = 0; i < notes.n; i++)
+			n += strstr(notes.line[i], "|provide-xfr|") != NULL;
+		assert_int_equal(n, 1);
+	}
+}
+
+static void test_master_and_notify_remotes(void **state)
+{
+	const char *t = render(KEYS
+		"zone:\n\tname: example.net\n\tzonefile: example.net.zone\n"
+		"\trequest-xfr: 192.0.2.1@5300 k1\n"
+		"\trequest-xfr: AXFR 2001:db8::1 NOKEY\n"
+		"\trequest-xfr: UDP 192.0.2.2 k2\n"
+		"\tallow-notify: 192.0.2.1 k1\n"
+		"\tnotify: 192.0.2.20@5353 k2\n"
+		"\tnotify: 2001:db8::20 NOKEY\n"
+		"\toutgoing-interface: 192.0.2.53\n"
+		"\toutgoing-interface: 2001:db8::53@5301\n"
+		"\toutgoing-interface: 192.0.2.54\n"
+		"server:\n\tport: 5399\n");
+
+	/* NSD's own port is never a destination: @port or 53. */
+	assert_has(t, "  - id: nsd-192.0.2.1@5300-key-k1-via-192.0.2.53\n"
+	              "    address: 192.0.2.1@5300\n    via: 192.0.2.53\n    key: k1\n"
+	              "    automatic-acl: off\n");
+	assert_has(t, "  - id: nsd-2001:db8::1@53-via-2001:db8::53@5301\n"
+	              "    address: 2001:db8::1@53\n    via: 2001:db8::53@5301\n");
+	assert_has(t, "    master: [nsd-192.0.2.1@5300-key-k1-via-192.0.2.53, "
+	              "nsd-2001:db8::1@53-via-2001:db8::53@5301, "
+	              "nsd-192.0.2.2@53-key-k2-via-192.0.2.53]\n");
+	assert_has(t, "    notify: [nsd-192.0.2.20@5353-key-k2-via-192.0.2.53, "
+	              "nsd-2001:db8::20@53-via-2001:db8::53@5301]\n");
+	assert_has(t, "    zonefile-sync: 0\n    journal-content: changes\n");
+	assert_lacks(t, "5399");
+	assert_true(note_find("request-xfr", "AXFR flag") >= 0);
+	assert_true(note_find("request-xfr", "UDP flag") >= 0);
+	assert_true(note_find("outgoing-interface", "only the first source address") >= 0);
+}
+
+static void test_zonefile_paths_absolute(void **state)
+{
+	struct knotmap_opts o = { .cwd = "/srv/start" };
+	const char *t;
+
+	t = render_opts(
+		"server:\n\tzonesdir: \"zones\"\n"
+		"zone:\n\tname: Example.COM.\n\tzonefile: \"%1/%s.zone\"\n"
+		"zone:\n\tname: abs.example\n\tzonefile: \"/var/z/%z/%y\"\n"
+		"zone:\n\tname: sp.example\n\tzonefile: \"my zones/%s\"\n"
+		"zone:\n\tname: bare.example\n\trequest-xfr: 192.0.2.1 NOKEY\n", &o);
+	/* NSD chdir()s to zonesdir (relative to where it started). */
+	assert_has(t, "  - domain: Example.COM.\n    template: nsd-t1\n"
+	              "    file: /srv/start/zones/E/Example.COM..zone\n");
+	assert_has(t, "    file: /var/z/example/abs\n");
+	assert_has(t, "    file: \"/srv/start/zones/my zones/sp.example\"\n");
+	/* No file for a secondary: the journal keeps the zone, knotd never writes one. */
+	assert_has(t, "    master: [nsd-192.0.2.1@53]\n    zonefile-sync: -1\n"
+	              "    zonefile-load: none\n    journal-content: all\n");
+	assert_has(t, "  - domain: bare.example\n    template: nsd-t2\n\n");
+
+	o.storage = "/var/lib/knot/nsd";
+	t = render_opts("zone:\n\tname: bare.example\n\trequest-xfr: 192.0.2.1 NOKEY\n", &o);
+	assert_has(t, "    storage: /var/lib/knot/nsd\n    zonefile-sync: 0\n");
+	assert_lacks(t, "file:");
+}
+
+static void test_primary_journal_follows_store_ixfr(void **state)
+{
+	const char *t = render(
+		"zone:\n\tname: a.example\n\tzonefile: a\n"
+		"zone:\n\tname: b.example\n\tzonefile: b\n\tstore-ixfr: yes\n\tcreate-ixfr: yes\n"
+		"\tixfr-number: 1\n\tixfr-size: 5000\n\tsize-limit-xfr: 1000000\n"
+		"server:\n\tzonefiles-write: 600\n"
+		"zone:\n\tname: c.example\n\tzonefile: c\n\trequest-xfr: 192.0.2.1 NOKEY\n");
+
+	/* No journal, no "inconsistent history" for NSD secondaries (NSD #479). */
+	assert_has(t, "  - id: nsd-t1\n    journal-content: none\n");
+	assert_has(t, "  - id: nsd-t2\n    zonefile-load: difference\n    journal-content: changes\n"
+	              "    journal-max-depth: 2\n    journal-max-usage: 40960\n"
+	              "    zone-max-size: 1000000\n");
+	assert_has(t, "    zonefile-sync: 600\n    journal-content: changes\n");
+	assert_true(note_find("zonefiles-write", "zonefile-sync: 600") >= 0);
+	assert_true(note_find("size-limit-xfr", "zone-max-size") >= 0);
+}
+
+static void test_refresh_retry_expire_clamps(void **state)
+{
+	const char *t = render(
+		"zone:\n\tname: a.example\n\tzonefile: a\n\trequest-xfr: 192.0.2.1 NOKEY\n"
+		"\tmax-refresh-time: 3600\n\tmin-refresh-time: 600\n"
+		"\tmax-retry-time: 900\n\tmin-retry-time: 1000\n\tmin-expire-time: 7200\n"
+		"zone:\n\tname: b.example\n\tzonefile: b\n\trequest-xfr: 192.0.2.1 NOKEY\n"
+		"\tmin-refresh-time: 0\n\tmax-refresh-time: 100\n\tmin-expire-time: refresh+retry+1\n");
+
+	assert_has(t, "    refresh-min-interval: 600\n    refresh-max-interval: 3600\n"
+	              "    retry-min-interval: 900\n    retry-max-interval: 900\n"
+	              "    expire-min-interval: 7200\n");
+	assert_true(note_find("min-retry-time", "minimum above maximum") >= 0);
+	/* 0 is NSD's "no minimum": knotd's own floor stays. */
+	assert_has(t, "    refresh-max-interval: 100\n    expire-min-interval: 1209701\n");
+	assert_true(note_find("min-expire-time", "refresh+retry+1") >= 0);
+}
+
+static void test_report_follows_option_table(void **state)
+{
+	int i;
+
+	render("zone:\n\tname: a.example\n\tzonefile: a\n\tnotify-retry: 3\n"
+	       "\tmulti-master-check: yes\n\tallow-query: 192.0.2.0/24 NOKEY\n"
+	       "\trequest-xfr: 192.0.2.1 NOKEY\n\tallow-axfr-fallback: no\n");
+	i = note_find("notify-retry", "");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+	i = note_find("multi-master-check", "");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_UNSUPPORTED);
+	i = note_find("allow-axfr-fallback", "");
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	/* allow-query lives in mod-nsd only: nothing for it in the include. */
+	i = note_find("allow-query", "mod-nsd");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+	assert_lacks(text, "query\n    deny");
+	assert_int_equal(count(text, "action: query"), 0);
+	assert_int_equal(atoi(notes.line[i]), 1);   /* the zone clause */
+}
+
+static void test_values_quoted_for_yparser(void **state)
+{
+	const char *t = render(
+		"key:\n\tname: \"odd\\032key.\"\n\tsecret: \"c2VjcmV0c2VjcmV0c2VjcmV0\"\n"
+		"zone:\n\tname: \"ex\\#ample.com\"\n\tzonefile: \"/z/a b#c.zone\"\n"
+		"\tprovide-xfr: 192.0.2.1 \"odd\\032key.\"\n");
+
+	assert_has(t, "  - id: odd\\032key.\n    algorithm: hmac-sha256\n");
+	assert_has(t, "    file: \"/z/a b#c.zone\"\n");
+	assert_has(t, "  - domain: \"ex\\#ample.com\"\n");
+	assert_has(t, "    key: odd\\032key.\n");
+	/* Ids are sanitised to plain characters. */
+	assert_has(t, "  - id: nsd-xfr-192.0.2.1-key-odd_032key\n");
+}
+
+static void test_output_deterministic(void **state)
+{
+	const char *conf = KEYS
+		"pattern:\n\tname: p\n\tprovide-xfr: 1.2.3.4-1.2.3.25 NOKEY\n\tnotify: 192.0.2.1 k1\n"
+		"zone:\n\tname: a.example\n\tzonefile: a\n\tinclude-pattern: p\n"
+		"zone:\n\tname: b.example\n\trequest-xfr: 192.0.2.9 k2\n\tallow-notify: 192.0.2.9 k2\n";
+	char *first;
+
+	first = strdup(render(conf));
+	assert_string_equal(render(conf), first);
+	free(first);
+}
+
+static void test_full_config_server_part(void **state)
+{
+	struct knotmap_opts o = { .full = true, .cwd = "/", .storage = "/var/lib/knot" };
+	const char *t = render_opts(
+		"server:\n\tip-address: 192.0.2.53\n\tip-address: 2001:db8::53@5353\n"
+		"\tport: 5300\n\tserver-count: 4\n\ttcp-count: 250\n\thide-identity: yes\n"
+		"\tversion: \"dns\"\n\tnsid: \"ascii_ns1\"\n\tverbosity: 1\n"
+		"zone:\n\tname: a.example\n\tzonefile: a\n", &o);
+
+	assert_has(t, "server:\n    identity: \"\"\n    version: dns\n    nsid: 0x6e7331\n"
+	              "    udp-workers: 4\n    tcp-max-clients: 250\n"
+	              "    listen: [192.0.2.53@5300, 2001:db8::53@5353]\n");
+	assert_has(t, "log:\n  - target: syslog\n    any: info\n");
+	assert_has(t, "database:\n    storage: /var/lib/knot\n");
+	assert_true(pos(t, "server:") < pos(t, "zone:"));
+}
+
+/* knotc must accept what we write, and read back the values we meant. */
+static int run(const char *cmd)
+{
+	int rc = system(cmd);
+
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static const char *knotc_path(void)
+{
+	static const char *const paths[] = { "/usr/sbin/knotc", "/usr/bin/knotc", "/usr/local/sbin/knotc" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	}
+	return NULL;
+}
+
+#define RICH_CONF KEYS \
+	"key:\n\tname: \"odd\\032key.\"\n\tsecret: \"c2VjcmV0c2VjcmV0c2VjcmV0\"\n" \
+	"pattern:\n\tname: sec\n\tzonefile: \"sec/%s\"\n\trequest-xfr: 192.0.2.1@5300 k1\n" \
+	"\trequest-xfr: AXFR 2001:db8::1 NOKEY\n\tallow-notify: 192.0.2.1 k1\n" \
+	"\tallow-notify: 10.0.0.0/8 BLOCKED\n\toutgoing-interface: 2001:db8::53@5301\n" \
+	"\tmax-refresh-time: 3600\n\tmin-refresh-time: 7200\n\tmin-expire-time: refresh+retry+1\n" \
+	"pattern:\n\tname: prim\n\tzonefile: \"my zones/%s.zone\"\n" \
+	"\tprovide-xfr: 192.0.2.0/24 NOKEY\n\tprovide-xfr: 192.0.2.7 BLOCKED\n" \
+	"\tprovide-xfr: 198.51.100.1@5353 k2\n\tprovide-xfr: 10.1.0.0&255.255.0.255 NOKEY\n" \
+	"\tprovide-xfr: 1.2.3.4-1.2.3.25 NOKEY\n\tprovide-xfr: 1.2.3.4-1.2.3.25 BLOCKED\n" \
+	"\tprovide-xfr: 2001:db8::1-2001:db8::ff NOKEY\n\tprovide-xfr: ::/0 \"odd\\032key.\"\n" \
+	"\tnotify: 192.0.2.2@5300 k2\n\tnotify: 2001:db8::2 NOKEY\n" \
+	"\tstore-ixfr: yes\n\tcreate-ixfr: yes\n\tsize-limit-xfr: 1000000\n" \
+	"zone:\n\tname: example.com\n\tinclude-pattern: prim\n" \
+	"zone:\n\tname: example.net\n\tinclude-pattern: sec\n" \
+	"zone:\n\tname: \"odd\\032name.example.\"\n\trequest-xfr: 192.0.2.1 NOKEY\n" \
+	"zone:\n\tname: plain.example\n\tzonefile: plain.zone\n"
+
+static void test_knotc_accepts_rendered_config(void **state)
+{
+	const char *knotc = knotc_path();
+	struct knotmap_opts o = { .cwd = dir };
+	char path[256], cmd[1024], *export;
+	const char *t;
+	FILE *f;
+	long len;
+
+	if (knotc == NULL) {
+		skip();
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/storage' '%s/run'", dir, dir);
+	assert_int_equal(run(cmd), 0);
+
+	/* The include, as mod-nsd keeps it, under an operator's knot.conf. */
+	t = render_opts(RICH_CONF, &o);
+	snprintf(path, sizeof(path), "%s/nsd.inc", dir);
+	write_file(path, t);
+	snprintf(path, sizeof(path), "%s/knot.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "server:\n    rundir: %s/run\n    listen: 127.0.0.1@53\n"
+	        "database:\n    storage: %s/storage\n"
+	        "template:\n  - id: default\n    storage: %s/storage\n"
+	        "include: %s/nsd.inc\n", dir, dir, dir, dir);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' conf-check >'%s/check.out' 2>&1", knotc, path, dir);
+	if (run(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "cat '%s/check.out' >&2", dir);
+		(void)run(cmd);
+		fail_msg("knotc conf-check rejected the include:\n%s", t);
+	}
+
+	/* Knot reads back what was meant: paths with blanks, escaped names, ranges. */
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' conf-export '%s/export.conf' >/dev/null 2>&1",
+	         knotc, path, dir);
+	assert_int_equal(run(cmd), 0);
+	snprintf(path, sizeof(path), "%s/export.conf", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	export = calloc(1, (size_t)len + 1);
+	assert_int_equal(fread(export, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	assert_has(export, "    file: \"/etc/nsd/my zones/example.com.zone\"");
+	assert_has(export, "  - id: \"odd\\032key.\"");
+	assert_has(export, "  - domain: \"odd\\032name.example.\"");
+	/* NSD's little-endian words widen 2001:db8::1-2001:db8::ff to this: */
+	assert_has(export, "\"2001:db8::1-2001:db8::ffff:fffe\"");
+	assert_has(export, "\"0.0.0.5-255.255.255.24\"");
+	assert_has(export, "    via: \"2001:db8::53@5301\"");
+	assert_has(export, "    refresh-min-interval: \"3600\"");
+	free(export);
+
+	/* The complete configuration convert writes. */
+	o.full = true;
+	o.storage = NULL;
+	t = render_opts(RICH_CONF, &o);
+	snprintf(path, sizeof(path), "%s/full.conf", dir);
+	write_file(path, t);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' conf-check >'%s/check.out' 2>&1", knotc, path, dir);
+	if (run(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "cat '%s/check.out' >&2", dir);
+		(void)run(cmd);
+		fail_msg("knotc conf-check rejected the full configuration:\n%s", t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_blocked_rules_come_first, reset),
+		cmocka_unit_test_teardown(test_nokey_and_key_rules, reset),
+		cmocka_unit_test_teardown(test_signed_query_rule_leads_every_zone, reset),
+		cmocka_unit_test_teardown(test_port_and_mask_widen_and_report, reset),
+		cmocka_unit_test_teardown(test_blocked_never_widens, reset),
+		cmocka_unit_test_teardown(test_range_exact_only_when_nsd_agrees, reset),
+		cmocka_unit_test(test_range_intervals_agree_with_nsd_matcher),
+		cmocka_unit_test_teardown(test_template_shared_by_pattern, reset),
+		cmocka_unit_test_teardown(test_master_and_notify_remotes, reset),
+		cmocka_unit_test_teardown(test_zonefile_paths_absolute, reset),
+		cmocka_unit_test_teardown(test_primary_journal_follows_store_ixfr, reset),
+		cmocka_unit_test_teardown(test_refresh_retry_expire_clamps, reset),
+		cmocka_unit_test_teardown(test_report_follows_option_table, reset),
+		cmocka_unit_test_teardown(test_values_quoted_for_yparser, reset),
+		cmocka_unit_test_teardown(test_output_deterministic, reset),
+		cmocka_unit_test_teardown(test_full_config_server_part, reset),
+		cmocka_unit_test_teardown(test_knotc_accepts_rendered_config, reset),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
