@@ -35,6 +35,7 @@ void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
 
 /* The merge rule of each pattern slot, read from the option table once. */
 static uint8_t merge_rule[NSDCONF_P_SLOTS];
+static uint64_t always_copied;   /* slots merged even when the pattern left them unset */
 static pthread_once_t merge_once = PTHREAD_ONCE_INIT;
 
 static void merge_rules_init(void)
@@ -42,6 +43,9 @@ static void merge_rules_init(void)
 	for (int s = 0; s < NSDCONF_P_SLOTS; s++) {
 		const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
 		merge_rule[s] = o != NULL ? o->merge : NSDCONF_M_NONE;
+		if (merge_rule[s] == NSDCONF_M_ALWAYS) {
+			always_copied |= 1ULL << s;
+		}
 	}
 }
 
@@ -49,11 +53,12 @@ void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pat
                            struct nsdconf_arena *arena)
 {
 	pthread_once(&merge_once, merge_rules_init);
-	for (int s = 0; s < NSDCONF_P_SLOTS; s++) {
+	/* Only set slots can change dst, apart from those NSD always copies. */
+	uint64_t todo = src->set | always_copied;
+	while (todo != 0) {
+		int s = __builtin_ctzll(todo);
+		todo &= todo - 1;
 		bool set = nsdconf_pset(src, s);
-		if (!set && merge_rule[s] != NSDCONF_M_ALWAYS) {
-			continue;   /* every other rule copies only what the pattern set */
-		}
 		switch (merge_rule[s]) {
 		case NSDCONF_M_IF_SET:
 			if (set) {

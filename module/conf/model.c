@@ -6,140 +6,18 @@
 #include <libknot/libknot.h>
 
 #include "conf/dname.h"
+#include "conf/index.h"
 #include "conf/model.h"
-
-/* Open-addressing hash index; keys are strings (exact) or wire dnames (lower case). */
-struct nsdconf_table {
-	const void **keys;
-	void **vals;
-	uint64_t *hashes;      /* kept so probing rarely touches the keys */
-	size_t cap, n;
-	bool dname;
-};
-
-static size_t key_len(const struct nsdconf_table *t, const void *k)
-{
-	return t->dname ? knot_dname_size(k) : strlen(k);
-}
-
-/* Word-at-a-time multiplicative hash: 100 000-zone configs hash a few hundred
- * thousand names, byte-wise FNV showed up in profiles. */
-static uint64_t hash_bytes(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-		p += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
-
-static struct nsdconf_table *table_new(bool dname)
-{
-	struct nsdconf_table *t = calloc(1, sizeof(*t));
-	if (t == NULL) {
-		abort();
-	}
-	t->dname = dname;
-	return t;
-}
-
-static void table_free(struct nsdconf_table *t)
-{
-	if (t != NULL) {
-		free(t->keys);
-		free(t->vals);
-		free(t->hashes);
-		free(t);
-	}
-}
-
-static size_t table_slot(const struct nsdconf_table *t, const void *k, uint64_t h)
-{
-	size_t len = key_len(t, k);
-	size_t i = h & (t->cap - 1);
-	while (t->keys[i] != NULL &&
-	       (t->hashes[i] != h || memcmp(t->keys[i], k, len + !t->dname) != 0)) {
-		i = (i + 1) & (t->cap - 1);
-	}
-	return i;
-}
-
-static uint64_t table_hash(const struct nsdconf_table *t, const void *k)
-{
-	return hash_bytes(k, key_len(t, k));
-}
-
-static void *table_get(const struct nsdconf_table *t, const void *k)
-{
-	if (t == NULL || t->cap == 0 || k == NULL) {
-		return NULL;
-	}
-	size_t i = table_slot(t, k, table_hash(t, k));
-	return t->keys[i] != NULL ? t->vals[i] : NULL;
-}
-
-static void table_grow(struct nsdconf_table *t)
-{
-	struct nsdconf_table old = *t;
-	t->cap = t->cap ? t->cap * 2 : 64;
-	t->keys = calloc(t->cap, sizeof(*t->keys));
-	t->vals = calloc(t->cap, sizeof(*t->vals));
-	t->hashes = calloc(t->cap, sizeof(*t->hashes));
-	if (t->keys == NULL || t->vals == NULL || t->hashes == NULL) {
-		abort();
-	}
-	for (size_t i = 0; i < old.cap; i++) {
-		if (old.keys[i] != NULL) {
-			/* Keys are unique: only an empty slot is needed, no comparison. */
-			size_t j = old.hashes[i] & (t->cap - 1);
-			while (t->keys[j] != NULL) {
-				j = (j + 1) & (t->cap - 1);
-			}
-			t->keys[j] = old.keys[i];
-			t->vals[j] = old.vals[i];
-			t->hashes[j] = old.hashes[i];
-		}
-	}
-	free(old.keys);
-	free(old.vals);
-	free(old.hashes);
-}
-
-/* Inserts k -> v unless k is present; returns false (and changes nothing) if it is. */
-static bool table_insert(struct nsdconf_table *t, const void *k, void *v)
-{
-	if ((t->n + 1) * 2 > t->cap) {
-		table_grow(t);
-	}
-	uint64_t h = table_hash(t, k);
-	size_t i = table_slot(t, k, h);
-	if (t->keys[i] != NULL) {
-		return false;
-	}
-	t->n++;
-	t->keys[i] = k;
-	t->vals[i] = v;
-	t->hashes[i] = h;
-	return true;
-}
 
 struct nsdconf_model *nsdconf_model_new(void)
 {
 	struct nsdconf_arena *a = nsdconf_arena_new();
 	struct nsdconf_model *m = nsdconf_arena_alloc(a, sizeof(*m));
 	m->arena = a;
-	m->key_index = table_new(false);
-	m->tls_index = table_new(false);
-	m->pattern_index = table_new(false);
-	m->zone_index = table_new(true);
+	m->key_index = nsdconf_index_new(false);
+	m->tls_index = nsdconf_index_new(false);
+	m->pattern_index = nsdconf_index_new(false);
+	m->zone_index = nsdconf_index_new(true);
 	return m;
 }
 
@@ -152,10 +30,10 @@ void nsdconf_model_free(struct nsdconf_model *m)
 	free(m->tls_auths);
 	free(m->patterns);
 	free(m->zones);
-	table_free(m->key_index);
-	table_free(m->tls_index);
-	table_free(m->pattern_index);
-	table_free(m->zone_index);
+	nsdconf_index_free(m->key_index);
+	nsdconf_index_free(m->tls_index);
+	nsdconf_index_free(m->pattern_index);
+	nsdconf_index_free(m->zone_index);
 	nsdconf_arena_free(m->arena);
 }
 
@@ -171,7 +49,7 @@ void nsdconf_model_free(struct nsdconf_model *m)
 
 bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
 {
-	if (!table_insert(m->key_index, k->val[NSDCONF_K_NAME].str, k)) {
+	if (!nsdconf_index_insert(m->key_index, k->val[NSDCONF_K_NAME].str, k)) {
 		return false;
 	}
 	PUSH(m->keys, m->n_keys, m->cap_keys, k);
@@ -180,7 +58,7 @@ bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
 
 bool nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth *t)
 {
-	if (!table_insert(m->tls_index, t->val[NSDCONF_T_NAME_SLOT].str, t)) {
+	if (!nsdconf_index_insert(m->tls_index, t->val[NSDCONF_T_NAME_SLOT].str, t)) {
 		return false;
 	}
 	PUSH(m->tls_auths, m->n_tls_auths, m->cap_tls_auths, t);
@@ -209,12 +87,12 @@ bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *
 {
 	if (p->implicit) {
 		/* Its zone was just added, so only a named pattern can hold the name. */
-		if (table_get(m->pattern_index, p->name) != NULL) {
+		if (nsdconf_index_get(m->pattern_index, p->name) != NULL) {
 			return false;
 		}
 	} else {
 		if (implicit_find(m, p->name) != NULL ||
-		    !table_insert(m->pattern_index, p->name, p)) {
+		    !nsdconf_index_insert(m->pattern_index, p->name, p)) {
 			return false;
 		}
 		if (strncmp(p->name, IMPLICIT, IMPLICIT_LEN) == 0) {
@@ -253,14 +131,14 @@ bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z, c
 		}
 		memcpy(pname, IMPLICIT, IMPLICIT_LEN);
 		memcpy(pname + IMPLICIT_LEN, name, len + 1);
-		bool taken = table_get(m->pattern_index, pname) != NULL;
+		bool taken = nsdconf_index_get(m->pattern_index, pname) != NULL;
 		free(pname);
 		if (taken) {
 			return true;
 		}
 	}
 	/* The same name string written for an earlier zone: its implicit pattern. */
-	const struct nsdconf_zone *prev = z->dname ? table_get(m->zone_index, z->dname) : NULL;
+	const struct nsdconf_zone *prev = z->dname ? nsdconf_index_get(m->zone_index, z->dname) : NULL;
 	return prev != NULL && prev->part_of_config && strcmp(prev->name, name) == 0;
 }
 
@@ -269,7 +147,7 @@ bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
 	if (z->dname == NULL) {
 		z->dname = nsdconf_model_dname(m, z->name);
 	}
-	if (z->dname == NULL || !table_insert(m->zone_index, z->dname, z)) {
+	if (z->dname == NULL || !nsdconf_index_insert(m->zone_index, z->dname, z)) {
 		return false;
 	}
 	PUSH(m->zones, m->n_zones, m->cap_zones, z);
@@ -281,17 +159,17 @@ bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
 
 struct nsdconf_key *nsdconf_key_find(const struct nsdconf_model *m, const char *name)
 {
-	return table_get(m->key_index, name);
+	return nsdconf_index_get(m->key_index, name);
 }
 
 struct nsdconf_tls_auth *nsdconf_tls_auth_find(const struct nsdconf_model *m, const char *name)
 {
-	return table_get(m->tls_index, name);
+	return nsdconf_index_get(m->tls_index, name);
 }
 
 struct nsdconf_pattern *nsdconf_pattern_find(const struct nsdconf_model *m, const char *name)
 {
-	struct nsdconf_pattern *p = table_get(m->pattern_index, name);
+	struct nsdconf_pattern *p = nsdconf_index_get(m->pattern_index, name);
 	return p != NULL ? p : implicit_find(m, name);
 }
 
@@ -302,7 +180,7 @@ struct nsdconf_zone *nsdconf_zone_find(const struct nsdconf_model *m, const char
 		return NULL;
 	}
 	knot_dname_to_lower(buf);
-	return table_get(m->zone_index, buf);
+	return nsdconf_index_get(m->zone_index, buf);
 }
 
 struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a)

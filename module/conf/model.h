@@ -67,7 +67,7 @@ struct nsdconf_zone {
 	int line;
 };
 
-struct nsdconf_table;        /* string/dname hash index (model.c) */
+struct nsdconf_index;        /* string/dname hash index (index.c) */
 
 struct nsdconf_model {
 	struct nsdconf_arena *arena;
@@ -86,7 +86,7 @@ struct nsdconf_model {
 	int n_config_zones;
 	int n_implicit_lookalikes;      /* named patterns called "_implicit_..." */
 
-	struct nsdconf_table *key_index, *tls_index, *pattern_index, *zone_index;
+	struct nsdconf_index *key_index, *tls_index, *pattern_index, *zone_index;
 
 	const char *const *files;       /* nsd.conf and every include read */
 	int n_files;
