@@ -28,17 +28,20 @@ for q in "-v" "-o zones" "-o patterns"; do
 	cmp -s "$work/nsd.out" "$work/ours.out" || { echo "parse bench: outputs differ for $q" >&2; exit 1; }
 done
 
-t() { # seconds and peak KiB of one run
-	/usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null
-	cat "$work/time"
+t() { # wall seconds, CPU seconds (user+sys) and peak KiB of one run
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null
+	awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$work/time"
 }
-nsd_t=() our_t=() nsd_m=0 our_m=0
+nsd_t=() our_t=() nsd_c=() our_c=() nsd_m=0 our_m=0
 for ((i = 0; i < runs; i++)); do
-	read -r s m < <(t /usr/sbin/nsd-checkconf "$work/nsd.conf"); nsd_t+=("$s"); nsd_m=$m
-	read -r s m < <(t "$ours" checkconf "$work/nsd.conf"); our_t+=("$s"); our_m=$m
+	read -r s c m < <(t /usr/sbin/nsd-checkconf "$work/nsd.conf"); nsd_t+=("$s"); nsd_c+=("$c"); nsd_m=$m
+	read -r s c m < <(t "$ours" checkconf "$work/nsd.conf"); our_t+=("$s"); our_c+=("$c"); our_m=$m
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 mn=$(median "${nsd_t[@]}") mo=$(median "${our_t[@]}")
-ratio=$(awk -v a="$mo" -v b="$mn" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
-echo "zones=$zones runs=$runs nsd-checkconf median ${mn}s (peak ${nsd_m} KiB)," \
-	"knot-nsd checkconf median ${mo}s (peak ${our_m} KiB), ratio ${ratio} (goal <= 0.20)"
+cn=$(median "${nsd_c[@]}") co=$(median "${our_c[@]}")
+echo "zones=$zones runs=$runs (interleaved)"
+echo "  wall: nsd-checkconf median ${mn}s, knot-nsd checkconf median ${mo}s, ratio $(ratio "$mo" "$mn") (goal <= 0.20)"
+echo "  cpu:  nsd-checkconf median ${cn}s, knot-nsd checkconf median ${co}s, ratio $(ratio "$co" "$cn")"
+echo "  peak memory: nsd-checkconf ${nsd_m} KiB, knot-nsd checkconf ${our_m} KiB"
