@@ -70,6 +70,29 @@ static void parse_args(int argc, char **argv, struct checkconf_args *a)
 	a->file = argv[optind];
 }
 
+int checkconf_load(const char *file, const struct nsdconf_parse_opts *opts, FILE *echo,
+                   struct nsdconf_model **out)
+{
+	struct nsdconf_diag diag = { 0 };
+	struct nsdconf_model *m = nsdconf_parse_file(file, opts, &diag);
+	*out = NULL;
+	if (m == NULL) {
+		return 2;
+	}
+	fputs(m->echo ? m->echo : "", echo);
+	if (m->fatal != NULL) {
+		fprintf(stderr, "%s\n", m->fatal);
+	} else if (diag.errors > 0) {
+		fprintf(stderr, "read %s failed: %d errors in configuration file\n",
+		        file, diag.errors);
+	} else {
+		*out = m;
+		return 0;
+	}
+	nsdconf_model_free(m);
+	return 2;
+}
+
 int checkconf_main(int argc, char **argv)
 {
 	struct checkconf_args args = { 0 };
@@ -77,20 +100,13 @@ int checkconf_main(int argc, char **argv)
 
 	struct nsdconf_diag diag = { 0 };
 	struct nsdconf_parse_opts opts = { .max_version = 461 };
-	struct nsdconf_model *m = nsdconf_parse_file(args.file, &opts, &diag);
-	if (m == NULL) {
-		return 2;
+	struct nsdconf_model *m;
+	int rc = checkconf_load(args.file, &opts, stdout, &m);
+	if (rc != 0) {
+		fflush(stdout);
+		return rc;
 	}
-	int rc = 0;
-	fputs(m->echo ? m->echo : "", stdout);
-	if (m->fatal != NULL) {
-		fprintf(stderr, "%s\n", m->fatal);
-		rc = 2;
-	} else if (diag.errors > 0) {
-		fprintf(stderr, "read %s failed: %d errors in configuration file\n",
-		        args.file, diag.errors);
-		rc = 2;
-	} else if (nsdconf_semantic_checks(m, args.file, &diag) > 0) {
+	if (nsdconf_semantic_checks(m, args.file, &diag) > 0) {
 		rc = 2;
 	} else if (args.option != NULL || args.key != NULL || args.tls != NULL) {
 		rc = checkconf_query(m, &args);

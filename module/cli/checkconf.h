@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "conf/model.h"
 
@@ -19,6 +20,10 @@ struct checkconf_args {
 };
 
 int checkconf_main(int argc, char **argv);
+/* Parses file and reports a broken one as nsd-checkconf does (its messages on stderr,
+ * what NSD's scanner echoes on echo): returns 0 with the model in *out, or 2. */
+int checkconf_load(const char *file, const struct nsdconf_parse_opts *opts, FILE *echo,
+                   struct nsdconf_model **out);
 int checkconf_query(struct nsdconf_model *m, const struct checkconf_args *args);
 void checkconf_print_all(struct nsdconf_model *m, const char *file, int verbosity);
 void checkconf_print_acl_entry(const struct nsdconf_acl *a);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/checkconf.h"
+#include "cli/convert.h"
 
 static int usage(FILE *out)
 {
@@ -13,6 +14,10 @@ static int usage(FILE *out)
 	      "  checkconf [-v] [-f] [-h] [-o opt] [-z zone] [-p pattern] [-a key] [-s key]\n"
 	      "            [-t tls-auth] nsd.conf\n"
 	      "                 check nsd.conf and query it, as NSD 4.6.1's nsd-checkconf does\n"
+	      "  convert [-o file] [-r] [-m|-i] [-z zonelist] [--cwd dir] [--storage dir]\n"
+	      "          [--rundir dir] [--module-file nsd.so] [--knot-include file] nsd.conf\n"
+	      "                 write a complete knot.conf for nsd.conf, with a report of what\n"
+	      "                 changes in meaning (convert --help, convert --list-options)\n"
 	      "\n"
 	      "See knot-nsd(1).\n", out);
 	return out == stdout ? 0 : 1;
@@ -26,6 +31,9 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "checkconf") == 0) {
 		return checkconf_main(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "convert") == 0) {
+		return convert_main(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		return usage(stdout);

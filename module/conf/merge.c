@@ -49,6 +49,20 @@ static void merge_rules_init(void)
 	}
 }
 
+/* dst's value of slot s now comes from src: so does where it was written. */
+static void loc_copy(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src, int s,
+                     struct nsdconf_arena *arena)
+{
+	const struct nsdconf_loc *from = nsdconf_loc_find(src->loc, s);
+	if (from == NULL) {
+		return;
+	}
+	struct nsdconf_loc *l = nsdconf_arena_alloc(arena, sizeof(*l));
+	*l = *from;
+	l->next = dst->loc;
+	dst->loc = l;
+}
+
 void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
                            struct nsdconf_arena *arena)
 {
@@ -59,6 +73,14 @@ void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pat
 		int s = __builtin_ctzll(todo);
 		todo &= todo - 1;
 		bool set = nsdconf_pset(src, s);
+		/* Value merges (not the lists, whose entries carry their own lines). */
+		bool copied = set && (merge_rule[s] == NSDCONF_M_IF_SET ||
+		                      merge_rule[s] == NSDCONF_M_ALWAYS ||
+		                      merge_rule[s] == NSDCONF_M_OR ||
+		                      (merge_rule[s] == NSDCONF_M_IF_YES && src->val[s].num));
+		if (copied && src->loc != NULL) {
+			loc_copy(dst, src, s, arena);
+		}
 		switch (merge_rule[s]) {
 		case NSDCONF_M_IF_SET:
 			if (set) {

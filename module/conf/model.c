@@ -157,6 +157,16 @@ bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
 	return true;
 }
 
+const struct nsdconf_loc *nsdconf_loc_find(const struct nsdconf_loc *list, int slot)
+{
+	for (; list != NULL; list = list->next) {
+		if (list->slot == slot) {
+			return list;
+		}
+	}
+	return NULL;
+}
+
 struct nsdconf_key *nsdconf_key_find(const struct nsdconf_model *m, const char *name)
 {
 	return nsdconf_index_get(m->key_index, name);

@@ -17,7 +17,35 @@ struct nsdconf_ip {
 	const char *servers;     /* normalised servers= list as -v prints it, or NULL */
 	bool bindtodevice;
 	long long setfib;        /* -1: not set */
+	const char *file;        /* where it was written */
+	int line;
 };
+
+/* Where a value was last written (parse option .locations): one entry per slot set,
+ * newest first; include-pattern copies the included pattern's entries along. */
+struct nsdconf_loc {
+	const struct nsdconf_loc *next;
+	const char *file;
+	int line;
+	int slot;
+};
+
+/* One option as written, in text order (parse option .locations): what the
+ * conversion report gives a line to. */
+struct nsdconf_occurrence {
+	struct nsdconf_occurrence *next;
+	const char *name;        /* the table's name ("ip-address" for interface:) */
+	const struct nsdconf_option *row;   /* NULL for server-<N>-cpu-affinity */
+	enum nsdconf_clause clause;
+	const void *owner;       /* key, tls-auth, pattern (a zone's implicit one); NULL: server-wide */
+	const void *ref;         /* include-pattern: the pattern it names (NULL if unknown) */
+	const struct nsdconf_loc *loc;  /* this occurrence's entry in its owner's list */
+	const char *file;        /* an ACL entry's own line when the value is on a later line */
+	int line;
+};
+
+/* The entry of slot in a location list, or NULL. */
+const struct nsdconf_loc *nsdconf_loc_find(const struct nsdconf_loc *list, int slot);
 
 /* A list of strings (verifier argv) or numbers (cpu-affinity). */
 struct nsdconf_list {
@@ -38,6 +66,7 @@ union nsdconf_val {
 struct nsdconf_key {
 	union nsdconf_val val[NSDCONF_K_SLOTS];   /* name, algorithm, secret (strings) */
 	uint8_t secret_len;      /* unused by NSD semantics; keep struct small */
+	const struct nsdconf_loc *loc;
 	const char *file;
 	int line;
 };
@@ -54,6 +83,7 @@ struct nsdconf_pattern {
 	uint64_t set;            /* bit per slot: explicitly set (NSD's !*_is_default) */
 	uint64_t shared;         /* bit per ACL slot: the list belongs to an included pattern */
 	union nsdconf_val val[NSDCONF_P_SLOTS];
+	const struct nsdconf_loc *loc;  /* where its values were written (.locations) */
 	const char *file;        /* where the clause started */
 	int line;
 };
@@ -74,6 +104,8 @@ struct nsdconf_model {
 	const char *configfile;
 	union nsdconf_val global[NSDCONF_G_SLOTS];
 	bool global_set[NSDCONF_G_SLOTS];
+	const struct nsdconf_loc *global_loc;   /* where server-wide values were written */
+	struct nsdconf_occurrence *occurrences; /* every option, in text order (.locations) */
 
 	struct nsdconf_key **keys;      /* in definition order */
 	int n_keys, cap_keys;
@@ -99,6 +131,9 @@ struct nsdconf_parse_opts {
 	unsigned max_version;    /* newest NSD syntax accepted: 461 (checkconf) or 4150 */
 	bool read_zonelist;      /* also read zonelistfile (the module and convert do) */
 	const char *zonelist_override;  /* read this instead of zonelistfile, if set */
+	/* Record where each option was written (nsdconf_loc, nsdconf_occurrence): the
+	 * conversion report wants them, NSD's own tools do not. */
+	bool locations;
 };
 
 /* Parses path. Returns the model (also when errors were found: diag->errors > 0 then)
@@ -107,6 +142,10 @@ struct nsdconf_parse_opts {
 struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_parse_opts *opts,
                                          struct nsdconf_diag *diag);
 void nsdconf_model_free(struct nsdconf_model *m);
+/* Adds the zones of a zonelistfile (path, or NULL for the model's zonelistfile), as
+ * NSD reads it at start; problems are reported through diag (see zonelist.h). */
+int nsdconf_model_read_zonelist(struct nsdconf_model *m, const char *path,
+                                struct nsdconf_diag *diag);
 
 /* Look-ups (NULL if absent). Keys, tls-auths and patterns by exact string; zones
  * by domain name (case and trailing dot do not matter). */

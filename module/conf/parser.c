@@ -34,6 +34,9 @@ struct parser {
 	struct nsdconf_pattern *pat;
 	struct nsdconf_zone *zone;
 	struct nsdconf_ip *ip;       /* ip-address being given socket options */
+	bool locations;              /* record where options are written */
+	struct nsdconf_occurrence **occ_tail;
+	struct nsdconf_occurrence *occ;  /* the option being parsed, when recorded */
 };
 
 #define ATTR_FMT(a, b) __attribute__((format(printf, a, b)))
@@ -167,10 +170,20 @@ static union nsdconf_val *slot_of(struct parser *p, const struct nsdconf_option 
 	}
 }
 
+/* A value another option implies (ip4-only sets do-ip4 and do-ip6): written where that
+ * option is. */
 static void set_global_num(struct parser *p, enum nsdconf_gslot s, long long v)
 {
 	p->m->global[s].num = v;
 	p->m->global_set[s] = true;
+	if (p->locations) {
+		struct nsdconf_loc *l = nsdconf_arena_alloc(p->m->arena, sizeof(*l));
+		l->file = nsdconf_lexer_file(p->lx);
+		l->line = nsdconf_lexer_line(p->lx);
+		l->slot = s;
+		l->next = p->m->global_loc;
+		p->m->global_loc = l;
+	}
 }
 
 static const char *port_text(struct parser *p, long long v)
@@ -440,6 +453,8 @@ static struct nsdconf_ip *append_ip(struct parser *p, union nsdconf_val *v, cons
 	struct nsdconf_ip *ip = nsdconf_arena_alloc(p->m->arena, sizeof(*ip));
 	ip->address = addr;
 	ip->setfib = -1;
+	ip->file = nsdconf_lexer_file(p->lx);
+	ip->line = nsdconf_lexer_line(p->lx);
 	struct nsdconf_ip **tail = &v->ip;
 	while (*tail != NULL) {
 		tail = &(*tail)->next;
@@ -594,11 +609,65 @@ static void option_name(struct parser *p, const char *s)
 	}
 }
 
+/* Where option o (name: the keyword as the report names it) is written: the keyword's
+ * line, in the owner's location list and in the model's list of occurrences. */
+static void record_option(struct parser *p, const struct nsdconf_option *o, const char *name)
+{
+	struct nsdconf_arena *a = p->m->arena;
+	const struct nsdconf_loc **list = NULL;
+	const void *owner = NULL;
+
+	switch (p->cl) {
+	case NSDCONF_CL_KEY: list = &p->key->loc; owner = p->key; break;
+	case NSDCONF_CL_TLS_AUTH: owner = p->tls; break;
+	case NSDCONF_CL_PATTERN:
+	case NSDCONF_CL_ZONE: list = &p->pat->loc; owner = p->pat; break;
+	default: list = &p->m->global_loc; break;
+	}
+	struct nsdconf_occurrence *occ = nsdconf_arena_alloc(a, sizeof(*occ));
+	occ->name = name;
+	occ->row = o;
+	occ->clause = p->cl;
+	occ->owner = owner;
+	occ->file = nsdconf_lexer_file(p->lx);
+	occ->line = nsdconf_lexer_line(p->lx);
+	if (list != NULL && o != NULL) {
+		struct nsdconf_loc *l = nsdconf_arena_alloc(a, sizeof(*l));
+		l->file = occ->file;
+		l->line = occ->line;
+		l->slot = o->slot;
+		l->next = *list;
+		*list = l;
+		occ->loc = l;
+	}
+	*p->occ_tail = occ;
+	p->occ_tail = &occ->next;
+	p->occ = occ;
+}
+
+/* An ACL option's report line is its entry's (the value may follow on a later line). */
+static void record_acl_line(struct parser *p, const struct nsdconf_option *o)
+{
+	const struct nsdconf_acl *a = p->pat != NULL ? p->pat->val[o->slot].acl : NULL;
+	while (a != NULL && a->next != NULL) {
+		a = a->next;
+	}
+	if (a != NULL) {
+		p->occ->file = a->file;
+		p->occ->line = a->line;
+	}
+}
+
 /* One option whose keyword has just been read; leaves the next lookahead in p->tok. */
 static void parse_option(struct parser *p, const struct nsdconf_option *o)
 {
 	long long n;
 	const char *s;
+
+	p->occ = NULL;
+	if (p->locations) {
+		record_option(p, o, o->name);
+	}
 
 	switch (o->type) {
 	case NSDCONF_T_BOOL:
@@ -719,6 +788,9 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 			return;
 		}
 		const struct nsdconf_pattern *src = nsdconf_pattern_find(p->m, s);
+		if (p->occ != NULL) {
+			p->occ->ref = src;
+		}
 		if (src == NULL) {
 			perr(p, "could not find pattern %s", s);
 		} else {
@@ -740,9 +812,15 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 	case NSDCONF_T_ACL_NOTIFY:
 	case NSDCONF_T_ACL_OUT:
 		option_acl(p, o);
+		if (p->occ != NULL) {
+			record_acl_line(p, o);
+		}
 		return;
 	case NSDCONF_T_ACL_XFR:
 		option_request_xfr(p, o);
+		if (p->occ != NULL) {
+			record_acl_line(p, o);
+		}
 		return;
 	case NSDCONF_T_IPLIST:
 		option_iplist(p, o);
@@ -874,6 +952,12 @@ static void parse_clause(struct parser *p, enum nsdconf_clause cl)
 				p->diag->aborted = 1;
 				return;
 			}
+			if (p->locations) {
+				/* "server-2-cpu-affinity", as written, without the colon */
+				size_t len = strlen(p->tok.text);
+				record_option(p, NULL, nsdconf_arena_strndup(p->m->arena, p->tok.text,
+				                                             len > 0 ? len - 1 : 0));
+			}
 			option_service_cpu(p, id);
 		} else {
 			break;
@@ -967,17 +1051,18 @@ static void resolve_references(struct parser *p)
 }
 
 struct zonelist_ctx {
-	struct parser *p;
+	struct nsdconf_model *m;
+	struct nsdconf_diag *diag;
 	const char *path;
 };
 
 static int zonelist_entry(void *ctx, const char *zone, const char *pattern, int line)
 {
 	struct zonelist_ctx *zc = ctx;
-	struct nsdconf_model *m = zc->p->m;
+	struct nsdconf_model *m = zc->m;
 	struct nsdconf_pattern *pat = nsdconf_pattern_find(m, pattern);
 	if (pat == NULL) {
-		nsdconf_diag_error(zc->p->diag, zc->path, line,
+		nsdconf_diag_error(zc->diag, zc->path, line,
 		                   "pattern does not exist for zone %s pattern %s", zone, pattern);
 		return 0;
 	}
@@ -987,10 +1072,23 @@ static int zonelist_entry(void *ctx, const char *zone, const char *pattern, int 
 	z->file = zc->path;
 	z->line = line;
 	if (!nsdconf_model_add_zone(m, z)) {
-		nsdconf_diag_error(zc->p->diag, zc->path, line,
+		nsdconf_diag_error(zc->diag, zc->path, line,
 		                   "bad domain name or duplicate zone '%s' pattern %s", zone, pattern);
 	}
 	return 0;
+}
+
+int nsdconf_model_read_zonelist(struct nsdconf_model *m, const char *path,
+                                struct nsdconf_diag *diag)
+{
+	const char *zl = path != NULL ? path : nsdconf_gstr(m, NSDCONF_G_ZONELISTFILE);
+	if (zl == NULL || zl[0] == '\0') {
+		return 0;
+	}
+	struct zonelist_ctx zc = { .m = m, .diag = diag,
+	                           .path = nsdconf_arena_strdup(m->arena, zl) };
+	/* Unreadable files and bad lines are reported by the reader itself. */
+	return nsdconf_zonelist_read(zc.path, zonelist_entry, &zc, diag);
 }
 
 struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_parse_opts *opts,
@@ -1006,6 +1104,8 @@ struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_
 	struct parser p = {
 		.lx = lx, .diag = diag, .m = m,
 		.max_version = opts && opts->max_version ? opts->max_version : 461,
+		.locations = opts && opts->locations,
+		.occ_tail = &m->occurrences,
 	};
 	m->configfile = nsdconf_arena_strdup(m->arena, path);
 	parse_blocks(&p);
@@ -1020,13 +1120,7 @@ struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_
 	nsdconf_lexer_close(lx);
 
 	if (opts != NULL && opts->read_zonelist && diag->errors == 0) {
-		const char *zl = opts->zonelist_override ? opts->zonelist_override
-		                                          : nsdconf_gstr(m, NSDCONF_G_ZONELISTFILE);
-		struct zonelist_ctx zc = { .p = &p, .path = zl };
-		if (zl != NULL && zl[0] != '\0') {
-			/* Unreadable files and bad lines are reported by the reader itself. */
-			(void)nsdconf_zonelist_read(zl, zonelist_entry, &zc, diag);
-		}
+		(void)nsdconf_model_read_zonelist(m, opts->zonelist_override, diag);
 	}
 	return m;
 }

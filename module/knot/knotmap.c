@@ -40,6 +40,38 @@ void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char 
 	c->opts->report(c->opts->report_ctx, &note);
 }
 
+void knotmap_where(const struct nsdconf_loc *loc, int s, const char **file, int *line)
+{
+	const struct nsdconf_loc *l = nsdconf_loc_find(loc, s);
+
+	if (l != NULL) {
+		*file = l->file;
+		*line = l->line;
+	}
+}
+
+/* A comment line cannot hold control characters (nor may it end early). */
+static void comment_text(struct kbuf *out, const char *s)
+{
+	for (; *s != '\0'; s++)
+		kbuf_add(out, (unsigned char)*s < 0x20 || *s == 0x7f ? "?" : s, 1);
+}
+
+void knotmap_comment(struct knotmap_ctx *c, struct kbuf *out, const char *indent,
+                     const char *what, const char *file, int line)
+{
+	if (!c->comments)
+		return;
+	kbuf_puts(out, indent);
+	kbuf_puts(out, "# ");
+	kbuf_puts(out, what);
+	kbuf_puts(out, " at ");
+	comment_text(out, file != NULL ? file : "?");
+	kbuf_puts(out, ":");
+	kbuf_num(out, line);
+	kbuf_puts(out, "\n");
+}
+
 /* Keys. */
 
 /* NSD takes "sha256" and "hmac-sha256", any case; Knot only the latter, lower case. */
@@ -58,10 +90,46 @@ static const char *key_algorithm(struct knotmap_ctx *c, const char *alg)
 	return nsdconf_arena_strdup(c->arena, buf);
 }
 
+/* The report lines of a key's options (name, algorithm, secret) at their lines. */
+static void key_notes(struct knotmap_ctx *c, const struct nsdconf_key *k, const char *id,
+                      const char *alg)
+{
+	char how[256];
+
+	for (int s = 0; s < NSDCONF_K_SLOTS; s++) {
+		const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_KEY, s);
+		const char *file = k->file;
+		int line = k->line;
+
+		if (nsdconf_loc_find(k->loc, s) == NULL && s != NSDCONF_K_NAME)
+			continue;   /* not written (the default algorithm) */
+		knotmap_where(k->loc, s, &file, &line);
+		if (s == NSDCONF_K_ALGORITHM)
+			snprintf(how, sizeof(how), "key %s algorithm hmac-%s", id, alg);
+		else
+			snprintf(how, sizeof(how), "key %s %s", id, s == NSDCONF_K_NAME ? "id" : "secret");
+		knotmap_note(c, file, line, o->name, NSDCONF_K_EXACT, false, how);
+	}
+}
+
+/* knotd's HMACs are NSD's; a key whose algorithm Knot lacks cannot be written. */
+static bool key_algorithm_known(const char *alg)
+{
+	static const char *const known[] = { "md5", "sha1", "sha224", "sha256", "sha384", "sha512" };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(alg, known[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct nsdconf_key *k,
                     struct kbuf *out)
 {
 	const char *name = k->val[NSDCONF_K_NAME].str, *secret = k->val[NSDCONF_K_SECRET].str;
+	const char *file = k->file, *alg;
+	int line = k->line;
 	struct knotmap_key *mk;
 	knot_dname_t *dn;
 	bool created;
@@ -70,11 +138,21 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 
 	if (name == NULL || secret == NULL)
 		return;   /* a parse error NSD reports */
+	knotmap_where(k->loc, NSDCONF_K_NAME, &file, &line);
 	dn = knot_dname_from_str_alloc(name);
 	if (dn == NULL || !knotmap_value_ok(name) || !knotmap_value_ok(secret)) {
 		free(dn);
-		knotmap_note(c, k->file, k->line, "name", NSDCONF_K_UNSUPPORTED, false,
+		knotmap_note(c, file, line, "name", NSDCONF_K_UNSUPPORTED, false,
 		             "key name or secret cannot be written in Knot's configuration");
+		return;
+	}
+	alg = key_algorithm(c, k->val[NSDCONF_K_ALGORITHM].str);
+	if (!key_algorithm_known(alg)) {
+		free(dn);
+		knotmap_where(k->loc, NSDCONF_K_ALGORITHM, &file, &line);
+		snprintf(how, sizeof(how), "knotd has no hmac-%s: key %s not written, requests "
+		         "signed with it are refused and its primaries not used", alg, name);
+		knotmap_note(c, file, line, "algorithm", NSDCONF_K_UNSUPPORTED, true, how);
 		return;
 	}
 	knot_dname_to_lower(dn);
@@ -86,19 +164,21 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		*strmap_slot(c->keys, name, strlen(name), NULL) = mk;
 		snprintf(how, sizeof(how), "same TSIG name as key %s: Knot holds one key per name, "
 		         "the first (%s:%d) is used", mk->name, mk->src->file, mk->src->line);
-		knotmap_note(c, k->file, k->line, "name", NSDCONF_K_APPROX, false, how);
+		knotmap_note(c, file, line, "name", NSDCONF_K_APPROX, false, how);
 		return;
 	}
 	mk = nsdconf_arena_alloc(c->arena, sizeof(*mk));
 	mk->name = name;
 	mk->tag = nsdconf_arena_strndup(c->arena, name, strlen(name) -
 	                                (strlen(name) > 1 && name[strlen(name) - 1] == '.'));
-	mk->alg = key_algorithm(c, k->val[NSDCONF_K_ALGORITHM].str);
+	mk->alg = alg;
 	mk->src = k;
 	*slot = mk;
 	*strmap_slot(c->keys, name, strlen(name), NULL) = mk;
 	c->key_ids[c->n_key_ids++] = name;
+	key_notes(c, k, name, alg);
 
+	knotmap_comment(c, out, "  ", "key", k->file, k->line);
 	kbuf_puts(out, "  - id: ");
 	kbuf_value(out, name);
 	kbuf_printf(out, "\n    algorithm: hmac-%s\n    secret: ", mk->alg);
@@ -154,7 +234,7 @@ static void addr_text(const struct nsdconf_acl *a, unsigned port, char *buf, siz
 		snprintf(buf, len, "%s", ip);
 }
 
-static const char *remote_id(struct knotmap_ctx *c, const struct nsdconf_acl *a,
+static const char *remote_id(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
                              const struct knotmap_key *key, const struct nsdconf_acl *via)
 {
 	char addr[64], vtext[64] = "", content[512], idtext[512];
@@ -175,6 +255,7 @@ static const char *remote_id(struct knotmap_ctx *c, const struct nsdconf_acl *a,
 	         key ? key->tag : "", via ? "-via-" : "", vtext);
 	id = idset_make(c->ids, idtext);
 	*slot = (void *)id;
+	knotmap_comment(c, &c->remote_out, "  ", option, a->file, a->line);
 	kbuf_printf(&c->remote_out, "  - id: %s\n    address: %s\n", id, addr);
 	if (via != NULL)
 		kbuf_printf(&c->remote_out, "    via: %s\n", vtext);
@@ -222,7 +303,7 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 		if (a->udp)
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, false,
 			             "UDP flag: knotd transfers over TCP only");
-		id = remote_id(c, a, key, via_for(p, a->ipv6));
+		id = remote_id(c, option, a, key, via_for(p, a->ipv6));
 		kbuf_puts(out, n++ == 0 ? "[" : ", ");
 		kbuf_puts(out, id);
 	}
@@ -417,7 +498,7 @@ static void body_interval(struct kbuf *b, const char *name, const struct interva
 
 static void body_render(struct knotmap_ctx *c, const struct nsdconf_zone *z,
                         const struct zone_plan *zp, const struct knotmap_acl_list *acl,
-                        struct kbuf *b)
+                        const char *queryacl, struct kbuf *b)
 {
 	const struct nsdconf_pattern *p = z->pattern;
 
@@ -452,6 +533,11 @@ static void body_render(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 	body_interval(b, "retry", &zp->retry);
 	if (zp->expire_min > 0)
 		item_num(b, "expire-min-interval", zp->expire_min);
+	if (queryacl != NULL) {
+		kbuf_puts(b, "    module: mod-queryacl/");
+		kbuf_puts(b, queryacl);
+		kbuf_puts(b, "\n");
+	}
 }
 
 /* Templates and zones. */
@@ -464,7 +550,8 @@ struct render {
 	int n_templates;
 };
 
-static const char *template_id(struct knotmap_ctx *c, struct render *r)
+static const char *template_id(struct knotmap_ctx *c, struct render *r,
+                               const struct nsdconf_zone *z)
 {
 	bool created;
 	void **slot = strmap_slot(r->templates, r->body.b.data, r->body.b.len, &created);
@@ -474,6 +561,12 @@ static const char *template_id(struct knotmap_ctx *c, struct render *r)
 		return *slot;
 	snprintf(text, sizeof(text), "nsd-t%d", ++r->n_templates);
 	*slot = (void *)idset_make(c->ids, text);
+	if (c->comments) {
+		/* A template is what zones with equal settings share: name the first. */
+		kbuf_puts(&r->tmpl_out, "  # settings of zone ");
+		comment_text(&r->tmpl_out, z->name);
+		kbuf_puts(&r->tmpl_out, " and every zone with the same\n");
+	}
 	kbuf_printf(&r->tmpl_out, "  - id: %s\n", (const char *)*slot);
 	kbuf_add(&r->tmpl_out, r->body.b.data, r->body.b.len);
 	return *slot;
@@ -497,6 +590,11 @@ static bool notes_new(struct render *r, const struct nsdconf_zone *z, const stru
 			continue;
 		kbuf_puts(&r->sig, "|");
 		kbuf_num(&r->sig, s);
+		if (p->loc != NULL) {
+			/* The same values written elsewhere get their own report lines. */
+			kbuf_puts(&r->sig, "@");
+			kbuf_num(&r->sig, (long long)(intptr_t)nsdconf_loc_find(p->loc, s));
+		}
 		if (o->type == NSDCONF_T_BOOL || o->type == NSDCONF_T_NUM || o->type == NSDCONF_T_EXPIRE) {
 			kbuf_puts(&r->sig, "=");
 			kbuf_num(&r->sig, p->val[s].num);
@@ -512,11 +610,24 @@ static void note_interval(struct knotmap_ctx *c, const struct nsdconf_pattern *p
                           enum nsdconf_pslot s, const struct interval *iv)
 {
 	const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
+	const char *f = p->file;
+	int l = p->line;
 
+	knotmap_where(p->loc, s, &f, &l);
 	if (iv->why != NULL)
-		knotmap_note(c, p->file, p->line, o->name, NSDCONF_K_APPROX, false, iv->why);
+		knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, iv->why);
 	else
-		knotmap_note(c, p->file, p->line, o->name, o->knot, false, o->knot_note);
+		knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
+}
+
+/* allow-query, entry by entry: mod-nsd applies it (natively knotmap_query.c reports). */
+static void note_allow_query(struct knotmap_ctx *c, const struct nsdconf_pattern *p)
+{
+	if (c->native)
+		return;
+	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next)
+		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_MODULE, true,
+		             "mod-nsd applies it; knotd alone would answer every query");
 }
 
 /* The report line of one option set for a zone (its value's verdict, not only the table's). */
@@ -528,6 +639,7 @@ static void note_option(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 	const char *f = p->file;
 	int l = p->line;
 
+	knotmap_where(p->loc, s, &f, &l);
 	switch (s) {
 	case NSDCONF_P_ZONEFILE:
 		if (zp->file_relative)
@@ -537,9 +649,21 @@ static void note_option(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 			knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
 		return;
 	case NSDCONF_P_ALLOW_QUERY:
-		knotmap_note(c, f, l, o->name, NSDCONF_K_MODULE, true,
-		             "enforced by mod-nsd only: knotd alone answers every query");
+		note_allow_query(c, p);
 		return;
+	case NSDCONF_P_NOTIFY_RETRY:
+		if (c->native)
+			knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, "knotd retries a "
+			             "failed NOTIFY at the zone's SOA retry interval, without a count limit");
+		else
+			knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
+		return;
+	case NSDCONF_P_PROVIDE_XFR:
+	case NSDCONF_P_ALLOW_NOTIFY:
+	case NSDCONF_P_REQUEST_XFR:
+	case NSDCONF_P_NOTIFY:
+	case NSDCONF_P_OUTGOING_INTERFACE:
+		return;   /* entry by entry, at their own lines (knotmap_acl.c, remote_list) */
 	case NSDCONF_P_ALLOW_AXFR_FALLBACK:
 		knotmap_note(c, f, l, o->name, nsdconf_pnum(p, s) ? NSDCONF_K_EXACT : NSDCONF_K_APPROX,
 		             false, o->knot_note);
@@ -612,7 +736,7 @@ static void notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdconf_zone *z)
 {
 	struct zone_plan zp;
-	const char *tid;
+	const char *tid, *queryacl;
 
 	/* The model holds each zone name once (nsdconf_model_add_zone). */
 	plan_zone(c, z, &zp);
@@ -621,17 +745,18 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 		             "zone name or zonefile cannot be written in Knot's configuration: zone left out");
 		return;
 	}
-	knotmap_acl_zone(c, z->pattern, &r->acl);
+	queryacl = knotmap_acl_zone(c, z->pattern, &r->acl);
 	r->body.b.len = 0;
-	body_render(c, z, &zp, &r->acl, &r->body);
+	body_render(c, z, &zp, &r->acl, queryacl, &r->body);
 	if (r->body.oom) {
 		c->err = KNOT_ENOMEM;
 		return;
 	}
-	tid = template_id(c, r);
+	tid = template_id(c, r, z);
 	if (c->opts->report != NULL && notes_new(r, z, &zp, tid))
 		notes_zone(c, z, &zp);
 
+	knotmap_comment(c, &r->zone_out, "  ", "zone", z->file, z->line);
 	kbuf_puts(&r->zone_out, "  - domain: ");
 	kbuf_value(&r->zone_out, z->name);
 	kbuf_puts(&r->zone_out, "\n    template: ");
@@ -661,16 +786,22 @@ static void section(struct kbuf *out, const char *name, const struct kbuf *items
 	kbuf_puts(out, "\n");
 }
 
-/* The header names the source; a comment line cannot hold control characters. */
+/* The header names the source and says what kind of configuration this is. */
 static void header(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *f = c->m->configfile != NULL ? c->m->configfile : "nsd.conf";
 
 	kbuf_puts(out, c->opts->full ? "# Knot DNS configuration converted by knot-nsd from "
 	                             : "# Generated by knot-nsd (mod-nsd) from ");
-	for (const char *p = f; *p != '\0'; p++)
-		kbuf_add(out, (unsigned char)*p < 0x20 || *p == 0x7f ? "?" : p, 1);
-	kbuf_puts(out, c->opts->full ? "\n\n" : "; edits here are overwritten.\n\n");
+	comment_text(out, f);
+	if (!c->opts->full)
+		kbuf_puts(out, "; edits here are overwritten.\n\n");
+	else if (c->native)
+		kbuf_puts(out, "\n# Native: knotd alone enforces every rule below; "
+		               "'knot-nsd convert --report' lists what differs from NSD.\n\n");
+	else
+		kbuf_puts(out, "\n# mod-nsd keeps keys, remotes, acls and zones of nsd.conf in the "
+		               "included file\n# and applies NSD's access rules exactly.\n\n");
 }
 
 static void kbuf_release(struct kbuf *k)
@@ -681,10 +812,15 @@ static void kbuf_release(struct kbuf *k)
 int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opts,
                    struct knotmap_buf *out)
 {
-	struct knotmap_ctx c = { .m = m, .opts = opts, .query_rule = -1 };
+	struct knotmap_ctx c = {
+		.m = m, .opts = opts, .query_rule = -1, .query_deny_rule = -1,
+		.native = opts != NULL && opts->full && opts->module == NULL,
+		.comments = opts != NULL && opts->full,
+	};
 	struct render r = { 0 };
-	struct kbuf keys = { 0 }, server = { 0 }, res = { .b = *out };
-	bool oom;
+	struct kbuf keys = { 0 }, server = { 0 }, head = { 0 }, deflt = { 0 }, tail = { 0 };
+	struct kbuf res = { .b = *out };
+	bool oom, zones;
 
 	if (m == NULL || opts == NULL || out == NULL)
 		return KNOT_EINVAL;
@@ -695,30 +831,54 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	c.entries = strmap_new(c.arena);
 	c.rules = strmap_new(c.arena);
 	c.notes = strmap_new(c.arena);
+	c.queryacls = strmap_new(c.arena);
 
 	keys_render(&c, &keys);
 	knotmap_acl_query_rule(&c);
 	zones_render(&c, &r);
-	if (opts->full)
+	if (opts->full) {
 		knotmap_server(&c, &server);
+		knotmap_modules_head(&c, &head);
+		knotmap_modules_default(&c, &deflt);
+		knotmap_modules_tail(&c, &tail);
+	}
 	knotmap_report_globals(&c);
 
+	/* With mod-nsd, the module writes key..zone itself (the include). */
+	zones = !opts->full || opts->module == NULL;
 	res.b.len = 0;
 	header(&c, &res);
 	kbuf_add(&res, server.b.data ? server.b.data : "", server.b.len);
-	section(&res, "key", &keys);
-	section(&res, "remote", &c.remote_out);
-	section(&res, "acl", &c.acl_out);
-	section(&res, "template", &r.tmpl_out);
-	section(&res, "zone", &r.zone_out);
+	kbuf_add(&res, head.b.data ? head.b.data : "", head.b.len);
+	if (zones) {
+		section(&res, "mod-queryacl", &c.module_out);
+		section(&res, "key", &keys);
+		section(&res, "remote", &c.remote_out);
+		section(&res, "acl", &c.acl_out);
+	}
+	if (deflt.b.len > 0 || (zones && r.tmpl_out.b.len > 0)) {
+		kbuf_puts(&res, "template:\n");
+		kbuf_add(&res, deflt.b.data ? deflt.b.data : "", deflt.b.len);
+		if (zones)
+			kbuf_add(&res, r.tmpl_out.b.data ? r.tmpl_out.b.data : "", r.tmpl_out.b.len);
+		kbuf_puts(&res, "\n");
+	}
+	if (zones)
+		section(&res, "zone", &r.zone_out);
+	kbuf_add(&res, tail.b.data ? tail.b.data : "", tail.b.len);
 	*out = res.b;
 
-	oom = res.oom || keys.oom || server.oom || c.remote_out.oom || c.acl_out.oom ||
-	      r.tmpl_out.oom || r.zone_out.oom || r.sig.oom;
+	oom = res.oom || keys.oom || server.oom || head.oom || deflt.oom || tail.oom ||
+	      c.remote_out.oom || c.acl_out.oom || c.module_out.oom || r.tmpl_out.oom ||
+	      r.zone_out.oom || r.sig.oom;
 	kbuf_release(&keys);
 	kbuf_release(&server);
+	kbuf_release(&head);
+	kbuf_release(&deflt);
+	kbuf_release(&tail);
 	kbuf_release(&c.remote_out);
 	kbuf_release(&c.acl_out);
+	kbuf_release(&c.module_out);
 	kbuf_release(&r.tmpl_out);
 	kbuf_release(&r.zone_out);
 	kbuf_release(&r.body);

@@ -21,14 +21,30 @@ struct knotmap_note {
 	const char *option;        /* "provide-xfr", "notify-retry", ... */
 	enum nsdconf_knot verdict; /* exact / approximated / unsupported / module */
 	const char *how;           /* how it maps, or why it cannot */
-	bool security;             /* the approximation widens access without mod-nsd */
+	bool security;             /* knotd allows what NSD refuses: without mod-nsd loaded
+	                            * (include, module), or at all (native) */
 };
 typedef void (*knotmap_report_t)(void *ctx, const struct knotmap_note *note);
+
+/* A complete knot.conf that loads mod-nsd, which keeps the zones in an include. */
+struct knotmap_module {
+	const char *file;          /* nsd.so for a module: section; NULL: knotd's module dir */
+	const char *config;        /* the nsd.conf mod-nsd reads (absolute) */
+	const char *include;       /* its knot-include (absolute); knot.conf includes the
+	                            * folder's *.conf, which matches while it is missing */
+};
 
 struct knotmap_opts {
 	/* Sections written: false = only key, remote, acl, template, zone (the include
 	 * mod-nsd keeps); true = a complete knot.conf (server, log, database, ...). */
 	bool full;
+	/* With full: NULL = native, the zones and every rule written here, knotd alone
+	 * enforces them (allow-query through mod-queryacl); else mod-nsd is loaded and
+	 * keeps key..zone itself, so they are not written. */
+	const struct knotmap_module *module;
+	/* With full: server.rundir (knotd's control socket lives there); NULL: knotd's
+	 * built-in default. */
+	const char *rundir;
 	/* Directory relative zonefile paths are resolved against when zonesdir is
 	 * relative or empty (NSD's start directory). */
 	const char *cwd;

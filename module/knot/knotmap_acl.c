@@ -254,38 +254,29 @@ struct entry_map {
 	enum knotmap_fit fit;
 	bool deny;
 	const char *net;           /* the address written, for the report */
+	const struct nsdconf_acl *noted;  /* the entry last reported (zones share lists) */
 };
 
 static const char *action_name(enum nsdconf_pslot s)
 {
-	return s == NSDCONF_P_PROVIDE_XFR ? "transfer" : "notify";
+	switch (s) {
+	case NSDCONF_P_PROVIDE_XFR: return "transfer";
+	case NSDCONF_P_ALLOW_QUERY: return "query";
+	default: return "notify";
+	}
 }
 
 static const char *action_tag(enum nsdconf_pslot s)
 {
-	return s == NSDCONF_P_PROVIDE_XFR ? "xfr" : "notify";
+	switch (s) {
+	case NSDCONF_P_PROVIDE_XFR: return "xfr";
+	case NSDCONF_P_ALLOW_QUERY: return "query";
+	default: return "notify";
+	}
 }
 
-static int rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
-                    const struct knotmap_key *key)
+int knotmap_rule_register(struct knotmap_ctx *c, const char *id)
 {
-	char content[512], idtext[512];
-	bool created;
-	void **slot;
-	const char *id;
-
-	snprintf(content, sizeof(content), "%s|%d|%s|%s", action_name(s), deny, net,
-	         key != NULL ? key->name : "");
-	slot = strmap_slot(c->rules, content, strlen(content), &created);
-	if (!created)
-		return (int)(intptr_t)*slot - 1;
-
-	if (deny)
-		snprintf(idtext, sizeof(idtext), "nsd-%s-deny-%s", action_tag(s), net);
-	else
-		snprintf(idtext, sizeof(idtext), "nsd-%s-%s-%s%s", action_tag(s), net,
-		         key != NULL ? "key-" : "nokey", key != NULL ? key->tag : "");
-	id = idset_make(c->ids, idtext);
 	if (c->n_rules == c->cap_rules) {
 		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
 		const char **ids = nsdconf_arena_alloc(c->arena, cap * sizeof(*ids));
@@ -296,9 +287,39 @@ static int rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, cons
 		c->cap_rules = cap;
 	}
 	c->rule_ids[c->n_rules] = id;
-	*slot = (void *)(intptr_t)(c->n_rules + 1);
+	return c->n_rules++;
+}
 
-	kbuf_printf(&c->acl_out, "  - id: %s\n    address: %s\n", id, net);
+int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
+                     const struct knotmap_key *key, const struct nsdconf_acl *src)
+{
+	const char *option = nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
+	char content[512], idtext[512];
+	bool created;
+	void **slot;
+	const char *id;
+	int idx;
+
+	snprintf(content, sizeof(content), "%s|%d|%s|%s", action_name(s), deny,
+	         net != NULL ? net : "", key != NULL ? key->name : "");
+	slot = strmap_slot(c->rules, content, strlen(content), &created);
+	if (!created)
+		return (int)(intptr_t)*slot - 1;
+
+	if (deny)
+		snprintf(idtext, sizeof(idtext), "nsd-%s-deny-%s", action_tag(s), net ? net : "any");
+	else
+		snprintf(idtext, sizeof(idtext), "nsd-%s-%s-%s%s", action_tag(s), net ? net : "any",
+		         key != NULL ? "key-" : "nokey", key != NULL ? key->tag : "");
+	id = idset_make(c->ids, idtext);
+	idx = knotmap_rule_register(c, id);
+	*slot = (void *)(intptr_t)(idx + 1);
+
+	if (src != NULL)
+		knotmap_comment(c, &c->acl_out, "  ", option, src->file, src->line);
+	kbuf_printf(&c->acl_out, "  - id: %s\n", id);
+	if (net != NULL)
+		kbuf_printf(&c->acl_out, "    address: %s\n", net);
 	if (key != NULL) {
 		kbuf_puts(&c->acl_out, "    key: ");
 		kbuf_value(&c->acl_out, key->name);
@@ -307,7 +328,7 @@ static int rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, cons
 	kbuf_printf(&c->acl_out, "    action: %s\n", action_name(s));
 	if (deny)
 		kbuf_puts(&c->acl_out, "    deny: on\n");
-	return c->n_rules++;
+	return idx;
 }
 
 void knotmap_acl_query_rule(struct knotmap_ctx *c)
@@ -327,6 +348,8 @@ void knotmap_acl_query_rule(struct knotmap_ctx *c)
 	 * signed queries NSD's answer and never matches transfer or notify.
 	 */
 	id = idset_make(c->ids, "nsd-query-tsig");
+	if (c->comments)
+		kbuf_puts(&c->acl_out, "  # signed queries: NSD answers every known key\n");
 	kbuf_printf(&c->acl_out, "  - id: %s\n    key: [", id);
 	for (int i = 0; i < c->n_key_ids; i++) {
 		if (i > 0)
@@ -334,17 +357,7 @@ void knotmap_acl_query_rule(struct knotmap_ctx *c)
 		kbuf_value(&c->acl_out, c->key_ids[i]);
 	}
 	kbuf_puts(&c->acl_out, "]\n    action: query\n");
-	if (c->n_rules == c->cap_rules) {
-		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
-		const char **ids = nsdconf_arena_alloc(c->arena, cap * sizeof(*ids));
-
-		if (c->n_rules > 0)
-			memcpy(ids, c->rule_ids, c->n_rules * sizeof(*ids));
-		c->rule_ids = ids;
-		c->cap_rules = cap;
-	}
-	c->rule_ids[c->n_rules] = id;
-	c->query_rule = c->n_rules++;
+	c->query_rule = knotmap_rule_register(c, id);
 }
 
 static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot s,
@@ -387,7 +400,7 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 		return e;
 	knotmap_net_format(&net, text, sizeof(text));
 	e->net = nsdconf_arena_strdup(c->arena, text);
-	e->rule = rule_add(c, s, e->deny, e->net, e->deny ? NULL : key);
+	e->rule = knotmap_rule_add(c, s, e->deny, e->net, e->deny ? NULL : key, a);
 	return e;
 }
 
@@ -410,11 +423,52 @@ static struct entry_map *entry_map(struct knotmap_ctx *c, enum nsdconf_pslot s,
 	return *slot;
 }
 
+/* What knotd does with an entry Knot cannot hold exactly: with mod-nsd loaded the
+ * module narrows or enforces it; natively (convert without --module) nothing does. */
+static void entry_note_inexact(struct knotmap_ctx *c, const char *option,
+                               const struct nsdconf_acl *a, const struct entry_map *e)
+{
+	const char *narrow = c->native ? "knotd alone allows more than NSD" : "mod-nsd narrows it";
+	char how[512];
+
+	switch (e->fit) {
+	case KNOTMAP_FIT_WIDER:
+		if (a->range == NSDCONF_RANGE_MINMAX && a->port == 0)
+			snprintf(how, sizeof(how), "%s allowed as %s: NSD compares ranges in little-endian "
+			         "byte order and itself matches addresses outside the range as written; "
+			         "this is the tightest form Knot holds; %s", a->spec, e->net, narrow);
+		else
+			snprintf(how, sizeof(how), "%s allowed as %s: the tightest form Knot holds%s; %s",
+			         a->spec, e->net, a->port != 0 ? " (any source port)" : "", narrow);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
+		return;
+	case KNOTMAP_FIT_NARROWER:
+		snprintf(how, sizeof(how), "%s denied as %s only: NSD's byte-order range comparison "
+		         "blocks more; %s", a->spec, e->net,
+		         c->native ? "knotd allows the rest" : "mod-nsd denies the rest");
+		knotmap_note(c, a->file, a->line, option,
+		             c->native ? NSDCONF_K_APPROX : NSDCONF_K_MODULE, true, how);
+		return;
+	case KNOTMAP_FIT_NONE:
+	default:
+		snprintf(how, sizeof(how), "%s BLOCKED has no exact Knot form%s: not denied by knotd; %s",
+		         a->spec, a->port != 0 ? " (source port)" : "",
+		         c->native ? "dropped, knotd allows what NSD blocks" : "mod-nsd enforces it");
+		knotmap_note(c, a->file, a->line, option,
+		             c->native ? NSDCONF_K_UNSUPPORTED : NSDCONF_K_MODULE, true, how);
+		return;
+	}
+}
+
 static void entry_note(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
-                       const struct entry_map *e)
+                       struct entry_map *e)
 {
 	char how[512];
 
+	/* Zones that share a pattern share its entries: report each once. */
+	if (e->noted == a || c->opts->report == NULL)
+		return;
+	e->noted = a;
 	if (a->tls_auth != NULL) {
 		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
 		             e->deny ? "tls-auth entry never applies without XoT (Knot 3.4): not written"
@@ -432,34 +486,17 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 		             a->port > 65535 ? "port out of range: NSD never matches it; not written"
 		                             : "NSD's range comparison matches no address; not written");
 		return;
-	case KNOTMAP_FIT_WIDER:
-		if (a->range == NSDCONF_RANGE_MINMAX && a->port == 0)
-			snprintf(how, sizeof(how), "%s allowed as %s: NSD compares ranges in little-endian "
-			         "byte order and itself matches addresses outside the range as written; "
-			         "this is the tightest form Knot holds; mod-nsd narrows it", a->spec, e->net);
-		else
-			snprintf(how, sizeof(how), "%s allowed as %s: the tightest form Knot holds%s; "
-			         "mod-nsd narrows it", a->spec, e->net,
-			         a->port != 0 ? " (any source port)" : "");
-		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
-		return;
-	case KNOTMAP_FIT_NARROWER:
-		snprintf(how, sizeof(how), "%s denied as %s only: NSD's byte-order range comparison blocks more; mod-nsd denies the rest",
-		         a->spec, e->net);
-		knotmap_note(c, a->file, a->line, option, NSDCONF_K_MODULE, true, how);
-		return;
-	case KNOTMAP_FIT_NONE:
-		snprintf(how, sizeof(how), "%s BLOCKED has no exact Knot form%s: not denied by knotd; mod-nsd enforces it",
-		         a->spec, a->port != 0 ? " (source port)" : "");
-		knotmap_note(c, a->file, a->line, option, NSDCONF_K_MODULE, true, how);
-		return;
 	case KNOTMAP_FIT_EXACT:
+		snprintf(how, sizeof(how), "acl %s", c->rule_ids[e->rule]);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_EXACT, false, how);
+		return;
 	default:
+		entry_note_inexact(c, option, a, e);
 		return;
 	}
 }
 
-static void list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int rule)
+void knotmap_acl_list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int rule)
 {
 	/* A rule twice in one list changes nothing but would read oddly. */
 	for (int i = 0; i < l->n; i++) {
@@ -493,18 +530,23 @@ static void zone_entries(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 		e = entry_map(c, s, a);
 		entry_note(c, option, a, e);
 		if (e->rule >= 0)
-			list_add(c, out, e->rule);
+			knotmap_acl_list_add(c, out, e->rule);
 	}
 }
 
-void knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
-                      struct knotmap_acl_list *out)
+const char *knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                             struct knotmap_acl_list *out)
 {
+	const char *queryacl = NULL;
+
 	out->n = 0;
-	if (c->query_rule >= 0)
-		list_add(c, out, c->query_rule);
+	if (c->native && nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY) != NULL)
+		queryacl = knotmap_query_zone(c, p, out);
+	else if (c->query_rule >= 0)
+		knotmap_acl_list_add(c, out, c->query_rule);
 	zone_entries(c, p, NSDCONF_P_PROVIDE_XFR, true, out);
 	zone_entries(c, p, NSDCONF_P_ALLOW_NOTIFY, true, out);
 	zone_entries(c, p, NSDCONF_P_PROVIDE_XFR, false, out);
 	zone_entries(c, p, NSDCONF_P_ALLOW_NOTIFY, false, out);
+	return queryacl;
 }

@@ -73,6 +73,8 @@ struct knotmap_key {
 struct knotmap_ctx {
 	const struct nsdconf_model *m;
 	const struct knotmap_opts *opts;
+	bool native;               /* a complete knot.conf without mod-nsd: knotd alone */
+	bool comments;             /* say where each section came from (complete configs) */
 	struct nsdconf_arena *arena;
 	struct idset *ids;
 
@@ -91,6 +93,11 @@ struct knotmap_ctx {
 	int n_rules, cap_rules;
 	struct kbuf acl_out;
 	int query_rule;            /* signed-query rule index, -1 when no keys */
+	int query_deny_rule;       /* native allow-query: refuses other signed queries */
+
+	struct strmap *queryacls;  /* address list -> mod-queryacl id (native allow-query) */
+	int n_queryacls;
+	struct kbuf module_out;    /* mod-queryacl sections */
 
 	struct strmap *notes;      /* report lines already given */
 	int err;                   /* first libknot error */
@@ -99,17 +106,43 @@ struct knotmap_ctx {
 /* The report, deduplicated: the same (where, option, how) is given once. */
 void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char *option,
                   enum nsdconf_knot verdict, bool security, const char *how);
+/* Where slot s of a clause object was written: its own line when the parser recorded
+ * it (loc), else the clause's (file, line). */
+void knotmap_where(const struct nsdconf_loc *loc, int s, const char **file, int *line);
+/* "  # <what> at <file>:<line>" above a section entry, in complete configurations. */
+void knotmap_comment(struct knotmap_ctx *c, struct kbuf *out, const char *indent,
+                     const char *what, const char *file, int line);
 
 /* ACL rules of one zone, in Knot's evaluation order (knotmap_acl.c). */
 struct knotmap_acl_list {
 	int *idx;
 	int n, cap;
 };
-void knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
-                      struct knotmap_acl_list *out);
+/* Returns the zone's mod-queryacl id (native allow-query) or NULL. */
+const char *knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                             struct knotmap_acl_list *out);
 /* The leading rule that lets signed queries through as NSD does (see knotmap_acl.c). */
 void knotmap_acl_query_rule(struct knotmap_ctx *c);
+void knotmap_acl_list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int rule);
+/* An acl rule (written once, shared): action of slot s (provide-xfr: transfer,
+ * allow-notify: notify, allow-query: query), net NULL for any address, key NULL for
+ * none; src is the entry it comes from (for the comment). Returns its index. */
+int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
+                     const struct knotmap_key *key, const struct nsdconf_acl *src);
+/* Registers a rule id written by the caller; returns its index. */
+int knotmap_rule_register(struct knotmap_ctx *c, const char *id);
+
+/* Native allow-query (knotmap_query.c): the zone's leading rules for signed queries
+ * (instead of the signed-query rule) and the mod-queryacl id for unsigned ones. */
+const char *knotmap_query_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                               struct knotmap_acl_list *out);
 
 /* Server, log and database sections and the server options' report (knotmap_server.c). */
 void knotmap_server(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_report_globals(struct knotmap_ctx *c);
+/* mod-rrl (from rrl-*) and, with opts->module, the module/mod-nsd sections, the
+ * default template that activates them and the include (knotmap_modules.c). The
+ * default template is written only when a global module needs it. */
+void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out);
+void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out);
+void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out);

@@ -22,6 +22,26 @@ static bool gset(const struct knotmap_ctx *c, enum nsdconf_gslot s)
 	return c->m->global_set[s];
 }
 
+/* Where server-wide option s was written (the file when not recorded). */
+static void gwhere(const struct knotmap_ctx *c, enum nsdconf_gslot s, const char **file, int *line)
+{
+	*file = conf_file(c);
+	*line = 0;
+	knotmap_where(c->m->global_loc, s, file, line);
+}
+
+/* "    # <option> at file:line" above the item it became. */
+static void gcomment(struct knotmap_ctx *c, struct kbuf *out, enum nsdconf_gslot s)
+{
+	const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_SERVER, s);
+	const char *file;
+	int line;
+
+	gwhere(c, s, &file, &line);
+	if (o != NULL && line > 0)
+		knotmap_comment(c, out, "    ", o->name, file, line);
+}
+
 /* One ip-address: entry as "addr@port", or false for an interface name. */
 static bool listen_addr(const char *spec, const char *port, bool v4, bool v6,
                         char *buf, size_t len, bool *skip)
@@ -46,6 +66,28 @@ static bool listen_addr(const char *spec, const char *port, bool v4, bool v6,
 	return true;
 }
 
+static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, const char *buf,
+                        bool ok, bool skip)
+{
+	const char *file = ip->file != NULL ? ip->file : conf_file(c);
+	char how[256];
+
+	if (!ok) {
+		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_UNSUPPORTED, false,
+		             "interface names are not accepted by server.listen: write its address");
+	} else if (ip->servers != NULL || ip->bindtodevice || ip->setfib >= 0) {
+		snprintf(how, sizeof(how), "server.listen %s; servers=, bindtodevice= and setfib= "
+		         "have no Knot equivalent", buf);
+		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_APPROX, false, how);
+	} else if (skip) {
+		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_EXACT, false,
+		             "its family is switched off (do-ip4/do-ip6): not listened on, as in NSD");
+	} else {
+		snprintf(how, sizeof(how), "server.listen %s", buf);
+		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_EXACT, false, how);
+	}
+}
+
 static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *port = nsdconf_gstr(c->m, G(PORT));
@@ -54,6 +96,8 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 	char buf[128];
 	int n = 0;
 
+	gcomment(c, out, G(IP_ADDRESS));
+	gcomment(c, out, G(PORT));
 	kbuf_puts(out, "    listen: [");
 	if (!gset(c, G(IP_ADDRESS)) || ip == NULL) {
 		if (v4)
@@ -62,17 +106,10 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 			kbuf_printf(out, "%s::@%s", n++ ? ", " : "", port);
 	}
 	for (; ip != NULL; ip = ip->next) {
-		bool skip;
+		bool skip, ok = listen_addr(ip->address, port, v4, v6, buf, sizeof(buf), &skip);
 
-		if (!listen_addr(ip->address, port, v4, v6, buf, sizeof(buf), &skip)) {
-			knotmap_note(c, conf_file(c), 0, "ip-address", NSDCONF_K_UNSUPPORTED, false,
-			             "interface names are not accepted by server.listen: write its address");
-			continue;
-		}
-		if (ip->servers != NULL || ip->bindtodevice || ip->setfib >= 0)
-			knotmap_note(c, conf_file(c), 0, "ip-address", NSDCONF_K_UNSUPPORTED, false,
-			             "servers=, bindtodevice= and setfib= have no Knot equivalent");
-		if (!skip)
+		listen_note(c, ip, buf, ok, skip);
+		if (ok && !skip)
 			kbuf_printf(out, "%s%s", n++ ? ", " : "", buf);
 	}
 	if (n == 0)
@@ -84,8 +121,10 @@ static void server_string(struct knotmap_ctx *c, struct kbuf *out, const char *i
                           enum nsdconf_gslot hide, enum nsdconf_gslot value)
 {
 	if (nsdconf_gnum(c->m, hide)) {
+		gcomment(c, out, hide);
 		kbuf_printf(out, "    %s: \"\"\n", item);
 	} else if (gset(c, value) && knotmap_value_ok(nsdconf_gstr(c->m, value))) {
+		gcomment(c, out, value);
 		kbuf_printf(out, "    %s: ", item);
 		kbuf_value(out, nsdconf_gstr(c->m, value));
 		kbuf_puts(out, "\n");
@@ -100,6 +139,7 @@ static void server_path(struct knotmap_ctx *c, struct kbuf *out, const char *ite
 	/* Only what the operator wrote: NSD's defaults name NSD's own paths. */
 	if (!gset(c, s) || v == NULL || v[0] == '\0' || !knotmap_value_ok(v))
 		return;
+	gcomment(c, out, s);
 	kbuf_printf(out, "    %s: ", item);
 	kbuf_value(out, v);
 	kbuf_puts(out, "\n");
@@ -110,30 +150,57 @@ static long long clamp(long long v, long long min, long long max)
 	return v < min ? min : v > max ? max : v;
 }
 
+static void server_num(struct knotmap_ctx *c, struct kbuf *out, const char *item,
+                       enum nsdconf_gslot s, long long v)
+{
+	gcomment(c, out, s);
+	kbuf_printf(out, "    %s: %lld\n", item, v);
+}
+
+/*
+ * NSD forks server-count processes, each serving UDP and TCP with up to
+ * tcp-count connections; knotd runs udp-workers and tcp-workers threads and
+ * tcp-max-clients connections in all.
+ */
+static void server_workers(struct knotmap_ctx *c, struct kbuf *out)
+{
+	long long servers = clamp(nsdconf_gnum(c->m, G(SERVER_COUNT)), 1, 255);
+
+	if (gset(c, G(SERVER_COUNT))) {
+		server_num(c, out, "udp-workers", G(SERVER_COUNT), servers);
+		kbuf_printf(out, "    tcp-workers: %lld\n", servers);
+	}
+	if (gset(c, G(TCP_COUNT)))
+		server_num(c, out, "tcp-max-clients", G(TCP_COUNT),
+		           clamp(nsdconf_gnum(c->m, G(TCP_COUNT)) * servers, 0, INT32_MAX));
+}
+
 static void server_section(struct knotmap_ctx *c, struct kbuf *out)
 {
 	kbuf_puts(out, "server:\n");
+	if (c->opts->rundir != NULL && knotmap_value_ok(c->opts->rundir)) {
+		kbuf_puts(out, "    rundir: ");
+		kbuf_value(out, c->opts->rundir);
+		kbuf_puts(out, "\n");
+	}
 	server_string(c, out, "identity", G(HIDE_IDENTITY), G(IDENTITY));
 	server_string(c, out, "version", G(HIDE_VERSION), G(VERSION));
-	if (gset(c, G(NSID)) && nsdconf_gstr(c->m, G(NSID)) != NULL)
+	if (gset(c, G(NSID)) && nsdconf_gstr(c->m, G(NSID)) != NULL) {
+		gcomment(c, out, G(NSID));
 		kbuf_printf(out, "    nsid: 0x%s\n", nsdconf_gstr(c->m, G(NSID)));
+	}
 	server_path(c, out, "user", G(USERNAME));
 	server_path(c, out, "pidfile", G(PIDFILE));
-	if (gset(c, G(SERVER_COUNT)))
-		kbuf_printf(out, "    udp-workers: %lld\n",
-		            clamp(nsdconf_gnum(c->m, G(SERVER_COUNT)), 1, 255));
-	if (gset(c, G(TCP_COUNT)))
-		kbuf_printf(out, "    tcp-max-clients: %lld\n",
-		            clamp(nsdconf_gnum(c->m, G(TCP_COUNT)), 0, INT32_MAX));
+	server_workers(c, out);
 	if (gset(c, G(TCP_TIMEOUT)))
-		kbuf_printf(out, "    tcp-idle-timeout: %lld\n",
-		            clamp(nsdconf_gnum(c->m, G(TCP_TIMEOUT)), 1, INT32_MAX));
+		server_num(c, out, "tcp-idle-timeout", G(TCP_TIMEOUT),
+		           clamp(nsdconf_gnum(c->m, G(TCP_TIMEOUT)), 1, INT32_MAX));
 	if (gset(c, G(IPV4_EDNS_SIZE)))
-		kbuf_printf(out, "    udp-max-payload-ipv4: %lld\n",
-		            clamp(nsdconf_gnum(c->m, G(IPV4_EDNS_SIZE)), 1220, 65535));
+		server_num(c, out, "udp-max-payload-ipv4", G(IPV4_EDNS_SIZE),
+		           clamp(nsdconf_gnum(c->m, G(IPV4_EDNS_SIZE)), 1220, 65535));
 	if (gset(c, G(IPV6_EDNS_SIZE)))
-		kbuf_printf(out, "    udp-max-payload-ipv6: %lld\n",
-		            clamp(nsdconf_gnum(c->m, G(IPV6_EDNS_SIZE)), 1220, 65535));
+		server_num(c, out, "udp-max-payload-ipv6", G(IPV6_EDNS_SIZE),
+		           clamp(nsdconf_gnum(c->m, G(IPV6_EDNS_SIZE)), 1220, 65535));
 	server_listen(c, out);
 	kbuf_puts(out, "\n");
 }
@@ -144,7 +211,10 @@ static void log_section(struct knotmap_ctx *c, struct kbuf *out)
 	long long v = clamp(nsdconf_gnum(c->m, G(VERBOSITY)), 0, 2);
 	const char *file = nsdconf_gstr(c->m, G(LOGFILE));
 
-	kbuf_puts(out, "log:\n  - target: ");
+	kbuf_puts(out, "log:\n");
+	gcomment(c, out, G(LOGFILE));
+	gcomment(c, out, G(VERBOSITY));
+	kbuf_puts(out, "  - target: ");
 	if (gset(c, G(LOGFILE)) && file != NULL && file[0] != '\0' &&
 	    !nsdconf_gnum(c->m, G(LOG_ONLY_SYSLOG)) && knotmap_value_ok(file))
 		kbuf_value(out, file);
@@ -177,29 +247,97 @@ static bool shapes_include(enum nsdconf_gslot s)
 	       s == G(ZONEFILES_CHECK) || s == G(DATABASE);
 }
 
-static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
+/* The verdict of a server-wide value as this configuration renders it; false: the
+ * option table's. */
+static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option *o,
+                              enum nsdconf_knot *verdict, char *how, size_t len)
 {
-	char how[256];
+	long long v = nsdconf_gnum(c->m, o->slot);
+	long long servers = clamp(nsdconf_gnum(c->m, G(SERVER_COUNT)), 1, 255);
 
 	switch (o->slot) {
 	case G(ZONEFILES_WRITE):
-		if (nsdconf_gnum(c->m, G(ZONEFILES_WRITE)) > 0)
-			snprintf(how, sizeof(how), "secondaries: zonefile-sync: %lld (knotd's journal "
-			         "keeps changes in between)", nsdconf_gnum(c->m, G(ZONEFILES_WRITE)));
+		*verdict = NSDCONF_K_APPROX;
+		if (v > 0)
+			snprintf(how, len, "secondaries: zonefile-sync: %lld (knotd's journal keeps "
+			         "changes in between)", v);
 		else
-			snprintf(how, sizeof(how), "secondaries: zonefile-sync: 0, the zonefile is "
-			         "written after every transfer (NSD 4.6.1 kept it in nsd.db)");
-		knotmap_note(c, conf_file(c), 0, o->name, NSDCONF_K_APPROX, false, how);
-		return;
+			snprintf(how, len, "secondaries: zonefile-sync: 0, the zonefile is written "
+			         "after every transfer (NSD 4.6.1 kept it in nsd.db)");
+		return true;
 	case G(ZONEFILES_CHECK):
-		knotmap_note(c, conf_file(c), 0, o->name,
-		             nsdconf_gnum(c->m, G(ZONEFILES_CHECK)) ? NSDCONF_K_EXACT : NSDCONF_K_APPROX,
-		             false, "knotd reads changed zonefiles at start and reload (zonefile-load: whole)");
-		return;
-	default:
-		knotmap_note(c, conf_file(c), 0, o->name, o->knot, false, o->knot_note);
-		return;
+		*verdict = v ? NSDCONF_K_EXACT : NSDCONF_K_APPROX;
+		snprintf(how, len, "knotd reads changed zonefiles at start and reload (zonefile-load: whole)");
+		return true;
+	case G(SERVER_COUNT):
+		*verdict = v > 255 ? NSDCONF_K_APPROX : NSDCONF_K_EXACT;
+		snprintf(how, len, "server.udp-workers and tcp-workers: %lld threads (NSD: processes)",
+		         servers);
+		return true;
+	case G(TCP_COUNT):
+		*verdict = NSDCONF_K_EXACT;
+		snprintf(how, len, "server.tcp-max-clients: %lld (NSD counts per server process)",
+		         clamp(v * servers, 0, INT32_MAX));
+		return true;
+	case G(RRL_RATELIMIT):
+	case G(RRL_SLIP):
+	case G(RRL_SIZE):
+		if (!c->opts->full)
+			return false;
+		*verdict = o->knot;
+		snprintf(how, len, "%s", o->knot_note);
+		if (nsdconf_gnum(c->m, G(RRL_RATELIMIT)) == 0) {
+			snprintf(how, len, "rate limiting is off (rrl-ratelimit: 0): no mod-rrl");
+		} else if (o->slot == G(RRL_SLIP) && v > 100) {
+			*verdict = NSDCONF_K_APPROX;
+			snprintf(how, len, "mod-rrl slip: 100, Knot's maximum");
+		}
+		return true;
+	case G(RRL_IPV4_PREFIX_LENGTH):
+		/* mod-rrl's netblocks are fixed: /24 for IPv4, /56 for IPv6. */
+		*verdict = v == 24 ? NSDCONF_K_EXACT : NSDCONF_K_APPROX;
+		snprintf(how, len, "mod-rrl counts IPv4 clients per /24%s", v == 24 ? "" : ", always");
+		return true;
+	case G(RRL_IPV6_PREFIX_LENGTH):
+		*verdict = v == 56 ? NSDCONF_K_EXACT : NSDCONF_K_APPROX;
+		snprintf(how, len, "mod-rrl counts IPv6 clients per /56%s", v == 56 ? "" : ", always");
+		return true;
+	case G(IP_ADDRESS):
+		*verdict = NSDCONF_K_NONE;   /* entry by entry, at their own lines */
+		return true;
+	case G(CHROOT):
+	case G(USERNAME):
+	case G(PIDFILE): {
+		const char *str = nsdconf_gstr(c->m, o->slot);
+
+		if (str == NULL || str[0] != '\0')
+			return false;
+		/* "" switches the feature off in NSD: nothing to carry over. */
+		*verdict = NSDCONF_K_NONE;
+		snprintf(how, len, "\"\" switches it off: %s",
+		         o->slot == G(CHROOT) ? "no chroot" : o->slot == G(USERNAME) ?
+		         "knotd keeps the user it is started as" : "knotd's default pidfile");
+		return true;
 	}
+	default:
+		return false;
+	}
+}
+
+static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
+{
+	enum nsdconf_knot verdict = o->knot;
+	const char *file, *how = o->knot_note;
+	char text[256];
+	int line;
+
+	gwhere(c, o->slot, &file, &line);
+	if (global_value_note(c, o, &verdict, text, sizeof(text))) {
+		if (o->slot == G(IP_ADDRESS))
+			return;
+		how = text;
+	}
+	knotmap_note(c, file, line, o->name, verdict, false, how);
 }
 
 void knotmap_report_globals(struct knotmap_ctx *c)

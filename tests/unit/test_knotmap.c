@@ -584,7 +584,7 @@ static void test_report_follows_option_table(void **state)
 	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
 	assert_lacks(text, "query\n    deny");
 	assert_int_equal(count(text, "action: query"), 0);
-	assert_int_equal(atoi(notes.line[i]), 1);   /* the zone clause */
+	assert_int_equal(atoi(notes.line[i]), 6);   /* the entry's own line */
 }
 
 static void test_values_quoted_for_yparser(void **state)
@@ -625,7 +625,9 @@ static void test_full_config_server_part(void **state)
 		"zone:\n\tname: a.example\n\tzonefile: a\n", &o);
 
 	assert_has(t, "server:\n    identity: \"\"\n    version: dns\n    nsid: 0x6e7331\n"
-	              "    udp-workers: 4\n    tcp-max-clients: 250\n"
+	              "    udp-workers: 4\n    tcp-workers: 4\n"
+	              /* tcp-count is per NSD server process */
+	              "    tcp-max-clients: 1000\n"
 	              "    listen: [192.0.2.53@5300, 2001:db8::53@5353]\n");
 	assert_has(t, "log:\n  - target: syslog\n    any: info\n");
 	assert_has(t, "database:\n    storage: /var/lib/knot\n");

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Knot mapping of the knotd modules a complete knot.conf loads: mod-rrl, mod-nsd, the default template. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf/arena.h"
+#include "knot/knotmap_int.h"
+
+#define G(x) NSDCONF_G_##x
+#define RRL_ID "nsd"
+
+/* Debian builds NSD with --enable-ratelimit: RRL runs at 200 qps unless rrl-ratelimit is 0. */
+static bool rrl_on(const struct knotmap_ctx *c)
+{
+	return nsdconf_gnum(c->m, G(RRL_RATELIMIT)) > 0;
+}
+
+static void rrl_section(struct knotmap_ctx *c, struct kbuf *out)
+{
+	long long rate = nsdconf_gnum(c->m, G(RRL_RATELIMIT));
+	long long slip = nsdconf_gnum(c->m, G(RRL_SLIP));
+	long long size = nsdconf_gnum(c->m, G(RRL_SIZE));
+
+	if (!rrl_on(c))
+		return;
+	kbuf_puts(out, "mod-rrl:\n");
+	if (!c->m->global_set[G(RRL_RATELIMIT)])
+		kbuf_puts(out, "  # NSD's default (Debian builds it with rate limiting on)\n");
+	kbuf_printf(out, "  - id: " RRL_ID "\n    rate-limit: %lld\n    slip: %lld\n"
+	            "    table-size: %lld\n\n", rate > INT_MAX ? INT_MAX : rate,
+	            slip > 100 ? 100 : slip, size > INT_MAX ? INT_MAX : size);
+}
+
+/* The include mod-nsd keeps is read through a glob of its folder: knotd accepts a glob
+ * that matches nothing, so the first start works before the module has written it. */
+static void include_glob(const char *include, struct kbuf *out)
+{
+	const char *slash = strrchr(include, '/');
+	size_t dir = slash != NULL ? (size_t)(slash - include) : 0;
+
+	kbuf_add(out, include, dir);
+	kbuf_puts(out, "/*.conf");
+}
+
+void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out)
+{
+	const struct knotmap_module *mod = c->opts->module;
+
+	if (mod != NULL) {
+		/* module: must come before mod-nsd:, both before the template using them. */
+		if (mod->file != NULL) {
+			kbuf_puts(out, "module:\n  - id: mod-nsd\n    file: ");
+			kbuf_value(out, mod->file);
+			kbuf_puts(out, "\n\n");
+		}
+		kbuf_puts(out, "mod-nsd:\n  - id: default\n    config: ");
+		kbuf_value(out, mod->config);
+		kbuf_puts(out, "\n    knot-include: ");
+		kbuf_value(out, mod->include);
+		kbuf_puts(out, "\n\n");
+	}
+	rrl_section(c, out);
+}
+
+void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out)
+{
+	bool nsd = c->opts->module != NULL, rrl = rrl_on(c);
+
+	/* Only global modules of the default template apply to every zone. */
+	if (!nsd && !rrl)
+		return;
+	kbuf_puts(out, "  - id: default\n    global-module: ");
+	if (nsd && rrl)
+		kbuf_puts(out, "[mod-nsd/default, mod-rrl/" RRL_ID "]\n");
+	else
+		kbuf_puts(out, nsd ? "mod-nsd/default\n" : "mod-rrl/" RRL_ID "\n");
+}
+
+void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out)
+{
+	struct kbuf glob = { 0 };
+
+	if (c->opts->module == NULL)
+		return;
+	include_glob(c->opts->module->include, &glob);
+	kbuf_puts(out, "include: ");
+	if (glob.b.data != NULL)
+		kbuf_value(out, glob.b.data);
+	kbuf_puts(out, "\n");
+	knotmap_buf_free(&glob.b);
+}
