@@ -278,9 +278,13 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 			       "as (uid %u)", o->config, (unsigned)geteuid());
 		o->log(o->log_ctx, LOG_ERR, "%s has errors; '%s' left as it is, knotd keeps "
 		       "serving what it has", o->config, o->include);
+		if (o->model != NULL)
+			o->model(o->model_ctx, NULL);
 		nsdconf_model_free(m);
 		return KEEPER_BROKEN;
 	}
+	if (o->model != NULL)
+		o->model(o->model_ctx, m);
 
 	struct notes ns = { 0 };
 	struct knotmap_buf text = { 0 };

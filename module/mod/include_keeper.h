@@ -35,12 +35,21 @@ struct keeper_state {
 	unsigned n_reloads;               /* reloads asked for in total */
 };
 
+struct nsdconf_model;
+
+/* Other parts of the module (the access gate) share the keeper's parse of nsd.conf:
+ * called once per keeper_run, with the model when nsd.conf parsed without errors,
+ * with NULL when it did not (the model is freed after the call). */
+typedef void (*keeper_model_t)(void *ctx, const struct nsdconf_model *m);
+
 struct keeper_opts {
 	const char *config;   /* nsd.conf */
 	const char *include;  /* the Knot include kept in step with it */
 	const char *cwd;      /* NSD's start directory for relative paths (NULL: getcwd) */
 	keeper_log_t log;
 	void *log_ctx;
+	keeper_model_t model; /* optional */
+	void *model_ctx;
 };
 
 /* Parses nsd.conf (with its includes and zonelistfile), renders the Knot include and

@@ -10,6 +10,7 @@
 
 #include <knot/module.h>
 
+#include "mod/gate_hook.h"
 #include "mod/include_keeper.h"
 
 #define MOD_CONFIG	"\x06""config"
@@ -41,7 +42,14 @@ static int nsd_conf_check(knotd_conf_check_args_t *args)
 typedef struct {
 	char *config;   /* nsd.conf */
 	char *include;  /* the Knot include kept in step with it */
+	struct gate_hook *gate;  /* the access gate (gate_hook.c) */
 } nsd_ctx_t;
+
+struct gate_hook *nsd_gate(knotd_mod_t *mod)
+{
+	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
+	return ctx != NULL ? ctx->gate : NULL;
+}
 
 /* What the instances of this .so have done so far: reloads overlap instances, and the
  * instance a reload creates must know what the previous one wrote and asked for. */
@@ -114,6 +122,7 @@ static int nsd_load(knotd_mod_t *mod)
 		.log = keeper_log,
 		.log_ctx = mod,
 	};
+	ctx->gate = gate_hook_load(mod, &ko);  /* compiled from keeper_run's parse */
 	uint64_t hash;
 	pthread_mutex_lock(&keeper_lock);
 	switch (keeper_run(&ko, &keeper_state, &hash)) {
@@ -134,7 +143,10 @@ static int nsd_load(knotd_mod_t *mod)
 
 static void nsd_unload(knotd_mod_t *mod)
 {
-	nsd_ctx_free(knotd_mod_ctx(mod));
+	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
+	if (ctx != NULL)
+		gate_hook_unload(ctx->gate);
+	nsd_ctx_free(ctx);
 }
 
 KNOTD_MOD_API(nsd, KNOTD_MOD_FLAG_SCOPE_GLOBAL, nsd_load, nsd_unload, nsd_conf, nsd_conf_check);

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Access gate, knotd glue: decides AXFR/IXFR/NOTIFY (and allow-query) in the BEGIN stage. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <knot/module.h>
+
+#include "mod/gate.h"
+#include "mod/gate_hook.h"
+#include "mod/gate_tsig.h"
+
+/* What one good nsd.conf compiled to. Reference counted: the instance a reload creates
+ * keeps it while nsd.conf is broken. */
+struct gate_set {
+	struct gate *gate;
+	struct gate_tsig *tsig;
+	unsigned refs;
+};
+
+/* The last message of a request this worker thread let through: an AXFR or IXFR over
+ * TCP is one request and many messages, and BEGIN runs for each (knotd 3.2). Signed
+ * requests need no memory: knotd fills qdata->sign after the first message. */
+struct xfr_seen {
+	const void *qdata;
+	const void *wire;
+	size_t size;
+	uint64_t hash;           /* the request's bytes (knotd leaves an unsigned one alone) */
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t family;
+	uint8_t kind;
+} __attribute__((aligned(64)));  /* one cache line per thread */
+
+struct gate_hook {
+	knotd_mod_t *mod;
+	struct gate_set *set;    /* NULL: off. Set in load, read by the hook */
+	struct xfr_seen *seen;
+	unsigned n_seen;
+	bool counting;
+	bool query_user;         /* counted in query_users */
+};
+
+enum { CTR_ALLOWED, CTR_REFUSED, CTR_TSIG };
+enum { TSIG_CTR_BADKEY, TSIG_CTR_BADSIG, TSIG_CTR_BADTIME, TSIG_CTRS };
+
+/* Shared by the instances of this .so (reloads overlap them; load and unload run on
+ * knotd's main thread). */
+static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct gate_set *last_good;
+/* Instances whose gate has allow-query: zero lets normal queries through at the
+ * cost of one load. */
+static int query_users;
+
+/* --- sets --- */
+
+static void set_put(struct gate_set *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&set_lock);
+	bool last = --s->refs == 0;
+	pthread_mutex_unlock(&set_lock);
+	if (last) {
+		gate_tsig_free(s->tsig);
+		gate_free(s->gate);
+		free(s);
+	}
+}
+
+static struct gate_set *set_get_last_good(void)
+{
+	pthread_mutex_lock(&set_lock);
+	struct gate_set *s = last_good;
+	if (s != NULL)
+		s->refs++;
+	pthread_mutex_unlock(&set_lock);
+	return s;
+}
+
+static void bad_secret(void *ctx, const struct gate_key *k)
+{
+	knotd_mod_log(ctx, LOG_WARNING, "access gate: the secret of key '%s' cannot be "
+	              "decoded; requests signed with it get BADSIG", k->name);
+}
+
+static struct gate_set *set_build(knotd_mod_t *mod, const struct nsdconf_model *m)
+{
+	struct gate_set *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->refs = 1;
+	s->gate = gate_build(m, NULL);
+	if (s->gate != NULL)
+		s->tsig = gate_tsig_new(s->gate, bad_secret, mod);
+	if (s->gate == NULL || s->tsig == NULL) {
+		gate_free(s->gate);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void use_set(struct gate_hook *h, struct gate_set *s)
+{
+	bool query = s != NULL && gate_has_query_acl(s->gate);
+
+	if (query != h->query_user) {
+		__atomic_add_fetch(&query_users, query ? 1 : -1, __ATOMIC_RELAXED);
+		h->query_user = query;
+	}
+	struct gate_set *old = h->set;
+	__atomic_store_n(&h->set, s, __ATOMIC_RELEASE);
+	set_put(old);
+}
+
+/* The keeper's parse of nsd.conf (keeper_run). */
+static void on_model(void *ctx, const struct nsdconf_model *m)
+{
+	struct gate_hook *h = ctx;
+
+	if (m == NULL) {
+		if (h->set != NULL)
+			knotd_mod_log(h->mod, LOG_WARNING, "access gate: keeps the rules of the "
+			              "last good nsd.conf (%zu zones)", gate_zone_count(h->set->gate));
+		else
+			knotd_mod_log(h->mod, LOG_WARNING, "access gate: off until nsd.conf "
+			              "parses; knotd's own ACL from the include applies");
+		return;
+	}
+
+	struct gate_set *s = set_build(h->mod, m);
+	if (s == NULL) {
+		knotd_mod_log(h->mod, LOG_ERR, "access gate: out of memory compiling nsd.conf; "
+		              "%s", h->set != NULL ? "keeps the last good rules" :
+		              "off, knotd's own ACL applies");
+		return;
+	}
+	pthread_mutex_lock(&set_lock);
+	struct gate_set *old_good = last_good;
+	last_good = s;
+	s->refs++;
+	pthread_mutex_unlock(&set_lock);
+	set_put(old_good);
+
+	use_set(h, s);
+	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zones, %zu keys%s",
+	              gate_zone_count(s->gate), gate_key_count(s->gate),
+	              gate_has_query_acl(s->gate) ? ", allow-query in use" : "");
+}
+
+/* --- counters --- */
+
+static char *kind_to_str(uint32_t idx, uint32_t count)
+{
+	return strdup(gate_kind_str(idx));
+}
+
+static char *tsig_to_str(uint32_t idx, uint32_t count)
+{
+	static const char *const names[TSIG_CTRS] = { "badkey", "badsig", "badtime" };
+	return strdup(idx < TSIG_CTRS ? names[idx] : "?");
+}
+
+static void count(const struct gate_hook *h, knotd_qdata_t *qdata, uint32_t ctr, uint32_t idx)
+{
+	if (h->counting)
+		knotd_mod_stats_incr(h->mod, qdata->params->thread_id, ctr, idx, 1);
+}
+
+/* --- logging (knotd logs debug only when asked to; NSD logs these at verbosity 2) --- */
+
+static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (ss != NULL && ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		port = ntohs(in6->sin6_port);
+	} else if (ss != NULL && ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+		port = ntohs(in->sin_port);
+	}
+	snprintf(buf, len, "%s@%u", a, port);
+}
+
+static void log_refusal(knotd_mod_t *mod, knotd_qdata_t *qdata, enum gate_kind kind,
+                        const char *why)
+{
+	char zone[KNOT_DNAME_TXT_MAXLEN + 1] = "?", key[KNOT_DNAME_TXT_MAXLEN + 1] = "none";
+	char addr[INET6_ADDRSTRLEN + 8];
+	const knot_rrset_t *tsig = qdata->query->tsig_rr;
+
+	if (knot_dname_to_str(zone, knot_pkt_qname(qdata->query), sizeof(zone)) == NULL)
+		strcpy(zone, "?");
+	if (tsig != NULL && knot_dname_to_str(key, tsig->owner, sizeof(key)) == NULL)
+		strcpy(key, "?");
+	addr_str(knotd_qdata_remote_addr(qdata), addr, sizeof(addr));
+	knotd_mod_log(mod, LOG_DEBUG, "%s for %s from %s refused, %s, key %s",
+	              gate_kind_str(kind), zone, addr, why, key);
+}
+
+static void log_verdict(knotd_mod_t *mod, knotd_qdata_t *qdata, enum gate_kind kind,
+                        const struct gate_zone *z, struct gate_verdict v)
+{
+	char why[600];
+	const struct gate_acl *l = gate_zone_acl(z, kind);
+
+	if (v.reason == GATE_R_BLOCKED)
+		snprintf(why, sizeof(why), "blocked by '%s'", gate_acl_entry_text(l, v.entry));
+	else if (l == NULL)
+		snprintf(why, sizeof(why), "no acl matches (the zone has no %s)",
+		         kind == GATE_NOTIFY ? "allow-notify" : "provide-xfr");
+	else
+		snprintf(why, sizeof(why), "%s", gate_reason_str(v.reason));
+	log_refusal(mod, qdata, kind, why);
+}
+
+/* --- answers --- */
+
+/* Refuses with rcode. A request whose MAC verified gets a signed answer: knotd signs
+ * with qdata->sign, which is filled here only because the request ends here (filled
+ * on a request that goes on, it would skip knotd's ACL). */
+static knotd_state_t refuse(knotd_qdata_t *qdata, uint16_t rcode, int ede,
+                            const struct gate_tsig_check *tc)
+{
+	qdata->rcode = rcode;
+	qdata->rcode_ede = ede;
+	if (tc != NULL && tc->mac_ok) {
+		const knot_rrset_t *rr = qdata->query->tsig_rr;
+		qdata->sign.tsig_key = tc->sign_key;
+		qdata->sign.tsig_digest = (uint8_t *)knot_tsig_rdata_mac(rr);
+		qdata->sign.tsig_digestlen = knot_tsig_rdata_mac_length(rr);
+	}
+	return KNOTD_STATE_FAIL;
+}
+
+/* NSD answers BADTIME before it looks at the MAC. Without a good MAC nothing can be
+ * signed, and knotd's unsigned TSIG error (knot_tsig_add) must not carry BADTIME (it
+ * asserts so): the answer is written here, as NSD writes it. */
+static knotd_state_t badtime_unsigned(knot_pkt_t *pkt, knotd_qdata_t *qdata, uint64_t now)
+{
+	const knot_rrset_t *q = qdata->query->tsig_rr;
+	knot_rrset_t *rr = knot_rrset_new(q->owner, KNOT_RRTYPE_TSIG, KNOT_CLASS_ANY, 0, NULL);
+	uint8_t other[6];
+
+	knot_wire_set_rcode(pkt->wire, KNOT_RCODE_NOTAUTH);
+	if (rr == NULL ||
+	    knot_tsig_create_rdata(rr, knot_tsig_rdata_alg_name(q), 0, KNOT_RCODE_BADTIME) != KNOT_EOK) {
+		knot_rrset_free(rr, NULL);
+		return KNOTD_STATE_FINAL;
+	}
+	knot_tsig_rdata_set_time_signed(rr, knot_tsig_rdata_time_signed(q));
+	knot_tsig_rdata_set_fudge(rr, knot_tsig_rdata_fudge(q));
+	knot_tsig_rdata_set_orig_id(rr, knot_tsig_rdata_orig_id(q));
+	knot_wire_write_u48(other, now);
+	knot_tsig_rdata_set_other_data(rr, sizeof(other), other);
+	(void)knot_tsig_append(pkt->wire, &pkt->size, pkt->max_size, rr);
+	knot_rrset_free(rr, NULL);
+	return KNOTD_STATE_FINAL;
+}
+
+static knotd_state_t tsig_error(struct gate_hook *h, knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                enum gate_kind kind, const struct gate_tsig_check *tc,
+                                uint64_t now)
+{
+	static const uint32_t idx[] = {
+		[GATE_TSIG_R_BADKEY] = TSIG_CTR_BADKEY,
+		[GATE_TSIG_R_BADSIG] = TSIG_CTR_BADSIG,
+		[GATE_TSIG_R_BADTIME] = TSIG_CTR_BADTIME,
+	};
+	char why[32];
+
+	count(h, qdata, CTR_TSIG, idx[tc->result]);
+	snprintf(why, sizeof(why), "TSIG %s", gate_tsig_str(tc->result));
+	log_refusal(h->mod, qdata, kind, why);
+
+	if (tc->result == GATE_TSIG_R_BADTIME) {
+		if (!tc->mac_ok)
+			return badtime_unsigned(pkt, qdata, now);
+		/* RFC 8945 5.2.3: signed, the request's time in Time Signed, ours in
+		 * Other Data: what knotd's own check answers (process_query_verify). */
+		qdata->sign.tsig_time_signed = knot_tsig_rdata_time_signed(qdata->query->tsig_rr);
+		qdata->rcode_tsig = KNOT_RCODE_BADTIME;
+		return refuse(qdata, KNOT_RCODE_NOTAUTH, KNOT_EDNS_EDE_NONE, tc);
+	}
+	/* knotd appends the request's TSIG with this error and no MAC. */
+	qdata->rcode_tsig = gate_tsig_rcode(tc->result);
+	return refuse(qdata, KNOT_RCODE_NOTAUTH, KNOT_EDNS_EDE_NONE, NULL);
+}
+
+/* --- the hook --- */
+
+static bool seen_fill(struct xfr_seen *s, knotd_qdata_t *qdata, enum gate_kind kind)
+{
+	const struct sockaddr_storage *ss = knotd_qdata_remote_addr(qdata);
+	const knot_pkt_t *q = qdata->query;
+
+	memset(s, 0, sizeof(*s));
+	if (ss == NULL)
+		return false;
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		memcpy(s->addr, &in6->sin6_addr, 16);
+		s->port = in6->sin6_port;
+	} else {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		memcpy(s->addr, &in->sin_addr, 4);
+		s->port = in->sin_port;
+	}
+	s->family = (uint8_t)ss->ss_family;
+	s->kind = (uint8_t)kind;
+	s->qdata = qdata;
+	s->wire = q->wire;
+	s->size = q->size;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < q->size; i++) {
+		h ^= q->wire[i];
+		h *= 0x100000001b3ULL;
+	}
+	s->hash = h;
+	return true;
+}
+
+static struct xfr_seen *seen_slot(struct gate_hook *h, knotd_qdata_t *qdata)
+{
+	unsigned t = qdata->params->thread_id;
+	return t < h->n_seen ? &h->seen[t] : NULL;
+}
+
+/* A later message of an unsigned transfer this thread let through. The same bytes
+ * from the same address and port would get the same verdict anyway. */
+static bool xfr_continues(struct gate_hook *h, knotd_qdata_t *qdata, enum gate_kind kind)
+{
+	struct xfr_seen *slot = seen_slot(h, qdata), now;
+
+	return slot != NULL && slot->qdata == qdata && seen_fill(&now, qdata, kind) &&
+	       memcmp(slot, &now, sizeof(now)) == 0;
+}
+
+static void xfr_remember(struct gate_hook *h, knotd_qdata_t *qdata, enum gate_kind kind)
+{
+	struct xfr_seen *slot = seen_slot(h, qdata);
+
+	if (slot != NULL && !seen_fill(slot, qdata, kind))
+		memset(slot, 0, sizeof(*slot));
+}
+
+static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
+                            enum gate_kind kind, knotd_state_t state, knot_pkt_t *pkt,
+                            knotd_qdata_t *qdata)
+{
+	knot_pkt_t *query = qdata->query;
+	const struct gate_zone *z;
+
+	if (kind == GATE_QUERY) {
+		/* the zone knotd answers from, as NSD's allow-query is the answering zone's */
+		z = gate_zone_find(set->gate, knotd_qdata_zone_name(qdata));
+		if (z == NULL || !gate_zone_has_query_acl(z))
+			return state;
+	} else {
+		/* NSD looks transfers and notifies up by the exact name, as knotd does */
+		z = gate_zone_find(set->gate, knot_pkt_qname(query));
+		if (z == NULL && knotd_qdata_zone_name(qdata) != NULL)
+			return state;   /* a zone of knot.conf itself: knotd's business */
+		if (z == NULL && kind == GATE_NOTIFY) {
+			/* NSD: NXDOMAIN before any TSIG (answer_notify); knotd would say
+			 * NOTAUTH. */
+			qdata->rcode = KNOT_RCODE_NXDOMAIN;
+			return KNOTD_STATE_FAIL;
+		}
+	}
+
+	/* TSIG first, as NSD: errors never reach the ACL. */
+	struct gate_request r = {
+		.src = knotd_qdata_remote_addr(qdata),
+		.tsig = GATE_TSIG_NONE,
+		.key = -1,
+	};
+	struct gate_tsig_check tc;
+	const struct gate_tsig_check *signed_ok = NULL;
+	if (query->tsig_rr != NULL) {
+		uint64_t now = (uint64_t)time(NULL);
+		gate_tsig_verify(set->tsig, query->tsig_rr, query->wire, query->size, now, &tc);
+		if (tc.result != GATE_TSIG_R_OK)
+			return tsig_error(h, pkt, qdata, kind, &tc, now);
+		r.tsig = GATE_TSIG_OK;
+		r.key = tc.key->id;
+		r.alg = tc.alg;
+		signed_ok = &tc;
+	}
+
+	if (z == NULL) {
+		/* A transfer of a zone nobody serves: NOTAUTH from NSD and from knotd;
+		 * knotd would not sign it. */
+		return signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTAUTH, KNOT_EDNS_EDE_NONE,
+		                                  signed_ok) : state;
+	}
+	if (kind == GATE_AXFR && qdata->params->proto == KNOTD_QUERY_PROTO_UDP) {
+		/* NSD: NOTIMP, before the ACL. */
+		return signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTIMPL, KNOT_EDNS_EDE_NONE,
+		                                  signed_ok) : state;
+	}
+
+	struct gate_verdict v = gate_check(z, kind, &r);
+	if (v.allow) {
+		count(h, qdata, CTR_ALLOWED, kind);
+		if (kind <= GATE_IXFR && signed_ok == NULL &&
+		    qdata->params->proto == KNOTD_QUERY_PROTO_TCP)
+			xfr_remember(h, qdata, kind);
+		/* knotd's own ACL still applies: the gate only narrows it. */
+		return state;
+	}
+	count(h, qdata, CTR_REFUSED, kind);
+	log_verdict(h->mod, qdata, kind, z, v);
+	/* NSD 4.6.1 adds EDE 18 to refused transfers and queries, not to notifies. */
+	return refuse(qdata, KNOT_RCODE_REFUSED,
+	              kind == GATE_NOTIFY ? KNOT_EDNS_EDE_NONE : KNOT_EDNS_EDE_PROHIBITED,
+	              signed_ok);
+}
+
+static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                knotd_mod_t *mod)
+{
+	enum gate_kind kind;
+
+	switch (qdata->type) {
+	case KNOTD_QUERY_TYPE_NORMAL:
+		/* the common case: a comparison and a flag */
+		if (__atomic_load_n(&query_users, __ATOMIC_RELAXED) == 0)
+			return state;
+		kind = GATE_QUERY;
+		break;
+	case KNOTD_QUERY_TYPE_AXFR:
+		kind = GATE_AXFR;
+		break;
+	case KNOTD_QUERY_TYPE_IXFR:
+		kind = GATE_IXFR;
+		break;
+	case KNOTD_QUERY_TYPE_NOTIFY:
+		kind = GATE_NOTIFY;
+		break;
+	default:
+		return state;
+	}
+
+	struct gate_hook *h = nsd_gate(mod);
+	const struct gate_set *set = h != NULL ? __atomic_load_n(&h->set, __ATOMIC_ACQUIRE) : NULL;
+	if (set == NULL || (kind == GATE_QUERY && !gate_has_query_acl(set->gate)))
+		return state;
+
+	/* Decide on the first message only: the TSIG of a request cannot be checked
+	 * again once knotd has signed an answer (it reuses the request's MAC buffer). */
+	if (qdata->query->tsig_rr != NULL) {
+		if (qdata->sign.tsig_key.name != NULL)
+			return state;   /* knotd verified it and signs this request's answers */
+	} else if (kind <= GATE_IXFR && qdata->params->proto == KNOTD_QUERY_PROTO_TCP &&
+	           xfr_continues(h, qdata, kind)) {
+		return state;
+	}
+	return decide(h, set, kind, state, pkt, qdata);
+}
+
+/* --- lifecycle --- */
+
+struct gate_hook *gate_hook_load(knotd_mod_t *mod, struct keeper_opts *ko)
+{
+	struct gate_hook *h = calloc(1, sizeof(*h));
+	if (h == NULL) {
+		knotd_mod_log(mod, LOG_ERR, "access gate: out of memory; off, knotd's own "
+		              "ACL applies");
+		return NULL;
+	}
+	h->mod = mod;
+	h->n_seen = knotd_mod_threads(mod);
+	if (h->n_seen > 0) {
+		h->seen = aligned_alloc(64, h->n_seen * sizeof(*h->seen));
+		if (h->seen != NULL)
+			memset(h->seen, 0, h->n_seen * sizeof(*h->seen));
+		else
+			h->n_seen = 0;   /* every message decided again: same verdicts */
+	}
+
+	h->counting = knotd_mod_stats_add(mod, "allowed", GATE_KINDS, kind_to_str) == KNOT_EOK &&
+	              knotd_mod_stats_add(mod, "refused", GATE_KINDS, kind_to_str) == KNOT_EOK &&
+	              knotd_mod_stats_add(mod, "tsig-error", TSIG_CTRS, tsig_to_str) == KNOT_EOK;
+	if (!h->counting)
+		knotd_mod_log(mod, LOG_WARNING, "access gate: counters not available");
+
+	int ret = knotd_mod_hook(mod, KNOTD_STAGE_BEGIN, gate_begin);
+	if (ret != KNOT_EOK) {
+		knotd_mod_log(mod, LOG_ERR, "access gate: cannot hook into knotd (%s); off, "
+		              "knotd's own ACL applies", knot_strerror(ret));
+		free(h->seen);
+		free(h);
+		return NULL;
+	}
+
+	/* Until this instance's parse says otherwise: what the last good nsd.conf said. */
+	use_set(h, set_get_last_good());
+	ko->model = on_model;
+	ko->model_ctx = h;
+	return h;
+}
+
+void gate_hook_unload(struct gate_hook *h)
+{
+	if (h == NULL)
+		return;
+	use_set(h, NULL);
+	free(h->seen);
+	free(h);
+}
