@@ -210,6 +210,9 @@ static int convert(const struct convert_args *a, const char *cwd)
 	}
 	module.config = config;
 	mo.report_ctx = rep;
+	/* mod-nsd is configured with nsd.conf's absolute path, and its header names it. */
+	if (a->mode == CONVERT_INCLUDE)
+		m->configfile = config;
 	ret = knotmap_render(m, &mo, &text);
 	if (ret != KNOT_EOK) {
 		fprintf(stderr, "knot-nsd convert: cannot render %s: %s\n", a->file,

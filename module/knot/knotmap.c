@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Knot mapping: keys, remotes, shared templates and zones rendered from the nsd.conf model. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -112,6 +113,21 @@ static void key_notes(struct knotmap_ctx *c, const struct nsdconf_key *k, const 
 	}
 }
 
+/* NSD's base64 decoder skips white space (the parser checked that the rest decodes);
+ * Knot's does not. */
+static const char *key_secret(struct knotmap_ctx *c, const char *secret)
+{
+	size_t len = strlen(secret), n = 0;
+	char *out = nsdconf_arena_alloc(c->arena, len + 1);
+
+	for (size_t i = 0; i < len; i++) {
+		if (!isspace((unsigned char)secret[i]))
+			out[n++] = secret[i];
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* knotd's HMACs are NSD's; a key whose algorithm Knot lacks cannot be written. */
 static bool key_algorithm_known(const char *alg)
 {
@@ -139,8 +155,9 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	if (name == NULL || secret == NULL)
 		return;   /* a parse error NSD reports */
 	knotmap_where(k->loc, NSDCONF_K_NAME, &file, &line);
+	secret = key_secret(c, secret);
 	dn = knot_dname_from_str_alloc(name);
-	if (dn == NULL || !knotmap_value_ok(name) || !knotmap_value_ok(secret)) {
+	if (dn == NULL || !knotmap_value_ok(name) || secret[0] == '\0') {
 		free(dn);
 		knotmap_note(c, file, line, "name", NSDCONF_K_UNSUPPORTED, false,
 		             "key name or secret cannot be written in Knot's configuration");
@@ -165,6 +182,15 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		snprintf(how, sizeof(how), "same TSIG name as key %s: Knot holds one key per name, "
 		         "the first (%s:%d) is used", mk->name, mk->src->file, mk->src->line);
 		knotmap_note(c, file, line, "name", NSDCONF_K_APPROX, false, how);
+		snprintf(how, sizeof(how), "key %s is not written: its TSIG name is key %s's",
+		         name, mk->name);
+		for (int s = NSDCONF_K_ALGORITHM; s <= NSDCONF_K_SECRET; s++) {
+			file = NULL;
+			knotmap_where(k->loc, s, &file, &line);
+			if (file != NULL)
+				knotmap_note(c, file, line, nsdconf_option_slot(NSDCONF_CL_KEY, s)->name,
+				             NSDCONF_K_NONE, false, how);
+		}
 		return;
 	}
 	mk = nsdconf_arena_alloc(c->arena, sizeof(*mk));
@@ -335,7 +361,7 @@ static void remote_item(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 struct interval {
 	bool has_min, has_max;
 	long long min, max;
-	const char *why;           /* set when the values were adjusted */
+	const char *why_min, *why_max;  /* set when that bound was adjusted */
 };
 
 struct zone_plan {
@@ -364,18 +390,20 @@ static void plan_interval(const struct nsdconf_pattern *p, enum nsdconf_pslot sm
 	iv->has_max = nsdconf_pset(p, smax);
 	iv->min = nsdconf_pnum(p, smin);
 	iv->max = nsdconf_pnum(p, smax);
-	iv->why = NULL;
+	iv->why_min = iv->why_max = NULL;
 	if (iv->has_min && iv->min < floor) {
 		iv->has_min = false;
-		iv->why = "below knotd's floor: knotd's own minimum applies";
+		/* Both floor the timers at 1 s anyway: no difference then. */
+		if (floor > 1)
+			iv->why_min = "below knotd's floor: knotd's own minimum applies";
 	}
 	if (iv->has_max && iv->max < floor) {
 		iv->max = floor;
-		iv->why = "raised to knotd's floor";
+		iv->why_max = "raised to knotd's floor";
 	}
 	if (iv->has_min && iv->has_max && iv->min > iv->max) {
 		iv->min = iv->max;
-		iv->why = "minimum above maximum: knotd requires min <= max, the maximum is used";
+		iv->why_min = "minimum above maximum: knotd requires min <= max, the maximum is used";
 	}
 }
 
@@ -613,9 +641,12 @@ static void note_interval(struct knotmap_ctx *c, const struct nsdconf_pattern *p
 	const char *f = p->file;
 	int l = p->line;
 
+	bool is_min = s == NSDCONF_P_MIN_REFRESH_TIME || s == NSDCONF_P_MIN_RETRY_TIME;
+	const char *why = is_min ? iv->why_min : iv->why_max;
+
 	knotmap_where(p->loc, s, &f, &l);
-	if (iv->why != NULL)
-		knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, iv->why);
+	if (why != NULL)
+		knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, why);
 	else
 		knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
 }
@@ -740,7 +771,9 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 
 	/* The model holds each zone name once (nsdconf_model_add_zone). */
 	plan_zone(c, z, &zp);
-	if (!knotmap_value_ok(z->name) || (zp.file != NULL && !knotmap_value_ok(zp.file))) {
+	/* yparser reads an empty value as a missing one. */
+	if (z->name[0] == '\0' || !knotmap_value_ok(z->name) ||
+	    (zp.file != NULL && !knotmap_value_ok(zp.file))) {
 		knotmap_note(c, z->file, z->line, "name", NSDCONF_K_UNSUPPORTED, false,
 		             "zone name or zonefile cannot be written in Knot's configuration: zone left out");
 		return;

@@ -146,3 +146,5 @@ void knotmap_report_globals(struct knotmap_ctx *c);
 void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out);
+bool knotmap_cookies_on(const struct knotmap_ctx *c);
+bool knotmap_cookie_secret_ok(const char *s);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Knot mapping of the knotd modules a complete knot.conf loads: mod-rrl, mod-nsd, the default template. */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #define G(x) NSDCONF_G_##x
 #define RRL_ID "nsd"
+#define COOKIES_ID "nsd"
 
 /* Debian builds NSD with --enable-ratelimit: RRL runs at 200 qps unless rrl-ratelimit is 0. */
 static bool rrl_on(const struct knotmap_ctx *c)
@@ -30,6 +32,35 @@ static void rrl_section(struct knotmap_ctx *c, struct kbuf *out)
 	kbuf_printf(out, "  - id: " RRL_ID "\n    rate-limit: %lld\n    slip: %lld\n"
 	            "    table-size: %lld\n\n", rate > INT_MAX ? INT_MAX : rate,
 	            slip > 100 ? 100 : slip, size > INT_MAX ? INT_MAX : size);
+}
+
+bool knotmap_cookies_on(const struct knotmap_ctx *c)
+{
+	return nsdconf_gnum(c->m, G(ANSWER_COOKIE)) != 0;
+}
+
+/* mod-cookies takes a secret of exactly 32 hex digits (NSD 4.11 requires the same). */
+bool knotmap_cookie_secret_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && s[n] != '\0'; n++) {
+		if (!isxdigit((unsigned char)s[n]))
+			return false;
+	}
+	return n == 32;
+}
+
+static void cookies_section(struct knotmap_ctx *c, struct kbuf *out)
+{
+	const char *secret = nsdconf_gstr(c->m, G(COOKIE_SECRET));
+
+	if (!knotmap_cookies_on(c))
+		return;
+	kbuf_puts(out, "mod-cookies:\n  - id: " COOKIES_ID "\n");
+	if (c->m->global_set[G(COOKIE_SECRET)] && knotmap_cookie_secret_ok(secret))
+		kbuf_printf(out, "    secret: 0x%s\n", secret);
+	kbuf_puts(out, "\n");
 }
 
 /* The include mod-nsd keeps is read through a glob of its folder: knotd accepts a glob
@@ -61,20 +92,30 @@ void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out)
 		kbuf_puts(out, "\n\n");
 	}
 	rrl_section(c, out);
+	cookies_section(c, out);
 }
 
 void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out)
 {
-	bool nsd = c->opts->module != NULL, rrl = rrl_on(c);
+	const char *mods[3];
+	int n = 0;
 
+	/* mod-nsd first: what it refuses needs no rate limiting or cookie. */
+	if (c->opts->module != NULL)
+		mods[n++] = "mod-nsd/default";
+	if (rrl_on(c))
+		mods[n++] = "mod-rrl/" RRL_ID;
+	if (knotmap_cookies_on(c))
+		mods[n++] = "mod-cookies/" COOKIES_ID;
 	/* Only global modules of the default template apply to every zone. */
-	if (!nsd && !rrl)
+	if (n == 0)
 		return;
-	kbuf_puts(out, "  - id: default\n    global-module: ");
-	if (nsd && rrl)
-		kbuf_puts(out, "[mod-nsd/default, mod-rrl/" RRL_ID "]\n");
-	else
-		kbuf_puts(out, nsd ? "mod-nsd/default\n" : "mod-rrl/" RRL_ID "\n");
+	kbuf_puts(out, "  - id: default\n    global-module: [");
+	for (int i = 0; i < n; i++) {
+		kbuf_puts(out, i > 0 ? ", " : "");
+		kbuf_puts(out, mods[i]);
+	}
+	kbuf_puts(out, "]\n");
 }
 
 void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out)

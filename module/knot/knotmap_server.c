@@ -9,6 +9,9 @@
 #include "knot/knotmap_int.h"
 
 #define G(x) NSDCONF_G_##x
+/* server.udp-max-payload-*: Knot 3.2 takes 1220 (the DNSSEC minimum) to 4096. */
+#define EDNS_MIN 1220
+#define EDNS_MAX 4096
 #define GLOBAL_CLAUSES (NSDCONF_IN(NSDCONF_CL_SERVER) | NSDCONF_IN(NSDCONF_CL_REMOTE_CONTROL) | \
                         NSDCONF_IN(NSDCONF_CL_VERIFY) | NSDCONF_IN(NSDCONF_CL_DNSTAP))
 
@@ -66,6 +69,18 @@ static bool listen_addr(const char *spec, const char *port, bool v4, bool v6,
 	return true;
 }
 
+/* A port Knot takes: 1 to 65535, digits only (NSD passes the text on to getaddrinfo). */
+static bool port_ok(const char *port)
+{
+	char *end;
+	long v;
+
+	if (port == NULL || port[0] < '0' || port[0] > '9')
+		return false;
+	v = strtol(port, &end, 10);
+	return *end == '\0' && v > 0 && v <= 65535;
+}
+
 static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, const char *buf,
                         bool ok, bool skip)
 {
@@ -75,6 +90,10 @@ static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, cons
 	if (!ok) {
 		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_UNSUPPORTED, false,
 		             "interface names are not accepted by server.listen: write its address");
+	} else if (!port_ok(strrchr(buf, '@') + 1)) {
+		snprintf(how, sizeof(how), "%s: not a port Knot (or a socket) takes; not listened on",
+		         buf);
+		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_UNSUPPORTED, false, how);
 	} else if (ip->servers != NULL || ip->bindtodevice || ip->setfib >= 0) {
 		snprintf(how, sizeof(how), "server.listen %s; servers=, bindtodevice= and setfib= "
 		         "have no Knot equivalent", buf);
@@ -91,6 +110,18 @@ static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, cons
 static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *port = nsdconf_gstr(c->m, G(PORT));
+
+	if (!port_ok(port)) {
+		const char *file;
+		char how[128];
+		int line;
+
+		gwhere(c, G(PORT), &file, &line);
+		snprintf(how, sizeof(how), "%s is not a port Knot (or a socket) takes: 53 is used",
+		         port != NULL ? port : "(none)");
+		knotmap_note(c, file, line, "port", NSDCONF_K_UNSUPPORTED, false, how);
+		port = "53";
+	}
 	bool v4 = nsdconf_gnum(c->m, G(DO_IP4)), v6 = nsdconf_gnum(c->m, G(DO_IP6));
 	const struct nsdconf_ip *ip = c->m->global[G(IP_ADDRESS)].ip;
 	char buf[128];
@@ -109,7 +140,7 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 		bool skip, ok = listen_addr(ip->address, port, v4, v6, buf, sizeof(buf), &skip);
 
 		listen_note(c, ip, buf, ok, skip);
-		if (ok && !skip)
+		if (ok && !skip && port_ok(strrchr(buf, '@') + 1))
 			kbuf_printf(out, "%s%s", n++ ? ", " : "", buf);
 	}
 	if (n == 0)
@@ -197,10 +228,10 @@ static void server_section(struct knotmap_ctx *c, struct kbuf *out)
 		           clamp(nsdconf_gnum(c->m, G(TCP_TIMEOUT)), 1, INT32_MAX));
 	if (gset(c, G(IPV4_EDNS_SIZE)))
 		server_num(c, out, "udp-max-payload-ipv4", G(IPV4_EDNS_SIZE),
-		           clamp(nsdconf_gnum(c->m, G(IPV4_EDNS_SIZE)), 1220, 65535));
+		           clamp(nsdconf_gnum(c->m, G(IPV4_EDNS_SIZE)), EDNS_MIN, EDNS_MAX));
 	if (gset(c, G(IPV6_EDNS_SIZE)))
 		server_num(c, out, "udp-max-payload-ipv6", G(IPV6_EDNS_SIZE),
-		           clamp(nsdconf_gnum(c->m, G(IPV6_EDNS_SIZE)), 1220, 65535));
+		           clamp(nsdconf_gnum(c->m, G(IPV6_EDNS_SIZE)), EDNS_MIN, EDNS_MAX));
 	server_listen(c, out);
 	kbuf_puts(out, "\n");
 }
@@ -305,6 +336,19 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	case G(IP_ADDRESS):
 		*verdict = NSDCONF_K_NONE;   /* entry by entry, at their own lines */
 		return true;
+	case G(IPV4_EDNS_SIZE):
+	case G(IPV6_EDNS_SIZE):
+		if (v >= EDNS_MIN && v <= EDNS_MAX)
+			return false;
+		*verdict = NSDCONF_K_APPROX;
+		snprintf(how, len, "%s: %lld, Knot's %s", o->knot_note, clamp(v, EDNS_MIN, EDNS_MAX),
+		         v < EDNS_MIN ? "minimum" : "maximum");
+		return true;
+	case G(PORT):
+		if (port_ok(nsdconf_gstr(c->m, G(PORT))))
+			return false;
+		*verdict = NSDCONF_K_NONE;   /* reported with the listen addresses */
+		return true;
 	case G(CHROOT):
 	case G(USERNAME):
 	case G(PIDFILE): {
@@ -319,9 +363,48 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 		         "knotd keeps the user it is started as" : "knotd's default pidfile");
 		return true;
 	}
+	case G(DO_IP4):
+	case G(DO_IP6):
+		*verdict = NSDCONF_K_EXACT;
+		snprintf(how, len, v ? "IPv%c addresses are listened on" :
+		         "no IPv%c listen address is written, as NSD opens no such socket",
+		         o->slot == G(DO_IP4) ? '4' : '6');
+		return true;
+	case G(ANSWER_COOKIE):
+		*verdict = v ? NSDCONF_K_APPROX : NSDCONF_K_EXACT;
+		snprintf(how, len, v ? "mod-cookies (its own secret rotation and BADCOOKIE slip)" :
+		         "no mod-cookies");
+		return true;
+	case G(COOKIE_SECRET):
+		*verdict = !knotmap_cookies_on(c) ? NSDCONF_K_NONE :
+		           knotmap_cookie_secret_ok(nsdconf_gstr(c->m, o->slot)) ? NSDCONF_K_EXACT :
+		           NSDCONF_K_APPROX;
+		snprintf(how, len, *verdict == NSDCONF_K_NONE ? "answer-cookie is off" :
+		         *verdict == NSDCONF_K_EXACT ? "mod-cookies secret" :
+		         "not 32 hex digits, which mod-cookies needs: it makes its own");
+		return true;
+	case G(XDP_INTERFACE):
+		*verdict = NSDCONF_K_UNSUPPORTED;
+		snprintf(how, len, "not converted: xdp.listen by hand (needs knotd built with XDP)");
+		return true;
 	default:
-		return false;
+		break;
 	}
+	if (o->clauses & NSDCONF_IN(NSDCONF_CL_DNSTAP)) {
+		bool on = nsdconf_gnum(c->m, G(DNSTAP_ENABLE));
+
+		/* Debian's knotd 3.2.6 has no mod-dnstap built in (package knot-module-dnstap). */
+		if (!on) {
+			*verdict = o->slot == G(DNSTAP_ENABLE) ? NSDCONF_K_EXACT : NSDCONF_K_NONE;
+			snprintf(how, len, o->slot == G(DNSTAP_ENABLE) ? "no dnstap" : "dnstap-enable is off");
+			return true;
+		}
+		*verdict = NSDCONF_K_UNSUPPORTED;
+		snprintf(how, len, "not converted: mod-dnstap by hand (Debian: package "
+		         "knot-module-dnstap): %s", o->knot_note);
+		return true;
+	}
+	return false;
 }
 
 static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
@@ -333,7 +416,7 @@ static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
 
 	gwhere(c, o->slot, &file, &line);
 	if (global_value_note(c, o, &verdict, text, sizeof(text))) {
-		if (o->slot == G(IP_ADDRESS))
+		if (o->slot == G(IP_ADDRESS) || (o->slot == G(PORT) && verdict == NSDCONF_K_NONE))
 			return;
 		how = text;
 	}
