@@ -362,8 +362,11 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 
 	if (kind == GATE_QUERY) {
 		/* the zone knotd answers from, as NSD's allow-query is the answering zone's */
-		z = gate_zone_find(set->gate, knotd_qdata_zone_name(qdata));
-		if (z == NULL || !gate_zone_has_query_acl(z))
+		const knot_dname_t *zone = knotd_qdata_zone_name(qdata);
+		z = gate_zone_find(set->gate, zone);
+		if (z == NULL && zone != NULL)
+			return state;   /* a zone of knot.conf itself */
+		if ((z == NULL || !gate_zone_has_query_acl(z)) && query->tsig_rr == NULL)
 			return state;
 	} else {
 		/* NSD looks transfers and notifies up by the exact name, as knotd does */
@@ -397,6 +400,12 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 		signed_ok = &tc;
 	}
 
+	if (kind == GATE_QUERY && (z == NULL || !gate_zone_has_query_acl(z))) {
+		/* A signed query: its TSIG holds; knotd checks it again and answers. For
+		 * a name in no zone NSD and knotd refuse, NSD signed. */
+		return z == NULL ? refuse(qdata, KNOT_RCODE_REFUSED, KNOT_EDNS_EDE_NOTAUTH,
+		                          signed_ok) : state;
+	}
 	if (z == NULL) {
 		/* A transfer of a zone nobody serves: NOTAUTH from NSD and from knotd;
 		 * knotd would not sign it. */
@@ -433,8 +442,11 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 
 	switch (qdata->type) {
 	case KNOTD_QUERY_TYPE_NORMAL:
-		/* the common case: a comparison and a flag */
-		if (__atomic_load_n(&query_users, __ATOMIC_RELAXED) == 0)
+		/* The common case: a comparison and two flags. Signed queries are looked
+		 * at for their TSIG: NSD checks it first, knotd after its ACL (a stale
+		 * request with a bad MAC is BADTIME to NSD, BADSIG to knotd). */
+		if (qdata->query->tsig_rr == NULL &&
+		    __atomic_load_n(&query_users, __ATOMIC_RELAXED) == 0)
 			return state;
 		kind = GATE_QUERY;
 		break;
@@ -453,7 +465,8 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 
 	struct gate_hook *h = nsd_gate(mod);
 	const struct gate_set *set = h != NULL ? __atomic_load_n(&h->set, __ATOMIC_ACQUIRE) : NULL;
-	if (set == NULL || (kind == GATE_QUERY && !gate_has_query_acl(set->gate)))
+	if (set == NULL || (kind == GATE_QUERY && qdata->query->tsig_rr == NULL &&
+	                    !gate_has_query_acl(set->gate)))
 		return state;
 
 	/* Decide on the first message only: the TSIG of a request cannot be checked
