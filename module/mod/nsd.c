@@ -12,6 +12,7 @@
 
 #include "mod/gate_hook.h"
 #include "mod/include_keeper.h"
+#include "mod/live.h"
 
 #define MOD_CONFIG	"\x06""config"
 #define MOD_INCLUDE	"\x0c""knot-include"
@@ -20,7 +21,7 @@
 static const yp_item_t nsd_conf[] = {
 	{ MOD_CONFIG,  YP_TSTR,  YP_VSTR = { "/etc/nsd/nsd.conf" } },
 	{ MOD_INCLUDE, YP_TSTR,  YP_VSTR = { "/var/lib/knot/nsd/nsd.conf" } },
-	/* Reserved: following nsd.conf edits without 'knotc reload' (not done yet). */
+	/* Follow edits of nsd.conf without 'knotc reload' (live.c, watch.c). */
 	{ MOD_WATCH,   YP_TBOOL, YP_VNONE },
 	{ NULL }
 };
@@ -43,6 +44,7 @@ typedef struct {
 	char *config;   /* nsd.conf */
 	char *include;  /* the Knot include kept in step with it */
 	struct gate_hook *gate;  /* the access gate (gate_hook.c) */
+	struct live *live;       /* NOTIFY sender and watch mode (live.c) */
 } nsd_ctx_t;
 
 struct gate_hook *nsd_gate(knotd_mod_t *mod)
@@ -111,9 +113,6 @@ static int nsd_load(knotd_mod_t *mod)
 		nsd_ctx_free(ctx);
 		return KNOT_ENOMEM;
 	}
-	if (knotd_conf_mod(mod, MOD_WATCH).single.boolean)
-		knotd_mod_log(mod, LOG_NOTICE, "'watch' is not supported yet, ignored; apply "
-		              "edits of nsd.conf with 'knotc reload'");
 	knotd_mod_ctx_set(mod, ctx);
 
 	struct keeper_opts ko = {
@@ -123,6 +122,7 @@ static int nsd_load(knotd_mod_t *mod)
 		.log_ctx = mod,
 	};
 	ctx->gate = gate_hook_load(mod, &ko);  /* compiled from keeper_run's parse */
+	ctx->live = live_load(mod, &ko, &keeper_lock, &keeper_state);  /* started from it */
 	uint64_t hash;
 	pthread_mutex_lock(&keeper_lock);
 	switch (keeper_run(&ko, &keeper_state, &hash)) {
@@ -144,8 +144,10 @@ static int nsd_load(knotd_mod_t *mod)
 static void nsd_unload(knotd_mod_t *mod)
 {
 	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		live_unload(ctx->live);
 		gate_hook_unload(ctx->gate);
+	}
 	nsd_ctx_free(ctx);
 }
 

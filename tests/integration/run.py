@@ -356,8 +356,8 @@ def test_knot_user(r):
                             r"the folder of knot-include must be writable by the user knotd "
                             r"runs as \(uid %d\)" % (re.escape(s.knot.include), knot.pw_uid), 5),
             'the log names the include and says the folder must be writable by knot')
-    r.check(s.knot.wait_log(r"notice: module .*'watch' is not supported yet", 1),
-            "'watch: on' is accepted and said to be ignored")
+    r.check(s.knot.wait_log(r"info: module .*watch: following \d+ files? of ", 1),
+            "'watch: on' is accepted: the module follows nsd.conf")
     r.check(s.knot.alive and not s.served('a.example'), 'knotd runs, without the zones')
     os.chown(s.knot.incdir, knot.pw_uid, knot.pw_gid)
     s.knot.knotc('reload')
