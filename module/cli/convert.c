@@ -201,7 +201,7 @@ static int convert(const struct convert_args *a, const char *cwd)
 	rc = load(a, &m);
 	if (rc != CONVERT_EXACT)
 		return rc;
-	rep = convert_report_new(m, a->mode);
+	rep = convert_report_new(m, a->mode, a->report);
 	config = absolute(a->file, cwd);
 	if (rep == NULL || config == NULL) {
 		fprintf(stderr, "knot-nsd convert: out of memory\n");

@@ -31,7 +31,9 @@ int convert_main(int argc, char **argv);
 /* The report: knotmap's notes plus one line for every option occurrence they do not
  * cover, in text order. */
 struct convert_report;
-struct convert_report *convert_report_new(const struct nsdconf_model *m, enum convert_mode mode);
+/* keep: every line is kept for printing; else only the notes and the worst verdict. */
+struct convert_report *convert_report_new(const struct nsdconf_model *m, enum convert_mode mode,
+                                          bool keep);
 void convert_report_free(struct convert_report *r);
 /* knotmap_report_t */
 void convert_report_note(void *ctx, const struct knotmap_note *note);

@@ -19,18 +19,22 @@ struct line {
 struct convert_report {
 	const struct nsdconf_model *m;
 	enum convert_mode mode;
+	bool keep;                 /* keep every line (to print), not only the verdicts */
 	struct line *v;
 	size_t n, cap;
+	enum convert_exit status;  /* of the lines not kept */
 	bool oom;
 };
 
-struct convert_report *convert_report_new(const struct nsdconf_model *m, enum convert_mode mode)
+struct convert_report *convert_report_new(const struct nsdconf_model *m, enum convert_mode mode,
+                                          bool keep)
 {
 	struct convert_report *r = calloc(1, sizeof(*r));
 
 	if (r != NULL) {
 		r->m = m;
 		r->mode = mode;
+		r->keep = keep;
 	}
 	return r;
 }
@@ -45,9 +49,27 @@ void convert_report_free(struct convert_report *r)
 	free(r);
 }
 
-static void add(struct convert_report *r, const char *file, int line, const char *option,
-                enum nsdconf_knot verdict, bool security, const char *how)
+static enum convert_exit line_status(enum nsdconf_knot verdict, bool security)
 {
+	if (security || verdict == NSDCONF_K_UNSUPPORTED)
+		return CONVERT_SECURITY;
+	return verdict == NSDCONF_K_APPROX ? CONVERT_APPROX : CONVERT_EXACT;
+}
+
+static void add(struct convert_report *r, const char *file, int line, const char *option,
+                enum nsdconf_knot verdict, bool security, const char *how, bool keep)
+{
+	if (!keep) {
+		enum convert_exit st;
+
+		if (r->mode != CONVERT_NATIVE && (verdict == NSDCONF_K_MODULE ||
+		                                  (verdict == NSDCONF_K_APPROX && security)))
+			return;
+		st = line_status(verdict == NSDCONF_K_MODULE ? NSDCONF_K_APPROX : verdict, security);
+		if (st > r->status)
+			r->status = st;
+		return;
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 256;
 		struct line *v = realloc(r->v, cap * sizeof(*v));
@@ -79,7 +101,8 @@ void convert_report_note(void *ctx, const struct knotmap_note *note)
 {
 	struct convert_report *r = ctx;
 
-	add(r, note->file, note->line, note->option, note->verdict, note->security, note->how);
+	/* Notes are kept: they decide which occurrences need a line of their own. */
+	add(r, note->file, note->line, note->option, note->verdict, note->security, note->how, true);
 }
 
 /* Occurrences: which ones a note already covers. */
@@ -95,20 +118,24 @@ static int line_key_cmp(const struct line *a, const char *file, int line, const 
 	return strcmp(a->option, option);
 }
 
-static int line_ptr_cmp(const void *x, const void *y)
+static const struct convert_report *sort_report;
+
+static int line_idx_cmp(const void *x, const void *y)
 {
-	const struct line *a = *(const struct line *const *)x, *b = *(const struct line *const *)y;
+	const struct line *a = &sort_report->v[*(const size_t *)x];
+	const struct line *b = &sort_report->v[*(const size_t *)y];
 
 	return line_key_cmp(a, b->file, b->line, b->option);
 }
 
-static bool covered(struct line **idx, size_t n, const struct nsdconf_occurrence *o)
+static bool covered(const struct convert_report *r, const size_t *idx, size_t n,
+                    const struct nsdconf_occurrence *o)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = line_key_cmp(idx[mid], o->file, o->line, o->name);
+		int c = line_key_cmp(&r->v[idx[mid]], o->file, o->line, o->name);
 
 		if (c == 0)
 			return true;
@@ -213,6 +240,12 @@ static bool accumulates(const struct nsdconf_option *row)
 	}
 }
 
+static void add_occ(struct convert_report *r, const struct nsdconf_occurrence *o,
+                    enum nsdconf_knot verdict, bool security, const char *how)
+{
+	add(r, o->file, o->line, o->name, verdict, security, how, r->keep);
+}
+
 /* The line of an occurrence no note covers. */
 static void fallback(struct convert_report *r, const struct used *u,
                      const struct nsdconf_occurrence *o)
@@ -223,7 +256,7 @@ static void fallback(struct convert_report *r, const struct used *u,
 
 	if (row == NULL) {   /* server-<N>-cpu-affinity */
 		row = nsdconf_option_slot(NSDCONF_CL_SERVER, NSDCONF_G_SERVICE_CPU_AFFINITY);
-		add(r, o->file, o->line, o->name, row->knot, false, row->knot_note);
+		add_occ(r, o, row->knot, false, row->knot_note);
 		return;
 	}
 	if (!accumulates(row) && o->loc != NULL) {
@@ -231,7 +264,7 @@ static void fallback(struct convert_report *r, const struct used *u,
 		if (now != NULL && now != o->loc) {
 			snprintf(how, sizeof(how), "overridden by the value at %s:%d", now->file,
 			         now->line);
-			add(r, o->file, o->line, o->name, NSDCONF_K_NONE, false, how);
+			add_occ(r, o, NSDCONF_K_NONE, false, how);
 			return;
 		}
 	}
@@ -240,14 +273,19 @@ static void fallback(struct convert_report *r, const struct used *u,
 		if (!used_has(u, o->owner)) {
 			snprintf(how, sizeof(how), "pattern %s is used by no zone",
 			         ((const struct nsdconf_pattern *)o->owner)->name);
-			add(r, o->file, o->line, o->name, NSDCONF_K_NONE, false, how);
+			add_occ(r, o, NSDCONF_K_NONE, false, how);
 			return;
 		}
 		/* fall through */
 	case NSDCONF_CL_ZONE:
+		if (o->clause == NSDCONF_CL_PATTERN && row->merge == NSDCONF_M_NEVER) {
+			add_occ(r, o, NSDCONF_K_NONE, false,
+			        "NSD does not pass it on to the zones that include the pattern");
+			return;
+		}
 		if (row->slot != NSDCONF_P_NAME && !accumulates(row) &&
 		    !nsdconf_pset((const struct nsdconf_pattern *)o->owner, row->slot)) {
-			add(r, o->file, o->line, o->name, NSDCONF_K_NONE, false,
+			add_occ(r, o, NSDCONF_K_NONE, false,
 			    "reset by a later include-pattern");
 			return;
 		}
@@ -257,46 +295,57 @@ static void fallback(struct convert_report *r, const struct used *u,
 		break;
 	default:
 		if (r->mode == CONVERT_INCLUDE) {
-			add(r, o->file, o->line, o->name, NSDCONF_K_NONE, false,
+			add_occ(r, o, NSDCONF_K_NONE, false,
 			    "server-wide: it belongs in your knot.conf, the include holds none");
 			return;
 		}
 		break;
 	}
-	add(r, o->file, o->line, o->name, row->knot, false, row->knot_note);
+	add_occ(r, o, row->knot, false, row->knot_note);
+}
+
+/* The occurrences as an array, in text order (one walk of the list). */
+static const struct nsdconf_occurrence **occurrences(const struct nsdconf_model *m, size_t *n)
+{
+	const struct nsdconf_occurrence **v = NULL, **grown;
+	size_t cap = 0;
+
+	*n = 0;
+	for (const struct nsdconf_occurrence *o = m->occurrences; o != NULL; o = o->next) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			grown = realloc(v, cap * sizeof(*v));
+			if (grown == NULL) {
+				free(v);
+				return NULL;
+			}
+			v = grown;
+		}
+		v[(*n)++] = o;
+	}
+	return v != NULL ? v : calloc(1, sizeof(*v));
 }
 
 void convert_report_finish(struct convert_report *r)
 {
-	const struct nsdconf_occurrence **occ = NULL;
-	struct line **idx;
+	const struct nsdconf_occurrence **occ;
 	struct used u = { 0 };
-	size_t n_occ = 0, n_notes = r->n;
+	size_t n_occ, n_notes = r->n, *idx;
 
-	for (const struct nsdconf_occurrence *o = r->m->occurrences; o != NULL; o = o->next)
-		n_occ++;
-	occ = malloc((n_occ + 1) * sizeof(*occ));
+	occ = occurrences(r->m, &n_occ);
 	idx = malloc((n_notes + 1) * sizeof(*idx));
 	if (occ == NULL || idx == NULL) {
 		r->oom = true;
 		goto out;
 	}
-	n_occ = 0;
-	for (const struct nsdconf_occurrence *o = r->m->occurrences; o != NULL; o = o->next)
-		occ[n_occ++] = o;
+	/* The notes' places, sorted: indexes stay valid while lines are added. */
 	for (size_t i = 0; i < n_notes; i++)
-		idx[i] = &r->v[i];
-	qsort(idx, n_notes, sizeof(*idx), line_ptr_cmp);
+		idx[i] = i;
+	sort_report = r;
+	qsort(idx, n_notes, sizeof(*idx), line_idx_cmp);
 	used_build(r->m, occ, n_occ, &u);
-	/* add() may move r->v under the index: decide for every occurrence first. */
 	for (size_t i = 0; i < n_occ; i++) {
-		if (covered(idx, n_notes, occ[i]))
-			occ[i] = NULL;
-	}
-	free(idx);
-	idx = NULL;
-	for (size_t i = 0; i < n_occ; i++) {
-		if (occ[i] != NULL)
+		if (!covered(r, idx, n_notes, occ[i]))
 			fallback(r, &u, occ[i]);
 	}
 out:
@@ -369,13 +418,12 @@ void convert_report_print(const struct convert_report *r, FILE *out)
 
 enum convert_exit convert_report_status(const struct convert_report *r)
 {
-	enum convert_exit worst = CONVERT_EXACT;
+	enum convert_exit worst = r->status, st;
 
 	for (size_t i = 0; i < r->n; i++) {
-		if (r->v[i].security || r->v[i].verdict == NSDCONF_K_UNSUPPORTED)
-			return CONVERT_SECURITY;
-		if (r->v[i].verdict == NSDCONF_K_APPROX)
-			worst = CONVERT_APPROX;
+		st = line_status(r->v[i].verdict, r->v[i].security);
+		if (st > worst)
+			worst = st;
 	}
 	return worst;
 }

@@ -305,7 +305,10 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 
 	for (const struct nsdconf_acl *a = nsdconf_pacl(p, s); a != NULL; a = a->next) {
 		const struct knotmap_key *key = entry_key(c, a);
+		const struct nsdconf_acl *via;
 		const char *id;
+		bool created;
+		void **slot;
 
 		if (a->tls_auth != NULL) {
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
@@ -329,7 +332,11 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 		if (a->udp)
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, false,
 			             "UDP flag: knotd transfers over TCP only");
-		id = remote_id(c, option, a, key, via_for(p, a->ipv6));
+		via = via_for(p, a->ipv6);
+		slot = strmap_ptr_slot(c->by_ptr, s, a, via, &created);
+		if (created)
+			*slot = (void *)remote_id(c, option, a, key, via);
+		id = *slot;
 		kbuf_puts(out, n++ == 0 ? "[" : ", ");
 		kbuf_puts(out, id);
 	}
@@ -619,9 +626,14 @@ static bool notes_new(struct render *r, const struct nsdconf_zone *z, const stru
 		kbuf_puts(&r->sig, "|");
 		kbuf_num(&r->sig, s);
 		if (p->loc != NULL) {
-			/* The same values written elsewhere get their own report lines. */
+			/* The same values written elsewhere get their own report lines;
+			 * include-pattern copies a pattern's places, so compare places. */
+			const struct nsdconf_loc *l = nsdconf_loc_find(p->loc, s);
+
 			kbuf_puts(&r->sig, "@");
-			kbuf_num(&r->sig, (long long)(intptr_t)nsdconf_loc_find(p->loc, s));
+			kbuf_num(&r->sig, l != NULL ? (long long)(intptr_t)l->file : 0);
+			kbuf_puts(&r->sig, ":");
+			kbuf_num(&r->sig, l != NULL ? l->line : 0);
 		}
 		if (o->type == NSDCONF_T_BOOL || o->type == NSDCONF_T_NUM || o->type == NSDCONF_T_EXPIRE) {
 			kbuf_puts(&r->sig, "=");
@@ -862,6 +874,7 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	c.keys = strmap_new(c.arena);
 	c.remotes = strmap_new(c.arena);
 	c.entries = strmap_new(c.arena);
+	c.by_ptr = strmap_new(c.arena);
 	c.rules = strmap_new(c.arena);
 	c.notes = strmap_new(c.arena);
 	c.queryacls = strmap_new(c.arena);

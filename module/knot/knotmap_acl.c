@@ -409,18 +409,21 @@ static struct entry_map *entry_map(struct knotmap_ctx *c, enum nsdconf_pslot s,
 {
 	char content[1024];
 	bool created;
-	void **slot;
+	void **slot, **by_ptr;
 	int len;
 
+	by_ptr = strmap_ptr_slot(c->by_ptr, 100 + s, a, NULL, &created);
+	if (!created)
+		return *by_ptr;
 	len = snprintf(content, sizeof(content), "%d|%d|%s|%s|%s", s, a->key,
 	               a->key == NSDCONF_ACL_KEY ? a->key_name : "", a->spec,
 	               a->tls_auth != NULL ? a->tls_auth : "");
 	if (len < 0 || (size_t)len >= sizeof(content))
-		return entry_compute(c, s, a);   /* absurdly long: just do the work */
+		return *by_ptr = entry_compute(c, s, a);   /* absurdly long: just do the work */
 	slot = strmap_slot(c->entries, content, (size_t)len, &created);
 	if (created)
 		*slot = entry_compute(c, s, a);
-	return *slot;
+	return *by_ptr = *slot;
 }
 
 /* What knotd does with an entry Knot cannot hold exactly: with mod-nsd loaded the

@@ -31,6 +31,8 @@ struct strmap;
 struct strmap *strmap_new(struct nsdconf_arena *arena);
 /* The value slot of key (created holding NULL when new; *created tells which). */
 void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created);
+/* The slot for a tuple of pointers with a tag (what one object became, by address). */
+void **strmap_ptr_slot(struct strmap *m, int tag, const void *a, const void *b, bool *created);
 size_t strmap_count(const struct strmap *m);
 
 /* Unique, deterministic section ids: text is sanitised to characters yparser takes
@@ -88,6 +90,9 @@ struct knotmap_ctx {
 	struct kbuf remote_out;
 
 	struct strmap *entries;    /* NSD ACL entry content -> struct acl_map */
+	/* Zones share their patterns' entries (and lists): what an entry (or a list)
+	 * became is looked up by its address first, which is cheap (100 000 zones). */
+	struct strmap *by_ptr;
 	struct strmap *rules;      /* Knot rule content -> (intptr_t) index + 1 */
 	const char **rule_ids;
 	int n_rules, cap_rules;

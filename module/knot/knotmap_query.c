@@ -296,8 +296,41 @@ static const struct knotmap_key *qentry_key(struct knotmap_ctx *c, const struct 
 	return *strmap_slot(c->keys, a->key_name, strlen(a->key_name), NULL);
 }
 
+/* What a list became: zones share their pattern's list (the same entries, by address). */
+struct qlist {
+	const char *qid;
+	int n;
+	int rules[];
+};
+
+static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                              struct knotmap_acl_list *out);
+
 const char *knotmap_query_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
                                struct knotmap_acl_list *out)
+{
+	const struct nsdconf_acl *head = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY);
+	struct qlist *ql = *strmap_ptr_slot(c->by_ptr, NSDCONF_P_ALLOW_QUERY, head, NULL, NULL);
+	int first = out->n;
+	const char *qid;
+
+	if (ql != NULL) {
+		for (int i = 0; i < ql->n; i++)
+			knotmap_acl_list_add(c, out, ql->rules[i]);
+		return ql->qid;
+	}
+	qid = query_zone(c, p, out);
+	ql = nsdconf_arena_alloc(c->arena, sizeof(*ql) + (out->n - first) * sizeof(int));
+	ql->qid = qid;
+	ql->n = out->n - first;
+	memcpy(ql->rules, out->idx + first, ql->n * sizeof(int));
+	/* query_zone() may have grown the map: look the slot up again. */
+	*strmap_ptr_slot(c->by_ptr, NSDCONF_P_ALLOW_QUERY, head, NULL, NULL) = ql;
+	return qid;
+}
+
+static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                              struct knotmap_acl_list *out)
 {
 	struct spans allowed = { 0 }, nokey = { 0 }, blocked = { 0 };
 	struct qentry *qs;

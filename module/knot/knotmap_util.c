@@ -260,3 +260,10 @@ const char *idset_make(struct idset *s, const char *text)
 		snprintf(id + len, 16, "~%u", n);
 	}
 }
+
+void **strmap_ptr_slot(struct strmap *m, int tag, const void *a, const void *b, bool *created)
+{
+	struct { const void *a, *b; intptr_t tag; } key = { a, b, tag };
+
+	return strmap_slot(m, (const char *)&key, sizeof(key), created);
+}
