@@ -20,6 +20,7 @@
 #define FATAL_INPUT "input in flex scanner failed"
 
 #define TEXT_CACHE 64
+#define KW_TEXT_CACHE 256
 
 /* One file on the include stack (NSD: struct inc_state plus its flex buffer). */
 struct frame {
@@ -53,6 +54,7 @@ struct nsdconf_lexer {
 	const char *fatal_msg;
 	/* keyword texts repeat endlessly in big configs: share one copy */
 	struct text_slot text_cache[TEXT_CACHE];
+	struct text_slot kw_text[KW_TEXT_CACHE];
 };
 
 /* Bytes that end an unquoted word ({UNQUOTEDLETTER} excludes them). */
@@ -141,6 +143,20 @@ static const char *intern_text(struct nsdconf_lexer *lx, const char *s, size_t n
 		slot->len = n;
 	}
 	return slot->text;
+}
+
+/* A keyword's text as written, shared by every occurrence spelled the same way. */
+static const char *keyword_text(struct nsdconf_lexer *lx, int kw, const char *s, size_t n)
+{
+	if (kw < KW_TEXT_CACHE) {
+		struct text_slot *slot = &lx->kw_text[kw];
+		if (slot->text == NULL || slot->len != n || memcmp(slot->text, s, n) != 0) {
+			slot->text = nsdconf_arena_strndup(lx->arena, s, n);
+			slot->len = n;
+		}
+		return slot->text;
+	}
+	return intern_text(lx, s, n);
 }
 
 /* flex's default rule: unmatched text goes to stdout; we keep it for the caller. */
@@ -485,28 +501,31 @@ static bool classify_word(struct nsdconf_lexer *lx, struct frame *f, size_t n,
 	const char *digits;
 	size_t dlen;
 
-	if (socket_prefix(lx, f, n, tok)) {
+	/* Most words are plain values or keywords: only words with a '=' can be socket
+	 * prefixes, only 3- or 4-letter words AXFR/UDP, only words ending in ':' keywords. */
+	if (memchr(w, '=', n) != NULL && socket_prefix(lx, f, n, tok)) {
 		return true;
 	}
 	f->pos += n;
-	if (word_is(w, n, "include:")) {
-		return include_directive(lx, f, tok);
-	}
-	if (word_is(w, n, "axfr") || word_is(w, n, "udp")) {
+	if (w[n - 1] == ':') {
+		if (word_is(w, n, "include:")) {
+			return include_directive(lx, f, tok);
+		}
+		if (is_server_cpu(w, n, &digits, &dlen)) {
+			tok->type = NSDCONF_TOK_SERVER_CPU;
+			tok->text = intern_text(lx, w, n);
+			tok->value = nsdconf_arena_strndup(lx->arena, digits, dlen);
+			return true;
+		}
+		int kw = nsdconf_keyword_lookup(w, n);
+		if (kw >= 0) {
+			tok->type = NSDCONF_TOK_KEYWORD;
+			tok->kw = kw;
+			tok->text = tok->value = keyword_text(lx, kw, w, n);
+			return true;
+		}
+	} else if ((n == 4 && word_is(w, n, "axfr")) || (n == 3 && word_is(w, n, "udp"))) {
 		tok->type = n == 4 ? NSDCONF_TOK_AXFR : NSDCONF_TOK_UDP;
-		tok->text = tok->value = intern_text(lx, w, n);
-		return true;
-	}
-	if (is_server_cpu(w, n, &digits, &dlen)) {
-		tok->type = NSDCONF_TOK_SERVER_CPU;
-		tok->text = intern_text(lx, w, n);
-		tok->value = nsdconf_arena_strndup(lx->arena, digits, dlen);
-		return true;
-	}
-	int kw = nsdconf_keyword_lookup(w, n);
-	if (kw >= 0) {
-		tok->type = NSDCONF_TOK_KEYWORD;
-		tok->kw = kw;
 		tok->text = tok->value = intern_text(lx, w, n);
 		return true;
 	}
