@@ -398,8 +398,11 @@ static const char *verdict_word(enum nsdconf_knot v)
 
 void convert_report_print(const struct convert_report *r, FILE *out)
 {
-	struct line *v = malloc((r->n + 1) * sizeof(*v));
+	struct line *v;
 
+	if (r->n == 0)
+		return;
+	v = malloc(r->n * sizeof(*v));
 	if (v == NULL)
 		return;
 	memcpy(v, r->v, r->n * sizeof(*v));

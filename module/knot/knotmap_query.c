@@ -91,6 +91,8 @@ static void spans_normalise(struct spans *s)
 {
 	int out = 0;
 
+	if (s->n == 0)
+		return;
 	qsort(s->v, s->n, sizeof(*s->v), span_cmp);
 	for (int i = 0; i < s->n; i++) {
 		struct span *last = out > 0 ? &s->v[out - 1] : NULL;
@@ -323,7 +325,8 @@ const char *knotmap_query_zone(struct knotmap_ctx *c, const struct nsdconf_patte
 	ql = nsdconf_arena_alloc(c->arena, sizeof(*ql) + (out->n - first) * sizeof(int));
 	ql->qid = qid;
 	ql->n = out->n - first;
-	memcpy(ql->rules, out->idx + first, ql->n * sizeof(int));
+	if (ql->n > 0)
+		memcpy(ql->rules, out->idx + first, ql->n * sizeof(int));
 	/* query_zone() may have grown the map: look the slot up again. */
 	*strmap_ptr_slot(c->by_ptr, NSDCONF_P_ALLOW_QUERY, head, NULL, NULL) = ql;
 	return qid;

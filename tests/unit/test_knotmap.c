@@ -27,6 +27,8 @@ static char dir[64];
 static char conf_path[128];
 static struct nsdconf_model *model;
 static char *text;
+/* Parse with the places of options recorded (what knot-nsd convert does). */
+static bool locations;
 
 static struct {
 	int n;
@@ -63,6 +65,17 @@ static int note_find(const char *option, const char *what)
 	return -1;
 }
 
+static int count_notes(const char *option)
+{
+	char key[64];
+	int n = 0;
+
+	snprintf(key, sizeof(key), "|%s|", option);
+	for (int i = 0; i < notes.n; i++)
+		n += strstr(notes.line[i], key) != NULL;
+	return n;
+}
+
 static int setup(void **state)
 {
 	snprintf(dir, sizeof(dir), "/tmp/test_knotmap.XXXXXX");
@@ -82,6 +95,7 @@ static int teardown(void **state)
 
 static int reset(void **state)
 {
+	locations = false;
 	nsdconf_model_free(model);
 	model = NULL;
 	free(text);
@@ -109,6 +123,7 @@ static struct nsdconf_model *parse(const char *conf)
 	nsdconf_model_free(model);
 	model = nsdconf_parse_file(conf_path, &(struct nsdconf_parse_opts){
 		.max_version = 4150, .read_zonelist = true, .zonelist_override = zonelist,
+		.locations = locations,
 	}, &diag);
 	assert_non_null(model);
 	assert_int_equal(diag.errors, 0);
@@ -634,6 +649,169 @@ static void test_full_config_server_part(void **state)
 	assert_true(pos(t, "server:") < pos(t, "zone:"));
 }
 
+
+/* Native (convert without --module): knotd alone, no mod-nsd. */
+static const char *render_native(const char *conf)
+{
+	struct knotmap_opts o = { .full = true, .cwd = "/", .rundir = "/run/test" };
+
+	return render_opts(conf, &o);
+}
+
+static void test_native_allow_query_unsigned_by_queryacl(void **state)
+{
+	const char *t = render_native(KEYS
+		"zone:\n\tname: example.com\n\tzonefile: z\n"
+		"\tallow-query: 192.0.2.0/24 NOKEY\n\tallow-query: 192.0.2.7 BLOCKED\n"
+		"\tprovide-xfr: 192.0.2.1 k1\n");
+	int i;
+
+	/* mod-queryacl has no deny list: the BLOCKED address is cut out of the allowed. */
+	assert_has(t, "mod-queryacl:\n  # allow-query at ");
+	assert_has(t, "  - id: nsd-q1\n    address: [192.0.2.0-192.0.2.6, 192.0.2.8-192.0.2.255]\n");
+	assert_has(t, "    module: mod-queryacl/nsd-q1\n");
+	/* Signed queries: the BLOCKED address denied, every other signed query refused
+	 * (NOKEY never matches a signed query), before any transfer rule. */
+	assert_has(t, "  - id: nsd-query-deny-192.0.2.7\n    address: 192.0.2.7\n"
+	              "    action: query\n    deny: on\n");
+	assert_has(t, "  - id: nsd-query-tsig-deny\n    key: [k1, k2]\n    action: query\n"
+	              "    deny: on\n");
+	assert_has(t, "    acl: [nsd-query-deny-192.0.2.7, nsd-query-tsig-deny, "
+	              "nsd-xfr-192.0.2.1-key-k1]\n");
+	assert_true(pos(t, "mod-queryacl:") < pos(t, "template:"));
+	i = note_find("allow-query", "NOTAUTH");
+	assert_true(i >= 0 && !notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+}
+
+static void test_native_allow_query_key_entry_flagged(void **state)
+{
+	const char *t = render_native(KEYS
+		"zone:\n\tname: example.com\n\tzonefile: z\n"
+		"\tallow-query: 198.51.100.0/24 k1\n\tallow-query: 192.0.2.0/24 NOKEY\n");
+	int i;
+
+	assert_has(t, "  - id: nsd-query-198.51.100.0/24-key-k1\n    address: 198.51.100.0/24\n"
+	              "    key: k1\n    action: query\n");
+	/* mod-queryacl cannot see keys: the key entry's addresses are open to unsigned too. */
+	assert_has(t, "    address: [192.0.2.0/24, 198.51.100.0/24]\n");
+	i = note_find("allow-query", "unsigned queries from 198.51.100.0/24 are answered too");
+	assert_true(i >= 0 && notes.security[i]);
+}
+
+static void test_native_allow_query_nobody(void **state)
+{
+	/* An empty address list would let everybody in; NSD lets nobody in here. */
+	const char *t = render_native("zone:\n\tname: example.com\n\tzonefile: z\n"
+	                              "\tallow-query: 0.0.0.0/0 BLOCKED\n");
+
+	assert_has(t, "    address: [255.255.255.255]\n");
+}
+
+static void test_include_keeps_allow_query_for_mod_nsd(void **state)
+{
+	const char *t = render(KEYS "zone:\n\tname: example.com\n\tzonefile: z\n"
+	                       "\tallow-query: 192.0.2.0/24 NOKEY\n\tallow-query: 192.0.2.7 BLOCKED\n");
+	int i;
+
+	assert_lacks(t, "mod-queryacl");
+	assert_lacks(t, "nsd-query-deny");
+	assert_has(t, "    acl: [nsd-query-tsig]\n");
+	i = note_find("allow-query", "mod-nsd applies it");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+	assert_int_equal(atoi(notes.line[i]), 12);   /* each entry at its own line */
+	assert_int_equal(count_notes("allow-query"), 2);
+}
+
+static void test_module_mode_sections(void **state)
+{
+	struct knotmap_module mod = {
+		.file = "/opt/nsd.so", .config = "/etc/nsd/nsd.conf",
+		.include = "/var/lib/knot/nsd/nsd.conf",
+	};
+	struct knotmap_opts o = { .full = true, .module = &mod, .cwd = "/" };
+	const char *t = render_opts(KEYS "zone:\n\tname: example.com\n\tzonefile: z\n"
+	                            "\tprovide-xfr: 192.0.2.1@5353 k1\n", &o);
+
+	assert_has(t, "module:\n  - id: mod-nsd\n    file: /opt/nsd.so\n\n"
+	              "mod-nsd:\n  - id: default\n    config: /etc/nsd/nsd.conf\n"
+	              "    knot-include: /var/lib/knot/nsd/nsd.conf\n");
+	assert_has(t, "template:\n  - id: default\n"
+	              "    global-module: [mod-nsd/default, mod-rrl/nsd]\n");
+	assert_has(t, "include: /var/lib/knot/nsd/*.conf\n");
+	/* The module writes these itself; twice would be "duplicate zone". */
+	assert_lacks(t, "\nzone:");
+	assert_lacks(t, "\nkey:");
+	assert_lacks(t, "\nacl:");
+	assert_true(pos(t, "module:") < pos(t, "mod-nsd:"));
+	assert_true(pos(t, "mod-rrl:") < pos(t, "template:"));
+}
+
+static void test_rrl_follows_nsd_default(void **state)
+{
+	const char *t = render_native("zone:\n\tname: a.example\n\tzonefile: a\n");
+
+	/* Debian's NSD rate-limits at 200 qps unless told otherwise. */
+	assert_has(t, "  - id: nsd\n    rate-limit: 200\n    slip: 2\n    table-size: 1000000\n");
+	assert_has(t, "    global-module: [mod-rrl/nsd]\n");
+	t = render_native("server:\n\trrl-ratelimit: 0\nzone:\n\tname: a.example\n\tzonefile: a\n");
+	assert_lacks(t, "mod-rrl");
+	assert_lacks(t, "id: default");
+}
+
+static void test_cookies_with_secret(void **state)
+{
+	const char *t = render_native("server:\n\tanswer-cookie: yes\n"
+	                              "\tcookie-secret: \"000102030405060708090a0b0c0d0e0f\"\n"
+	                              "zone:\n\tname: a.example\n\tzonefile: a\n");
+
+	assert_has(t, "mod-cookies:\n  - id: nsd\n    secret: 0x000102030405060708090a0b0c0d0e0f\n");
+	assert_has(t, "    global-module: [mod-rrl/nsd, mod-cookies/nsd]\n");
+}
+
+static void test_notes_at_the_option_lines(void **state)
+{
+	const char *t;
+	int i;
+
+	locations = true;
+	t = render_native("pattern:\n\tname: p\n\tzonefile: \"%s\"\n\tnotify-retry: 3\n"
+	                  "zone:\n\tname: a.example\n\tinclude-pattern: p\n"
+	                  "zone:\n\tname: b.example\n\tinclude-pattern: p\n"
+	                  "zone:\n\tname: c.example\n\tzonefile: c\n\tnotify-retry: 4\n");
+	/* The pattern's line, once for the two zones using it; c's own line too. */
+	i = note_find("notify-retry", "count limit");
+	assert_true(i >= 0);
+	assert_int_equal(atoi(notes.line[i]), 4);
+	assert_int_equal(count_notes("notify-retry"), 2);
+	assert_has(t, "  # zone at ");
+	assert_has(t, "nsd.conf:5\n  - domain: a.example\n");
+	assert_has(t, "  # settings of zone a.example and every zone with the same\n");
+	/* No location recorded (mod-nsd): the clause's line, as before. */
+	locations = false;
+	render("zone:\n\tname: a.example\n\tzonefile: a\n\tnotify-retry: 3\n");
+	assert_int_equal(atoi(notes.line[note_find("notify-retry", "")]), 1);
+}
+
+static void test_values_knot_refuses(void **state)
+{
+	const char *t = render_native(
+		"server:\n\tport: 70000\n\tipv6-edns-size: 8192\n"
+		"key:\n\tname: k\n\tsecret: \"K2tf 3TRj vQkV CmJF 3/Z9 vA==\"\n"
+		"zone:\n\tname: \"\"\n\tzonefile: x\n"
+		"zone:\n\tname: a.example\n\tzonefile: a\n");
+
+	/* NSD's base64 skips blanks, Knot's does not. */
+	assert_has(t, "    secret: K2tf3TRjvQkVCmJF3/Z9vA==\n");
+	assert_has(t, "    listen: [0.0.0.0@53, ::@53]\n");
+	assert_true(note_find("port", "53 is used") >= 0);
+	assert_has(t, "    udp-max-payload-ipv6: 4096\n");
+	/* yparser reads an empty domain as a missing one: the zone is left out. */
+	assert_lacks(t, "domain: \"\"");
+	assert_true(note_find("name", "zone left out") >= 0);
+}
+
 /* knotc must accept what we write, and read back the values we meant. */
 static int run(const char *cmd)
 {
@@ -760,6 +938,15 @@ int main(void)
 		cmocka_unit_test_teardown(test_refresh_retry_expire_clamps, reset),
 		cmocka_unit_test_teardown(test_report_follows_option_table, reset),
 		cmocka_unit_test_teardown(test_values_quoted_for_yparser, reset),
+		cmocka_unit_test_teardown(test_native_allow_query_unsigned_by_queryacl, reset),
+		cmocka_unit_test_teardown(test_native_allow_query_key_entry_flagged, reset),
+		cmocka_unit_test_teardown(test_native_allow_query_nobody, reset),
+		cmocka_unit_test_teardown(test_include_keeps_allow_query_for_mod_nsd, reset),
+		cmocka_unit_test_teardown(test_module_mode_sections, reset),
+		cmocka_unit_test_teardown(test_rrl_follows_nsd_default, reset),
+		cmocka_unit_test_teardown(test_cookies_with_secret, reset),
+		cmocka_unit_test_teardown(test_notes_at_the_option_lines, reset),
+		cmocka_unit_test_teardown(test_values_knot_refuses, reset),
 		cmocka_unit_test_teardown(test_output_deterministic, reset),
 		cmocka_unit_test_teardown(test_full_config_server_part, reset),
 		cmocka_unit_test_teardown(test_knotc_accepts_rendered_config, reset),
