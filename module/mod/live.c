@@ -18,6 +18,9 @@ struct live {
 	keeper_model_t prev_model;   /* whoever hooked ko before us (the gate) */
 	void *prev_ctx;
 	struct sockaddr_storage knotd;
+	pthread_mutex_t *keeper_lock;
+	struct keeper_state *keeper_state;
+	unsigned reloads_at_load;    /* reloads the keeper had asked for when load began */
 	struct notify_thread *notify;
 	struct watch *watch;
 };
@@ -52,6 +55,18 @@ static void knotd_address(knotd_mod_t *mod, struct sockaddr_storage *out)
 		              "the module carry no SOA");
 }
 
+/* Called by the NOTIFY thread. load holds the keeper's lock until it has asked for a
+ * reload or not, so the answer waits for that; a reload asked for since load began
+ * (by load, or by an older instance's watcher) brings a new instance at once. */
+static bool superseded(void *ctx)
+{
+	struct live *l = ctx;
+	pthread_mutex_lock(l->keeper_lock);
+	bool later = l->keeper_state->n_reloads != l->reloads_at_load;
+	pthread_mutex_unlock(l->keeper_lock);
+	return later;
+}
+
 static void on_model(void *ctx, const struct nsdconf_model *m)
 {
 	struct live *l = ctx;
@@ -59,7 +74,7 @@ static void on_model(void *ctx, const struct nsdconf_model *m)
 	if (l->prev_model != NULL)
 		l->prev_model(l->prev_ctx, m);
 	if (m != NULL && l->notify == NULL)
-		l->notify = notify_thread_start(l->mod, m, &l->knotd);
+		l->notify = notify_thread_start(l->mod, m, &l->knotd, superseded, l);
 	watch_start(l->watch, m);
 }
 
@@ -72,6 +87,11 @@ struct live *live_load(knotd_mod_t *mod, struct keeper_opts *ko, pthread_mutex_t
 		return NULL;
 	}
 	l->mod = mod;
+	l->keeper_lock = keeper_lock;
+	l->keeper_state = keeper_state;
+	pthread_mutex_lock(keeper_lock);
+	l->reloads_at_load = keeper_state->n_reloads;
+	pthread_mutex_unlock(keeper_lock);
 	knotd_address(mod, &l->knotd);
 	if (knotd_conf_mod(mod, (const yp_name_t *)MOD_WATCH).single.boolean) {
 		struct watch_opts wo = {

@@ -109,6 +109,8 @@ struct notify_thread {
 	uint8_t rnd[256];
 	size_t rnd_pos;
 
+	notify_superseded_t superseded;
+	void *superseded_ctx;
 	int stop_fd;
 	atomic_bool stop;
 	pthread_t tid;
@@ -751,18 +753,22 @@ static void *thread_main(void *arg)
 	/* knotd's logger is read under RCU: a thread that logs must be registered, or
 	 * a reload frees the log target under it. */
 	rcu_register_thread();
-	run(t);
+	if (t->superseded == NULL || !t->superseded(t->superseded_ctx))
+		run(t);
 	rcu_unregister_thread();
 	return NULL;
 }
 
 struct notify_thread *notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
-                                          const struct sockaddr_storage *knotd)
+                                          const struct sockaddr_storage *knotd,
+                                          notify_superseded_t superseded, void *ctx)
 {
 	struct notify_thread *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		goto nomem;
 	t->mod = mod;
+	t->superseded = superseded;
+	t->superseded_ctx = ctx;
 	t->knotd_fd = -1;
 	t->stop_fd = -1;
 	if (knotd != NULL)

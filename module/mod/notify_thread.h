@@ -2,6 +2,7 @@
 /* mod-nsd's NOTIFY sender: the NOTIFYs NSD sends and knotd does not (start-up, new targets). */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include <knot/module.h>
@@ -17,8 +18,14 @@ struct notify_thread;
  * (ss_family 0: nowhere; the NOTIFYs then go without SOA). Called on knotd's main
  * thread in load (through the keeper's model hook). NULL when there is nothing to
  * notify (or on ENOMEM, logged). */
+/* The thread calls superseded(ctx) before it sends anything: true when this instance
+ * will be replaced at once (the keeper asked knotd to reload); its next instance sends
+ * instead, and no target hears twice. */
+typedef bool (*notify_superseded_t)(void *ctx);
+
 struct notify_thread *notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
-                                          const struct sockaddr_storage *knotd);
+                                          const struct sockaddr_storage *knotd,
+                                          notify_superseded_t superseded, void *ctx);
 
 /* Stops and joins the thread (it never waits for knotd's main thread) and frees t.
  * Targets it had not finished stay pending for the next instance. NULL is fine. */
