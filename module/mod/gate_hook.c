@@ -435,34 +435,12 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 	              signed_ok);
 }
 
-static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata,
-                                knotd_mod_t *mod)
+/* Everything but the first tests: kept out of line so that the common case (an unsigned
+ * ordinary query) costs no stack frame. */
+static __attribute__((noinline)) knotd_state_t
+gate_begin_slow(knotd_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata, knotd_mod_t *mod,
+                enum gate_kind kind)
 {
-	enum gate_kind kind;
-
-	switch (qdata->type) {
-	case KNOTD_QUERY_TYPE_NORMAL:
-		/* The common case: a comparison and two flags. Signed queries are looked
-		 * at for their TSIG: NSD checks it first, knotd after its ACL (a stale
-		 * request with a bad MAC is BADTIME to NSD, BADSIG to knotd). */
-		if (qdata->query->tsig_rr == NULL &&
-		    __atomic_load_n(&query_users, __ATOMIC_RELAXED) == 0)
-			return state;
-		kind = GATE_QUERY;
-		break;
-	case KNOTD_QUERY_TYPE_AXFR:
-		kind = GATE_AXFR;
-		break;
-	case KNOTD_QUERY_TYPE_IXFR:
-		kind = GATE_IXFR;
-		break;
-	case KNOTD_QUERY_TYPE_NOTIFY:
-		kind = GATE_NOTIFY;
-		break;
-	default:
-		return state;
-	}
-
 	struct gate_hook *h = nsd_gate(mod);
 	const struct gate_set *set = h != NULL ? __atomic_load_n(&h->set, __ATOMIC_ACQUIRE) : NULL;
 	if (set == NULL || (kind == GATE_QUERY && qdata->query->tsig_rr == NULL &&
@@ -479,6 +457,29 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 		return state;
 	}
 	return decide(h, set, kind, state, pkt, qdata);
+}
+
+static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                knotd_mod_t *mod)
+{
+	switch (qdata->type) {
+	case KNOTD_QUERY_TYPE_NORMAL:
+		/* The common case: a comparison and two flags. Signed queries are looked
+		 * at for their TSIG: NSD checks it first, knotd after its ACL (a stale
+		 * request with a bad MAC is BADTIME to NSD, BADSIG to knotd). */
+		if (qdata->query->tsig_rr == NULL &&
+		    __atomic_load_n(&query_users, __ATOMIC_RELAXED) == 0)
+			return state;
+		return gate_begin_slow(state, pkt, qdata, mod, GATE_QUERY);
+	case KNOTD_QUERY_TYPE_AXFR:
+		return gate_begin_slow(state, pkt, qdata, mod, GATE_AXFR);
+	case KNOTD_QUERY_TYPE_IXFR:
+		return gate_begin_slow(state, pkt, qdata, mod, GATE_IXFR);
+	case KNOTD_QUERY_TYPE_NOTIFY:
+		return gate_begin_slow(state, pkt, qdata, mod, GATE_NOTIFY);
+	default:
+		return state;
+	}
 }
 
 /* --- lifecycle --- */
