@@ -12,13 +12,13 @@
 #include "knot/knotmap_int.h"
 
 /*
- * Address sets.  Knot's acl address holds one interval in address order
- * (single, prefix or a-b range).  NSD's entry is one too, except:
+ * Address sets.  Knot's acl address holds one set per rule: a single address, a
+ * prefix, or a range, whose IPv4 ends knotd compares as NSD does (see
+ * knotmap_int.h).  NSD's entry is such a set, except:
  *  - addr&mask with a non-contiguous mask;
- *  - low-high: NSD compares each 32-bit word read as a little-endian integer
- *    (see conf/acl.c), i.e. it takes an interval in an order where the bytes
- *    of every word are reversed.  Such a set is rarely an interval in address
- *    order: 1.2.3.4-1.2.3.25 matches 9.9.9.10 on x86.
+ *  - an IPv6 low-high: NSD compares each 32-bit word read as a little-endian
+ *    integer (see conf/acl.c), knotd the whole address in address order.  Such a
+ *    set is rarely an interval in address order.
  * We work with both orders as permutations of the address bytes: a key in
  * order P is the bytes x[P[0]], x[P[1]], ... compared lexicographically.
  */
@@ -119,12 +119,31 @@ static int addr_len(const struct nsdconf_acl *a)
 	return a->ipv6 ? 16 : 4;
 }
 
+/* An IPv4 low-high: knotd reads the range as NSD does; empty when NSD's is. */
+static enum knotmap_fit minmax_literal(const struct nsdconf_acl *a, struct knotmap_net *out)
+{
+	int pn[16];
+	uint8_t klo[4], khi[4];
+
+	perm_nsd(4, pn);
+	key_of(4, pn, a->addr, klo);
+	key_of(4, pn, a->mask, khi);
+	if (memcmp(klo, khi, 4) > 0)
+		return KNOTMAP_FIT_EMPTY;
+	memcpy(out->lo, a->addr, 4);
+	memcpy(out->hi, a->mask, 4);
+	out->literal = true;
+	return KNOTMAP_FIT_EXACT;
+}
+
 /* NSD's low-high set, covered by an interval in address order. */
 static enum knotmap_fit minmax_cover(const struct nsdconf_acl *a, struct knotmap_net *out)
 {
 	int n = addr_len(a), pa[16], pn[16];
 	uint8_t klo[16], khi[16];
 
+	if (!a->ipv6)
+		return minmax_literal(a, out);
 	perm_addr(n, pa);
 	perm_nsd(n, pn);
 	key_of(n, pn, a->addr, klo);
@@ -176,6 +195,19 @@ static bool mask_contiguous(int n, const uint8_t *mask)
 	return true;
 }
 
+/* The smallest prefix holding [lo, hi] (an IPv4 interval knotd can only hold so). */
+static void widen_to_prefix(int n, struct knotmap_net *net)
+{
+	int plen = 0;
+
+	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0)
+		plen++;
+	for (int i = plen; i < n * 8; i++) {
+		net->lo[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		net->hi[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	}
+}
+
 /* single, addr/len, addr&mask: the set is {x : x & mask == addr & mask}. */
 static enum knotmap_fit masked(const struct nsdconf_acl *a, struct knotmap_net *out)
 {
@@ -187,8 +219,11 @@ static enum knotmap_fit masked(const struct nsdconf_acl *a, struct knotmap_net *
 		out->lo[i] = a->addr[i] & m;
 		out->hi[i] = out->lo[i] | (uint8_t)~m;
 	}
-	if (a->range == NSDCONF_RANGE_MASK && !mask_contiguous(n, a->mask))
+	if (a->range == NSDCONF_RANGE_MASK && !mask_contiguous(n, a->mask)) {
+		if (!a->ipv6)
+			widen_to_prefix(n, out);
 		return KNOTMAP_FIT_WIDER;
+	}
 	return KNOTMAP_FIT_EXACT;
 }
 
@@ -207,7 +242,7 @@ enum knotmap_fit knotmap_net_inner(const struct nsdconf_acl *a, struct knotmap_n
 
 	if (fit == KNOTMAP_FIT_EXACT || fit == KNOTMAP_FIT_EMPTY)
 		return fit;
-	if (a->range == NSDCONF_RANGE_MINMAX)
+	if (a->range == NSDCONF_RANGE_MINMAX && a->ipv6)
 		return minmax_inner(a, out);
 	return KNOTMAP_FIT_NONE;
 }
@@ -221,6 +256,11 @@ void knotmap_net_format(const struct knotmap_net *net, char *buf, size_t len)
 	inet_ntop(af, net->lo, lo, sizeof(lo));
 	if (memcmp(net->lo, net->hi, n) == 0) {
 		snprintf(buf, len, "%s", lo);
+		return;
+	}
+	if (net->literal) {
+		inet_ntop(af, net->hi, hi, sizeof(hi));
+		snprintf(buf, len, "%s-%s", lo, hi);
 		return;
 	}
 	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0)

@@ -41,9 +41,17 @@ struct idset;
 struct idset *idset_new(struct nsdconf_arena *arena);
 const char *idset_make(struct idset *s, const char *text);
 
-/* Address intervals: what Knot's acl address field can hold exactly. */
+/*
+ * What Knot's acl (and mod-queryacl) address field holds: a single address, a prefix
+ * or an a-b range.  knotd 3.2.6 compares the ends of an IPv4 range as NSD does, the
+ * 32-bit word read in host (little-endian) order (contrib/sockaddr.c cmp_ipv4), and
+ * IPv6 ends with memcmp, in address order.  So an IPv4 range is NSD's own set written
+ * as is ("literal"), and every other set here is an interval in address order, which
+ * for IPv4 must then be written as a single address or a prefix.
+ */
 struct knotmap_net {
 	bool ipv6;
+	bool literal;              /* an IPv4 a-b range, compared as NSD and knotd do */
 	uint8_t lo[16], hi[16];    /* inclusive, network byte order */
 };
 

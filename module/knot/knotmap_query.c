@@ -149,25 +149,46 @@ static bool span_within(const struct span *a, const struct spans *b)
 	return false;
 }
 
-static bool spans_equal(const struct spans *a, const struct spans *b)
+static void list_item(struct kbuf *list, const char *text)
 {
-	if (a->n != b->n)
-		return false;
-	for (int i = 0; i < a->n; i++) {
-		if (a->v[i].v6 != b->v[i].v6 || a->v[i].lo != b->v[i].lo || a->v[i].hi != b->v[i].hi)
-			return false;
-	}
-	return true;
+	kbuf_puts(list, list->b.len > 1 ? ", " : "");
+	kbuf_puts(list, text);
 }
 
-static void span_format(const struct span *sp, char *buf, size_t len)
+/* One interval of the list: as is for IPv6 (knotd compares IPv6 range ends in address
+ * order); for IPv4, whose range ends knotd compares byte-swapped, as prefixes. */
+static void span_emit(const struct span *sp, struct kbuf *list)
 {
 	struct knotmap_net net = { .ipv6 = sp->v6 };
-	int n = sp->v6 ? 16 : 4;
+	unsigned __int128 lo = sp->lo;
+	char text[128];
 
-	u128_bytes(sp->lo, net.lo, n);
-	u128_bytes(sp->hi, net.hi, n);
-	knotmap_net_format(&net, buf, len);
+	if (sp->v6) {
+		u128_bytes(sp->lo, net.lo, 16);
+		u128_bytes(sp->hi, net.hi, 16);
+		knotmap_net_format(&net, text, sizeof(text));
+		list_item(list, text);
+		return;
+	}
+	while (lo <= sp->hi) {
+		int bits = 0;
+
+		/* The largest aligned block from lo that stays inside. */
+		while (bits < 32 && (lo & (((unsigned __int128)2 << bits) - 1)) == 0 &&
+		       lo + ((unsigned __int128)2 << bits) - 1 <= sp->hi)
+			bits++;
+		u128_bytes(lo, net.lo, 4);
+		u128_bytes(lo + ((unsigned __int128)1 << bits) - 1, net.hi, 4);
+		knotmap_net_format(&net, text, sizeof(text));
+		list_item(list, text);
+		lo += (unsigned __int128)1 << bits;
+	}
+}
+
+/* An IPv4 a-b range knotd reads as NSD does: it cannot join the interval arithmetic. */
+static bool literal_range(const struct knotmap_net *net)
+{
+	return net->literal && memcmp(net->lo, net->hi, 4) != 0;
 }
 
 /* What one allow-query entry became. */
@@ -196,25 +217,25 @@ static void qentry_compute(const struct nsdconf_acl *a, struct qentry *q)
 
 /* The mod-queryacl section for this address list, shared by zones with the same. */
 static const char *queryacl_id(struct knotmap_ctx *c, const struct spans *allowed,
-                               const struct nsdconf_acl *first)
+                               const struct kbuf *ranges, const struct nsdconf_acl *first)
 {
 	struct kbuf list = { 0 };
-	char text[128], idtext[32];
+	char idtext[32];
 	bool created;
 	void **slot;
 	const char *id;
 
 	kbuf_puts(&list, "[");
-	for (int i = 0; i < allowed->n; i++) {
-		span_format(&allowed->v[i], text, sizeof(text));
-		kbuf_puts(&list, i > 0 ? ", " : "");
-		kbuf_puts(&list, text);
-	}
+	for (int i = 0; i < allowed->n; i++)
+		span_emit(&allowed->v[i], &list);
+	if (ranges->b.len > 0)
+		list_item(&list, ranges->b.data);
 	/* An empty list would let everything through: name an address no query comes from. */
-	if (allowed->n == 0)
+	if (list.b.len == 1)
 		kbuf_puts(&list, "255.255.255.255");
 	kbuf_puts(&list, "]");
-	if (list.oom) {
+	if (list.oom || ranges->oom) {
+		knotmap_buf_free(&list.b);
 		c->err = KNOT_ENOMEM;
 		return NULL;
 	}
@@ -231,7 +252,7 @@ static const char *queryacl_id(struct knotmap_ctx *c, const struct spans *allowe
 }
 
 static void qentry_note(struct knotmap_ctx *c, const struct qentry *q, const char *qid,
-                        bool unsigned_wider)
+                        const char *wider)
 {
 	const struct nsdconf_acl *a = q->a;
 	char net[128] = "", how[512];
@@ -261,15 +282,47 @@ static void qentry_note(struct knotmap_ctx *c, const struct qentry *q, const cha
 	default:
 		break;
 	}
-	if (unsigned_wider) {
-		snprintf(how, sizeof(how), "signed queries by acl; mod-queryacl %s cannot tell signed "
-		         "from unsigned queries: unsigned queries from %s are answered too", qid, net);
+	if (wider != NULL) {
+		snprintf(how, sizeof(how), "mod-queryacl %s %s", qid, wider);
 		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_APPROX, true, how);
 		return;
 	}
 	snprintf(how, sizeof(how), "mod-queryacl %s (unsigned) and acl (signed): the same "
 	         "addresses; refused queries get NOTAUTH where NSD answers REFUSED", qid);
 	knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_APPROX, false, how);
+}
+
+/* Why mod-queryacl answers unsigned queries NSD refuses because of this entry, or NULL. */
+static const char *qentry_wider(const struct qentry *q, const struct spans *blocked,
+                                const struct spans *nokey, bool any_blocked, bool cut_ranges)
+{
+	struct spans one = { 0 };
+	bool wider = false;
+
+	if (!q->has_net)
+		return NULL;
+	if (q->a->key == NSDCONF_ACL_BLOCKED)
+		return literal_range(&q->net) ? "cannot cut an IPv4 range out of its list: "
+		                                "unsigned queries from it are answered" : NULL;
+	if (literal_range(&q->net))
+		return q->a->key == NSDCONF_ACL_KEY ?
+		       "cannot tell signed from unsigned queries: unsigned queries from this "
+		       "range are answered too" :
+		       any_blocked ? "cannot cut BLOCKED addresses out of an IPv4 range: unsigned "
+		                     "queries from them are answered" : NULL;
+	if (!cut_ranges && q->a->key == NSDCONF_ACL_NOKEY)
+		return "lists addresses an IPv4 range entry BLOCKED: unsigned queries from them "
+		       "are answered";
+	if (q->a->key != NSDCONF_ACL_KEY)
+		return NULL;
+	/* Does this key entry add unsigned addresses NSD would refuse? */
+	spans_add_net(&one, &q->net);
+	spans_subtract(&one, blocked);
+	for (int j = 0; j < one.n && !wider; j++)
+		wider = !span_within(&one.v[j], nokey);
+	free(one.v);
+	return wider ? "cannot tell signed from unsigned queries: unsigned queries from its "
+	               "addresses are answered too" : NULL;
 }
 
 /* The rule refusing signed queries no key entry allowed: every key, any address. */
@@ -336,6 +389,8 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
                               struct knotmap_acl_list *out)
 {
 	struct spans allowed = { 0 }, nokey = { 0 }, blocked = { 0 };
+	struct kbuf ranges = { 0 };
+	bool any_blocked = false, cut_ranges = true;
 	struct qentry *qs;
 	const char *qid;
 	int n = 0, i;
@@ -360,7 +415,11 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 		knotmap_net_format(&qs[i].net, net, sizeof(net));
 		knotmap_acl_list_add(c, out, knotmap_rule_add(c, NSDCONF_P_ALLOW_QUERY, true, net,
 		                                              NULL, qs[i].a));
-		spans_add_net(&blocked, &qs[i].net);
+		if (literal_range(&qs[i].net))
+			cut_ranges = false;   /* cannot be cut out of the unsigned list */
+		else
+			spans_add_net(&blocked, &qs[i].net);
+		any_blocked = true;
 	}
 	for (i = 0; i < n; i++) {
 		const struct knotmap_key *key;
@@ -368,15 +427,19 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 
 		if (qs[i].a->key == NSDCONF_ACL_BLOCKED || !qs[i].has_net)
 			continue;
-		spans_add_net(&allowed, &qs[i].net);
-		if (qs[i].a->key == NSDCONF_ACL_NOKEY) {
-			spans_add_net(&nokey, &qs[i].net);
-			continue;
+		knotmap_net_format(&qs[i].net, net, sizeof(net));
+		if (literal_range(&qs[i].net)) {
+			list_item(&ranges, net);
+		} else {
+			spans_add_net(&allowed, &qs[i].net);
+			if (qs[i].a->key == NSDCONF_ACL_NOKEY)
+				spans_add_net(&nokey, &qs[i].net);
 		}
+		if (qs[i].a->key == NSDCONF_ACL_NOKEY)
+			continue;
 		key = qentry_key(c, qs[i].a);
 		if (key == NULL)
 			continue;   /* an undefined key: a parse error NSD reports */
-		knotmap_net_format(&qs[i].net, net, sizeof(net));
 		knotmap_acl_list_add(c, out, knotmap_rule_add(c, NSDCONF_P_ALLOW_QUERY, false, net,
 		                                              key, qs[i].a));
 	}
@@ -390,25 +453,14 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 	spans_subtract(&allowed, &blocked);
 	spans_subtract(&nokey, &blocked);
 	qid = allowed.oom || nokey.oom || blocked.oom ? NULL :
-	      queryacl_id(c, &allowed, nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY));
+	      queryacl_id(c, &allowed, &ranges, nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY));
 	if (qid == NULL && c->err == 0)
 		c->err = KNOT_ENOMEM;
 
-	for (i = 0; qid != NULL && c->opts->report != NULL && i < n; i++) {
-		bool wider = false;
-
-		if (qs[i].a->key == NSDCONF_ACL_KEY && qs[i].has_net && !spans_equal(&allowed, &nokey)) {
-			struct spans one = { 0 };
-
-			/* Does this entry add unsigned addresses NSD would refuse? */
-			spans_add_net(&one, &qs[i].net);
-			spans_subtract(&one, &blocked);
-			for (int j = 0; j < one.n && !wider; j++)
-				wider = !span_within(&one.v[j], &nokey);
-			free(one.v);
-		}
-		qentry_note(c, &qs[i], qid, wider);
-	}
+	for (i = 0; qid != NULL && c->opts->report != NULL && i < n; i++)
+		qentry_note(c, &qs[i], qid, qentry_wider(&qs[i], &blocked, &nokey, any_blocked,
+		                                        cut_ranges));
+	knotmap_buf_free(&ranges.b);
 	free(qs);
 	free(allowed.v);
 	free(nokey.v);

@@ -206,6 +206,7 @@ zone:
 	provide-xfr: 127.0.0.3 BLOCKED
 	provide-xfr: 127.0.0.0/24 {h.KEY_NAME}
 	provide-xfr: 127.0.0.4@{port_pin} NOKEY
+	provide-xfr: 127.0.0.6-127.0.0.8 NOKEY
 
 zone:
 	name: "query.example"
@@ -289,7 +290,10 @@ def test_differential(r):
 
     same = differ_flagged = differ_unflagged = 0
     cases = []
-    for src in ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.9']:
+    # 127.0.1.7: NSD and knotd 3.2.6 both compare IPv4 range ends byte-swapped, so
+    # 127.0.0.6-127.0.0.8 holds it for both
+    for src in ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.7',
+                '127.0.0.9', '127.0.1.7']:
         for kind in ['unsigned', 'signed', 'wrong secret']:
             cases.append(('AXFR', src, kind, 0))
             cases.append(('query', src, kind, 0))
@@ -313,6 +317,9 @@ def test_differential(r):
             f'knotd; {differ_flagged} differ, each where the report says approximated')
     r.check(xfr_outcome(kp, '127.0.0.3', 'signed') == 'refused',
             'BLOCKED wins over a later keyed entry in knotd too (deny rules first)')
+    r.check(xfr_outcome(np, '127.0.1.7', 'unsigned') == 'ok' and
+            xfr_outcome(kp, '127.0.1.7', 'unsigned') == 'ok',
+            '127.0.0.6-127.0.0.8 lets 127.0.1.7 transfer from NSD and from knotd alike')
 
 
 CASES = {
