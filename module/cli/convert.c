@@ -128,14 +128,15 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
 	return CONVERT_EXACT;
 }
 
-/* mod-nsd needs nsd.conf's absolute path; NSD's own relative paths stay as they are. */
-static char *absolute(const char *path, const char *cwd)
+/* mod-nsd needs nsd.conf's absolute path (where this process found it, whatever --cwd
+ * says); NSD's own relative paths stay as they are. */
+static char *absolute(const char *path)
 {
-	char *out;
+	char cwd[PATH_MAX], *out;
 
 	if (path[0] == '/')
 		return strdup(path);
-	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+	if (getcwd(cwd, sizeof(cwd)) == NULL || asprintf(&out, "%s/%s", cwd, path) < 0)
 		return NULL;
 	return out;
 }
@@ -202,7 +203,7 @@ static int convert(const struct convert_args *a, const char *cwd)
 	if (rc != CONVERT_EXACT)
 		return rc;
 	rep = convert_report_new(m, a->mode, a->report);
-	config = absolute(a->file, cwd);
+	config = absolute(a->file);
 	if (rep == NULL || config == NULL) {
 		fprintf(stderr, "knot-nsd convert: out of memory\n");
 		rc = CONVERT_USAGE;
