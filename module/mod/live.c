@@ -57,14 +57,16 @@ static void knotd_address(knotd_mod_t *mod, struct sockaddr_storage *out)
 
 /* Called by the NOTIFY thread. load holds the keeper's lock until it has asked for a
  * reload or not, so the answer waits for that; a reload asked for since load began
- * (by load, or by an older instance's watcher) brings a new instance at once. */
-static bool superseded(void *ctx)
+ * (by load, or by an older instance's watcher) brings a new instance at once. Never
+ * blocks: unload joins the thread, and a watcher may hold the lock for a whole render. */
+static int superseded(void *ctx)
 {
 	struct live *l = ctx;
-	pthread_mutex_lock(l->keeper_lock);
+	if (pthread_mutex_trylock(l->keeper_lock) != 0)
+		return -1;
 	bool later = l->keeper_state->n_reloads != l->reloads_at_load;
 	pthread_mutex_unlock(l->keeper_lock);
-	return later;
+	return later ? 1 : 0;
 }
 
 static void on_model(void *ctx, const struct nsdconf_model *m)

@@ -57,6 +57,10 @@ static void transmit(struct nsched *s, size_t i, uint64_t now_ms)
 {
 	struct nsched_target *t = &s->t[i];
 
+	if (t->sent >= s->max_sends) {   /* resumed with nothing left to send */
+		finish(s, i, NSCHED_GAVE_UP);
+		return;
+	}
 	t->sent++;
 	t->due_ms = now_ms + NSCHED_SPACING_MS;
 	s->send(s->ctx, i, t->sent);
@@ -99,6 +103,21 @@ void nsched_reply(struct nsched *s, size_t i, int rcode, uint64_t now_ms)
 	} else {
 		/* NSD resends at once: the error answer used up this transmission. */
 		t->due_ms = now_ms;
+	}
+}
+
+void nsched_resume(struct nsched *s, size_t i, unsigned sent, uint64_t last_ms)
+{
+	if (i >= s->n || sent == 0 || s->t[i].state != NSCHED_WAITING)
+		return;
+	struct nsched_target *t = &s->t[i];
+	t->sent = sent < s->max_sends ? sent : s->max_sends;
+	if (s->inflight < NSCHED_MAX_INFLIGHT) {
+		/* as if still in flight: the next transmission (or giving up) is due 3 s
+		 * after the last one */
+		t->state = NSCHED_INFLIGHT;
+		t->due_ms = last_ms + NSCHED_SPACING_MS;
+		s->inflight++;
 	}
 }
 
@@ -159,8 +178,10 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 	char **nk = calloc(n > 0 ? n : 1, sizeof(*nk));
 	bool *nd = calloc(n > 0 ? n : 1, sizeof(*nd));
 	bool *ns = calloc(n > 0 ? n : 1, sizeof(*ns));
+	unsigned *nc = calloc(n > 0 ? n : 1, sizeof(*nc));
+	uint64_t *nl = calloc(n > 0 ? n : 1, sizeof(*nl));
 	size_t m = 0;
-	if (nk == NULL || nd == NULL || ns == NULL)
+	if (nk == NULL || nd == NULL || ns == NULL || nc == NULL || nl == NULL)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		nk[i] = strdup(keys[i]);
@@ -177,12 +198,16 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 		nk[m] = nk[i];
 		nd[m] = old >= 0 && r->done[old];
 		ns[m] = old >= 0 ? r->startup[old] : !r->used;
+		nc[m] = old >= 0 ? r->sent[old] : 0;
+		nl[m] = old >= 0 ? r->last[old] : 0;
 		m++;
 	}
 	nsched_registry_free(r);
 	r->keys = nk;
 	r->done = nd;
 	r->startup = ns;
+	r->sent = nc;
+	r->last = nl;
 	r->n = m;
 	r->used = true;
 	if (pending != NULL) {
@@ -198,6 +223,8 @@ fail:
 	free(nk);
 	free(nd);
 	free(ns);
+	free(nc);
+	free(nl);
 	return -1;
 }
 
@@ -211,6 +238,23 @@ bool nsched_registry_startup(const struct nsched_registry *r, const char *key)
 {
 	long i = reg_find(r, key);
 	return i >= 0 && r->startup[i];
+}
+
+void nsched_registry_sent(struct nsched_registry *r, const char *key, uint64_t now_ms)
+{
+	long i = reg_find(r, key);
+	if (i >= 0) {
+		r->sent[i]++;
+		r->last[i] = now_ms;
+	}
+}
+
+void nsched_registry_progress(const struct nsched_registry *r, const char *key,
+                              unsigned *sent, uint64_t *last)
+{
+	long i = reg_find(r, key);
+	*sent = i >= 0 ? r->sent[i] : 0;
+	*last = i >= 0 ? r->last[i] : 0;
 }
 
 void nsched_registry_done(struct nsched_registry *r, const char *key)
@@ -227,8 +271,12 @@ void nsched_registry_free(struct nsched_registry *r)
 	free(r->keys);
 	free(r->done);
 	free(r->startup);
+	free(r->sent);
+	free(r->last);
 	r->keys = NULL;
 	r->done = NULL;
 	r->startup = NULL;
+	r->sent = NULL;
+	r->last = NULL;
 	r->n = 0;
 }

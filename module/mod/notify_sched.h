@@ -62,6 +62,11 @@ void nsched_run(struct nsched *s, uint64_t now_ms);
  * the next nsched_run, or the target is given up when none is left. */
 void nsched_reply(struct nsched *s, size_t i, int rcode, uint64_t now_ms);
 
+/* Target i was sent to `sent` times already (by an instance a reload replaced), the
+ * last time at last_ms: it goes on from there instead of from the top, so reloads do
+ * not multiply the transmissions to a target that does not answer. */
+void nsched_resume(struct nsched *s, size_t i, unsigned sent, uint64_t last_ms);
+
 /* Takes a waiting or in-flight target off the list (e.g. no socket can be bound). */
 void nsched_skip(struct nsched *s, size_t i);
 
@@ -82,6 +87,8 @@ struct nsched_registry {
 	char **keys;    /* sorted, strcmp */
 	bool *done;
 	bool *startup;  /* held since the first update: owed the start-up NOTIFY */
+	unsigned *sent; /* transmissions made so far */
+	uint64_t *last; /* when the last one was made (CLOCK_MONOTONIC ms) */
 	size_t n;
 	bool used;      /* updated at least once: later keys are new targets */
 };
@@ -98,6 +105,11 @@ bool nsched_registry_pending(const struct nsched_registry *r, const char *key);
 /* Whether key came with the process's first configuration (its NOTIFY is the start-up
  * one, even when a later instance sends it) rather than with a later edit. */
 bool nsched_registry_startup(const struct nsched_registry *r, const char *key);
+/* A transmission to key was made at now_ms; *sent/*last: what was made so far (0 if
+ * nothing, or key is not held). */
+void nsched_registry_sent(struct nsched_registry *r, const char *key, uint64_t now_ms);
+void nsched_registry_progress(const struct nsched_registry *r, const char *key,
+                              unsigned *sent, uint64_t *last);
 /* key's NOTIFY was answered or given up: not again in this process. */
 void nsched_registry_done(struct nsched_registry *r, const char *key);
 void nsched_registry_free(struct nsched_registry *r);

@@ -421,6 +421,9 @@ static void on_send(void *ctx, size_t i, unsigned nth)
 		return;
 	}
 	tg->live = true;
+	pthread_mutex_lock(&registry_lock);
+	nsched_registry_sent(&registry, tg->reg, now_ms());
+	pthread_mutex_unlock(&registry_lock);
 	/* A failed send is a lost datagram: the 3 s timer sends again, as in NSD. */
 	if (sendto(tg->fd, tg->msg->wire, tg->msg->len, 0, (const struct sockaddr *)&tg->dst,
 	           ss_len(&tg->dst)) < 0 && nth == 1) {
@@ -495,6 +498,10 @@ static bool zone_activate(struct notify_thread *t, struct nt_zone *z, uint32_t z
 			continue;
 		}
 		z->startup |= nsched_registry_startup(&registry, z->tg[i].reg);
+		unsigned sent;
+		uint64_t last;
+		nsched_registry_progress(&registry, z->tg[i].reg, &sent, &last);
+		nsched_resume(&z->sched, i, sent, last);
 		z->tg[i].msg = calloc(1, sizeof(*z->tg[i].msg));
 		if (z->tg[i].msg == NULL) {
 			pthread_mutex_unlock(&registry_lock);
@@ -753,7 +760,13 @@ static void *thread_main(void *arg)
 	/* knotd's logger is read under RCU: a thread that logs must be registered, or
 	 * a reload frees the log target under it. */
 	rcu_register_thread();
-	if (t->superseded == NULL || !t->superseded(t->superseded_ctx))
+	int later = t->superseded != NULL ? t->superseded(t->superseded_ctx) : 0;
+	while (later < 0 && !atomic_load(&t->stop)) {
+		struct pollfd p = { .fd = t->stop_fd, .events = POLLIN };
+		(void)poll(&p, 1, 20);
+		later = t->superseded(t->superseded_ctx);
+	}
+	if (later == 0)
 		run(t);
 	rcu_unregister_thread();
 	return NULL;

@@ -18,10 +18,11 @@ struct notify_thread;
  * (ss_family 0: nowhere; the NOTIFYs then go without SOA). Called on knotd's main
  * thread in load (through the keeper's model hook). NULL when there is nothing to
  * notify (or on ENOMEM, logged). */
-/* The thread calls superseded(ctx) before it sends anything: true when this instance
- * will be replaced at once (the keeper asked knotd to reload); its next instance sends
- * instead, and no target hears twice. */
-typedef bool (*notify_superseded_t)(void *ctx);
+/* The thread calls superseded(ctx) before it sends anything: 1 when this instance will
+ * be replaced at once (the keeper asked knotd to reload; its next instance sends
+ * instead, and no target hears twice), 0 when not, -1 when it cannot tell yet (asked
+ * again shortly, unless the thread is being stopped). */
+typedef int (*notify_superseded_t)(void *ctx);
 
 struct notify_thread *notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
                                           const struct sockaddr_storage *knotd,

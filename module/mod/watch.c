@@ -229,6 +229,11 @@ static bool settle(struct watch *w)
 	bool done = true;
 
 	pthread_mutex_lock(w->keeper_lock);
+	if (atomic_load(&watch_gen) != w->gen) {
+		/* a load ran while we waited for the lock: it read the edit already */
+		pthread_mutex_unlock(w->keeper_lock);
+		return true;
+	}
 	w->seen_model = false;
 	enum keeper_result res = keeper_run(&ko, w->keeper_state, &hash);
 	if (!w->seen_model) {

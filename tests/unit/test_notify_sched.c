@@ -407,6 +407,46 @@ static void test_registry_empty_first_configuration_counts(void **state)
 	nsched_registry_free(&r);
 }
 
+static void test_resumed_target_goes_on_from_where_it_was(void **state)
+{
+	struct nsched s;
+	struct record r;
+	init(&s, &r, 3, 5);
+	/* the previous instance sent twice to 0, the last time at 1000; 1 got all 5 */
+	nsched_resume(&s, 0, 2, 1000);
+	nsched_resume(&s, 1, 5, 1500);
+	assert_int_equal(s.inflight, 2);
+	r.now = 1200;
+	run_unanswered(&s, &r, 60000);
+	assert_int_equal(sends_of(&r, 0), 3);       /* 5 in all */
+	assert_int_equal(r.sends[0].i, 2);          /* the fresh one first, at once */
+	assert_int_equal(r.sends[0].at, 1200);
+	assert_int_equal(r.sends[1].i, 0);
+	assert_int_equal(r.sends[1].at, 4000);      /* 3 s after its last transmission */
+	assert_int_equal(r.sends[1].nth, 3);
+	assert_int_equal(sends_of(&r, 1), 0);       /* nothing left: given up, no resend */
+	assert_int_equal(sends_of(&r, 2), 5);
+	nsched_free(&s);
+}
+
+static void test_registry_keeps_progress(void **state)
+{
+	struct nsched_registry r = { 0 };
+	const char *k[] = { "a.|192.0.2.1@53|NOKEY" };
+	unsigned sent;
+	uint64_t last;
+	assert_int_equal(nsched_registry_update(&r, k, 1, NULL), 0);
+	nsched_registry_sent(&r, k[0], 100);
+	nsched_registry_sent(&r, k[0], 3100);
+	assert_int_equal(nsched_registry_update(&r, k, 1, NULL), 0);   /* a reload */
+	nsched_registry_progress(&r, k[0], &sent, &last);
+	assert_int_equal(sent, 2);
+	assert_int_equal(last, 3100);
+	nsched_registry_progress(&r, "b.|x|NOKEY", &sent, &last);
+	assert_int_equal(sent, 0);
+	nsched_registry_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +470,8 @@ int main(void)
 		cmocka_unit_test(test_registry_new_target_only_it),
 		cmocka_unit_test(test_registry_removed_then_added_is_new_again),
 		cmocka_unit_test(test_registry_empty_first_configuration_counts),
+		cmocka_unit_test(test_resumed_target_goes_on_from_where_it_was),
+		cmocka_unit_test(test_registry_keeps_progress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
