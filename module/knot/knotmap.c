@@ -159,7 +159,7 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	dn = knot_dname_from_str_alloc(name);
 	if (dn == NULL || !knotmap_value_ok(name) || secret[0] == '\0') {
 		free(dn);
-		knotmap_note(c, file, line, "name", NSDCONF_K_UNSUPPORTED, false,
+		knotmap_note(c, file, line, knotmap_kname(NSDCONF_K_NAME), NSDCONF_K_UNSUPPORTED, false,
 		             "key name or secret cannot be written in Knot's configuration");
 		return;
 	}
@@ -169,7 +169,7 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		knotmap_where(k->loc, NSDCONF_K_ALGORITHM, &file, &line);
 		snprintf(how, sizeof(how), "knotd has no hmac-%s: key %s not written, requests "
 		         "signed with it are refused and its primaries not used", alg, name);
-		knotmap_note(c, file, line, "algorithm", NSDCONF_K_UNSUPPORTED, true, how);
+		knotmap_note(c, file, line, knotmap_kname(NSDCONF_K_ALGORITHM), NSDCONF_K_UNSUPPORTED, true, how);
 		return;
 	}
 	knot_dname_to_lower(dn);
@@ -181,7 +181,7 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		*strmap_slot(c->keys, name, strlen(name), NULL) = mk;
 		snprintf(how, sizeof(how), "same TSIG name as key %s: Knot holds one key per name, "
 		         "the first (%s:%d) is used", mk->name, mk->src->file, mk->src->line);
-		knotmap_note(c, file, line, "name", NSDCONF_K_APPROX, false, how);
+		knotmap_note(c, file, line, knotmap_kname(NSDCONF_K_NAME), NSDCONF_K_APPROX, false, how);
 		snprintf(how, sizeof(how), "key %s is not written: its TSIG name is key %s's",
 		         name, mk->name);
 		for (int s = NSDCONF_K_ALGORITHM; s <= NSDCONF_K_SECRET; s++) {
@@ -669,7 +669,7 @@ static void note_allow_query(struct knotmap_ctx *c, const struct nsdconf_pattern
 	if (c->native)
 		return;
 	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next)
-		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_MODULE, true,
+		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_MODULE, true,
 		             "mod-nsd applies it; knotd alone would answer every query");
 }
 
@@ -760,17 +760,17 @@ static void notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 			note_option(c, z, zp, s);
 	}
 	if (zp->secondary && zp->file == NULL)
-		knotmap_note(c, p->file, p->line, "zonefile", NSDCONF_K_APPROX, false,
+		knotmap_note(c, p->file, p->line, knotmap_pname(NSDCONF_P_ZONEFILE), NSDCONF_K_APPROX, false,
 		             c->opts->storage != NULL ?
 		             "secondary without zonefile: knotd keeps it in storage/<zone>.zone" :
 		             "secondary without zonefile: knotd keeps it in its journal only (journal-content: all)");
 	if (!zp->secondary && zp->file == NULL)
-		knotmap_note(c, p->file, p->line, "zonefile", NSDCONF_K_UNSUPPORTED, false,
+		knotmap_note(c, p->file, p->line, knotmap_pname(NSDCONF_P_ZONEFILE), NSDCONF_K_UNSUPPORTED, false,
 		             "a primary zone without zonefile (NSD refuses it): knotd finds no data");
 	for (const struct nsdconf_acl *o = nsdconf_pacl(p, NSDCONF_P_OUTGOING_INTERFACE);
 	     o != NULL; o = o->next) {
 		if (++count[o->ipv6] == 2)
-			knotmap_note(c, o->file, o->line, "outgoing-interface", NSDCONF_K_APPROX, false,
+			knotmap_note(c, o->file, o->line, knotmap_pname(NSDCONF_P_OUTGOING_INTERFACE), NSDCONF_K_APPROX, false,
 			             "knotd uses only the first source address of a family (remote.via); "
 			             "NSD tries the next when binding fails");
 	}
@@ -786,7 +786,7 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 	/* yparser reads an empty value as a missing one. */
 	if (z->name[0] == '\0' || !knotmap_value_ok(z->name) ||
 	    (zp.file != NULL && !knotmap_value_ok(zp.file))) {
-		knotmap_note(c, z->file, z->line, "name", NSDCONF_K_UNSUPPORTED, false,
+		knotmap_note(c, z->file, z->line, knotmap_pname(NSDCONF_P_NAME), NSDCONF_K_UNSUPPORTED, false,
 		             "zone name or zonefile cannot be written in Knot's configuration: zone left out");
 		return;
 	}

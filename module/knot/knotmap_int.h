@@ -116,6 +116,22 @@ struct knotmap_ctx {
 	int err;                   /* first libknot error */
 };
 
+/* Option names, as the option table spells them (nowhere else). */
+static inline const char *knotmap_pname(enum nsdconf_pslot s)
+{
+	return nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
+}
+
+static inline const char *knotmap_gname(enum nsdconf_gslot s)
+{
+	return nsdconf_option_slot(NSDCONF_CL_SERVER, s)->name;
+}
+
+static inline const char *knotmap_kname(enum nsdconf_kslot s)
+{
+	return nsdconf_option_slot(NSDCONF_CL_KEY, s)->name;
+}
+
 /* The report, deduplicated: the same (where, option, how) is given once. */
 void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char *option,
                   enum nsdconf_knot verdict, bool security, const char *how);

@@ -244,7 +244,7 @@ static const char *queryacl_id(struct knotmap_ctx *c, const struct spans *allowe
 		snprintf(idtext, sizeof(idtext), "nsd-q%d", ++c->n_queryacls);
 		id = idset_make(c->ids, idtext);
 		*slot = (void *)id;
-		knotmap_comment(c, &c->module_out, "  ", "allow-query", first->file, first->line);
+		knotmap_comment(c, &c->module_out, "  ", knotmap_pname(NSDCONF_P_ALLOW_QUERY), first->file, first->line);
 		kbuf_printf(&c->module_out, "  - id: %s\n    address: %s\n", id, list.b.data);
 	}
 	knotmap_buf_free(&list.b);
@@ -261,35 +261,35 @@ static void qentry_note(struct knotmap_ctx *c, const struct qentry *q, const cha
 		knotmap_net_format(&q->net, net, sizeof(net));
 	switch (q->fit) {
 	case KNOTMAP_FIT_EMPTY:
-		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_EXACT, false,
+		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_EXACT, false,
 		             "NSD matches no address with it; not written");
 		return;
 	case KNOTMAP_FIT_WIDER:
 		snprintf(how, sizeof(how), "%s allowed as %s: the tightest form Knot holds%s; knotd "
 		         "alone answers more than NSD", a->spec, net, a->port ? " (any source port)" : "");
-		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_APPROX, true, how);
+		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_APPROX, true, how);
 		return;
 	case KNOTMAP_FIT_NARROWER:
 		snprintf(how, sizeof(how), "%s BLOCKED denied as %s only: NSD's byte-order range "
 		         "comparison blocks more; knotd answers the rest", a->spec, net);
-		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_APPROX, true, how);
+		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_APPROX, true, how);
 		return;
 	case KNOTMAP_FIT_NONE:
 		snprintf(how, sizeof(how), "%s BLOCKED has no exact Knot form%s: dropped, knotd "
 		         "answers what NSD blocks", a->spec, a->port ? " (source port)" : "");
-		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_UNSUPPORTED, true, how);
+		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_UNSUPPORTED, true, how);
 		return;
 	default:
 		break;
 	}
 	if (wider != NULL) {
 		snprintf(how, sizeof(how), "mod-queryacl %s %s", qid, wider);
-		knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_APPROX, true, how);
+		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_APPROX, true, how);
 		return;
 	}
 	snprintf(how, sizeof(how), "mod-queryacl %s (unsigned) and acl (signed): the same "
 	         "addresses; refused queries get NOTAUTH where NSD answers REFUSED", qid);
-	knotmap_note(c, a->file, a->line, "allow-query", NSDCONF_K_APPROX, false, how);
+	knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_APPROX, false, how);
 }
 
 /* Why mod-queryacl answers unsigned queries NSD refuses because of this entry, or NULL. */

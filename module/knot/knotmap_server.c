@@ -88,22 +88,22 @@ static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, cons
 	char how[256];
 
 	if (!ok) {
-		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_UNSUPPORTED, false,
+		knotmap_note(c, file, ip->line, knotmap_gname(G(IP_ADDRESS)), NSDCONF_K_UNSUPPORTED, false,
 		             "interface names are not accepted by server.listen: write its address");
 	} else if (!port_ok(strrchr(buf, '@') + 1)) {
 		snprintf(how, sizeof(how), "%s: not a port Knot (or a socket) takes; not listened on",
 		         buf);
-		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_UNSUPPORTED, false, how);
+		knotmap_note(c, file, ip->line, knotmap_gname(G(IP_ADDRESS)), NSDCONF_K_UNSUPPORTED, false, how);
 	} else if (ip->servers != NULL || ip->bindtodevice || ip->setfib >= 0) {
 		snprintf(how, sizeof(how), "server.listen %s; servers=, bindtodevice= and setfib= "
 		         "have no Knot equivalent", buf);
-		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_APPROX, false, how);
+		knotmap_note(c, file, ip->line, knotmap_gname(G(IP_ADDRESS)), NSDCONF_K_APPROX, false, how);
 	} else if (skip) {
-		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_EXACT, false,
+		knotmap_note(c, file, ip->line, knotmap_gname(G(IP_ADDRESS)), NSDCONF_K_EXACT, false,
 		             "its family is switched off (do-ip4/do-ip6): not listened on, as in NSD");
 	} else {
 		snprintf(how, sizeof(how), "server.listen %s", buf);
-		knotmap_note(c, file, ip->line, "ip-address", NSDCONF_K_EXACT, false, how);
+		knotmap_note(c, file, ip->line, knotmap_gname(G(IP_ADDRESS)), NSDCONF_K_EXACT, false, how);
 	}
 }
 
@@ -119,7 +119,7 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 		gwhere(c, G(PORT), &file, &line);
 		snprintf(how, sizeof(how), "%s is not a port Knot (or a socket) takes: 53 is used",
 		         port != NULL ? port : "(none)");
-		knotmap_note(c, file, line, "port", NSDCONF_K_UNSUPPORTED, false, how);
+		knotmap_note(c, file, line, knotmap_gname(G(PORT)), NSDCONF_K_UNSUPPORTED, false, how);
 		port = "53";
 	}
 	bool v4 = nsdconf_gnum(c->m, G(DO_IP4)), v6 = nsdconf_gnum(c->m, G(DO_IP6));
