@@ -105,8 +105,8 @@ bool nsched_registry_pending(const struct nsched_registry *r, const char *key);
 /* Whether key came with the process's first configuration (its NOTIFY is the start-up
  * one, even when a later instance sends it) rather than with a later edit. */
 bool nsched_registry_startup(const struct nsched_registry *r, const char *key);
-/* A transmission to key was made at now_ms; *sent/*last: what was made so far (0 if
- * nothing, or key is not held). */
+/* A transmission to key was made at now_ms. progress: how many were made so far and
+ * when the last one was (0 if none, or key is not held). */
 void nsched_registry_sent(struct nsched_registry *r, const char *key, uint64_t now_ms);
 void nsched_registry_progress(const struct nsched_registry *r, const char *key,
                               unsigned *sent, uint64_t *last);
