@@ -23,11 +23,7 @@ import dns.rdatatype
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
 
-KEY_CLAUSE = f'''key:
-	name: "{h.KEY_NAME}"
-	algorithm: {h.KEY_ALG}
-	secret: "{h.KEY_SECRET}"
-'''
+KEY_CLAUSE = h.KEY_CLAUSE
 KNOT_NSD = None
 
 

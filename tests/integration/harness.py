@@ -29,6 +29,12 @@ import dns.zone
 KEY_NAME = 'tkey'
 KEY_ALG = 'hmac-sha256'
 KEY_SECRET = base64.b64encode(bytes(range(1, 33))).decode()
+# The key clause every test nsd.conf starts with.
+KEY_CLAUSE = f'''key:
+	name: "{KEY_NAME}"
+	algorithm: {KEY_ALG}
+	secret: "{KEY_SECRET}"
+'''
 WRONG_SECRET = base64.b64encode(bytes(range(101, 133))).decode()
 
 NSD = os.environ.get('NSD', '/usr/sbin/nsd')

@@ -29,11 +29,7 @@ import dns.rcode  # noqa: E402
 import dns.rdatatype  # noqa: E402
 import dns.tsig  # noqa: E402
 
-KEY_CLAUSE = f'''key:
-	name: "{h.KEY_NAME}"
-	algorithm: {h.KEY_ALG}
-	secret: "{h.KEY_SECRET}"
-'''
+KEY_CLAUSE = h.KEY_CLAUSE
 RELOADED = r'info: configuration reloaded'
 MOD_NOTIFY = r"NOTIFY (at start-up|to new notify targets), "
 
@@ -612,7 +608,15 @@ def test_include_kill(r):
     outcome = {'old': 0, 'new': 0, 'partial': 0}
     mid_write = 0
     on_disk = 1
-    for i in range(30):
+    kills = 0
+    # At least 30 kills, and more (bounded) until 5 have landed inside the write: on a
+    # loaded machine the write window is hit less often, and the test must still
+    # prove what it says.
+    deadline = time.monotonic() + 90
+    for i in range(120):
+        if i >= 30 and (mid_write >= 5 or time.monotonic() > deadline):
+            break
+        kills += 1
         want = 1 - on_disk   # the other text: every start has to write
         version(want)
         knot._start([h.KNOTD, '-c', knot.conf])
@@ -637,7 +641,7 @@ def test_include_kill(r):
             outcome['old'] += 1
         else:
             outcome['partial'] += 1
-    print(f'  (30 kills, {mid_write} of them while the temporary file was being written: '
+    print(f'  ({kills} kills, {mid_write} of them while the temporary file was being written: '
           f'{outcome})')
     r.check(outcome['partial'] == 0, 'never a partial include', str(outcome))
     r.check(outcome['old'] > 0 and outcome['new'] > 0 and mid_write >= 5,

@@ -16,11 +16,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
 
-KEY_CLAUSE = f'''key:
-	name: "{h.KEY_NAME}"
-	algorithm: {h.KEY_ALG}
-	secret: "{h.KEY_SECRET}"
-'''
+KEY_CLAUSE = h.KEY_CLAUSE
 
 
 # --- the fleet: NSD primary of example.com, knotd+mod-nsd primary of example.net,
