@@ -15,6 +15,7 @@ import os
 import socket
 import struct
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -372,11 +373,59 @@ def known_difference(kind, zone, variant_name, zones):
             'allow-query' not in zones[zone])
 
 
+def reloads(r, knot, conf, kport, pa, po):
+    """Reloads overlap module instances, each with its own gate; a broken nsd.conf keeps
+    the last good rules (knotd's own ACL would allow 127.0.0.7 from any port)."""
+    def gate_holds():
+        a = ask(kport, 'AXFR', 'port.test', '127.0.0.7', pa, None)
+        b = ask(kport, 'AXFR', 'port.test', '127.0.0.7', po, None)
+        return (a.verdict('AXFR')[0] and b.verdict('AXFR')[1] == 'REFUSED' and
+                b.records == 0), (a, b)
+
+    stop = threading.Event()
+    bad = []
+
+    def hammer():
+        while not stop.is_set():
+            ok, got = gate_holds()
+            if not ok:
+                bad.append(got)
+    t = threading.Thread(target=hammer)
+    t.start()
+    done = 0
+    for _ in range(20):
+        done += knot.knotc('reload').returncode == 0
+        time.sleep(0.3)
+    stop.set()
+    t.join()
+    r.check(done == 20 and not bad and knot.alive,
+            '20 reloads under transfers: every verdict held, knotd runs',
+            f'{done} reloads, {len(bad)} wrong: {bad[:2]!r}')
+
+    good = open(conf).read()
+    with open(conf, 'a') as f:
+        f.write('\nbogus-option: yes\n')
+    before = knot.count(r'access gate: keeps the rules of the last good nsd\.conf')
+    knot.knotc('reload')
+    r.check(knot.wait_log(r'access gate: keeps the rules of the last good nsd\.conf', 10,
+                          before + 1), 'broken nsd.conf at reload: the gate says it keeps its rules')
+    ok, got = gate_holds()
+    r.check(ok, 'broken nsd.conf at reload: the last good rules still apply', repr(got))
+    with open(conf, 'w') as f:
+        f.write(good)
+    knot.knotc('reload')
+    time.sleep(1)
+    ok, got = gate_holds()
+    r.check(ok and knot.alive, 'fixed nsd.conf: the gate applies it', repr(got))
+
+
 def run(args):
     r = h.Runner(os.path.abspath(args.module))
     top = r.tmpdir('gate-diff')
     nport, kport = h.free_port(), h.free_port()
-    pa, pb = h.free_port(), h.free_port()
+    # pa, pb: the ports of @port entries; po: another fixed port, so that a request "from
+    # any other port" cannot get pa or pb from the kernel by chance
+    pa, pb, po = h.free_port(), h.free_port(), h.free_port()
     ndir = os.path.join(top, 'nsd')
     os.makedirs(os.path.join(ndir, 'zones'))
     zones = zones_text(pa, pb)
@@ -398,8 +447,8 @@ def run(args):
             return r
 
         sources = [('127.0.0.2', 0), ('127.0.0.3', 0), ('127.0.0.4', 0), ('127.0.0.5', 0),
-                   ('127.0.0.6', 0), ('127.0.0.7', pa), ('127.0.0.7', 0), ('127.0.0.9', pa),
-                   ('127.0.0.9', 0), ('127.0.0.20', 0), ('::1', 0), ('::1', pb)]
+                   ('127.0.0.6', 0), ('127.0.0.7', pa), ('127.0.0.7', po), ('127.0.0.9', pa),
+                   ('127.0.0.9', po), ('127.0.0.20', 0), ('::1', po), ('::1', pb)]
         requests = []
         for zone in zones:
             for kind in KINDS:
@@ -469,6 +518,7 @@ def run(args):
                 'refusals logged at debug with zone, source and reason')
         if args.verbose:
             print(stats)
+        reloads(r, knot, conf, kport, pa, po)
     finally:
         h.stop_all()
     return r
