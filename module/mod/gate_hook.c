@@ -402,9 +402,13 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 
 	if (kind == GATE_QUERY && (z == NULL || !gate_zone_has_query_acl(z))) {
 		/* A signed query: its TSIG holds; knotd checks it again and answers. For
-		 * a name in no zone NSD and knotd refuse, NSD signed. */
-		return z == NULL ? refuse(qdata, KNOT_RCODE_REFUSED, KNOT_EDNS_EDE_NOTAUTH,
-		                          signed_ok) : state;
+		 * an IN name in no zone NSD and knotd refuse, NSD signed (CHAOS queries
+		 * find no zone either: knotd answers those). */
+		uint16_t qclass = knot_pkt_qclass(query);
+		bool refused = z == NULL &&
+		               (qclass == KNOT_CLASS_IN || qclass == KNOT_CLASS_ANY);
+		return refused ? refuse(qdata, KNOT_RCODE_REFUSED, KNOT_EDNS_EDE_NOTAUTH,
+		                        signed_ok) : state;
 	}
 	if (z == NULL) {
 		/* A transfer of a zone nobody serves: NOTAUTH from NSD and from knotd;
