@@ -6,7 +6,6 @@ beside real NSD peers, with no mod-nsd (native) or with it (--module).
 usage: convert.py --knot-nsd build/module/cli/knot-nsd --module build/module/mod/nsd.so [case ...]
 """
 
-import argparse
 import os
 import re
 import socket
@@ -325,22 +324,15 @@ CASES = {
 }
 
 
-def main():
+def setup(args):
     global KNOT_NSD
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--knot-nsd', required=True, help='the built knot-nsd')
-    ap.add_argument('--module', required=True, help='the built nsd.so')
-    ap.add_argument('cases', nargs='*', help=', '.join(CASES))
-    args = ap.parse_args()
     KNOT_NSD = os.path.abspath(args.knot_nsd)
     dns.query.socket_factory = reusable_socket
-    r = h.Runner(os.path.abspath(args.module))
-    for name in args.cases or list(CASES):
-        if name not in CASES:
-            print(f'unknown case {name}; known: {", ".join(CASES)}')
-            return 2
-        r.run(name, CASES[name])
-    return r.summary()
+
+
+def main():
+    return h.run_cases(CASES, [('--knot-nsd', {'required': True, 'help': 'the built knot-nsd'})],
+                       setup)
 
 
 if __name__ == '__main__':

@@ -124,29 +124,7 @@ def zones_text(pa, pb):
 
 def write_conf(path, d, port, zones):
     """nsd.conf for NSD (IPv4 and ::1) and, unchanged, for knotd+mod-nsd."""
-    text = f'''server:
-	ip-address: 127.0.0.1@{port}
-	ip-address: ::1@{port}
-	do-ip4: yes
-	do-ip6: yes
-	server-count: 1
-	username: ""
-	chroot: ""
-	database: ""
-	zonesdir: "{d}/zones"
-	pidfile: "{d}/nsd.pid"
-	xfrdfile: "{d}/xfrd.state"
-	xfrdir: "{d}"
-	zonelistfile: "{d}/zone.list"
-	logfile: "{d}/nsd.log"
-	verbosity: 2
-	rrl-ratelimit: 0
-
-remote-control:
-	control-enable: yes
-	control-interface: "{d}/nsd.ctl"
-
-key:
+    text = f'''key:
 	name: "k256"
 	algorithm: hmac-sha256
 	secret: "{SECRET_A}"
@@ -158,8 +136,7 @@ key:
 '''
     for name, body in zones.items():
         text += f'\nzone:\n\tname: "{name}"\n\tzonefile: "{name}.zone"\n{body}'
-    with open(path, 'w') as f:
-        f.write(text)
+    h.write_nsd_conf(path, d, port, text, ipv6=True)
 
 
 class Knotd6(h.Knotd):

@@ -2,6 +2,7 @@
 """Integration harness: real nsd and knotd (with mod-nsd) on 127.0.0.1, free ports, a temp dir each."""
 
 import atexit
+import argparse
 import base64
 import os
 import re
@@ -191,16 +192,17 @@ def notify(port, zone, key_secret=KEY_SECRET, source=None):
         return None
 
 
-def write_nsd_conf(path, workdir, port, clauses):
+def write_nsd_conf(path, workdir, port, clauses, ipv6=False):
     """A complete nsd.conf that NSD can run in workdir (and knotd+mod-nsd can read):
-    server settings under workdir, remote-control on a unix socket, then clauses."""
+    server settings under workdir, remote-control on a unix socket, then clauses.
+    ipv6: also listen on ::1 (the same port)."""
     d = workdir
     os.makedirs(os.path.join(d, 'zones'), exist_ok=True)
+    listen = (f'\tip-address: 127.0.0.1@{port}\n\tip-address: ::1@{port}\n\tdo-ip6: yes\n'
+              if ipv6 else f'\tip-address: 127.0.0.1@{port}\n\tdo-ip6: no\n')
     with open(path, 'w') as f:
         f.write(f'''server:
-	ip-address: 127.0.0.1@{port}
-	do-ip6: no
-	server-count: 1
+{listen}	server-count: 1
 	username: ""
 	chroot: ""
 	database: ""
@@ -435,3 +437,28 @@ class Runner:
     def summary(self):
         print(f'{self.passed} passed, {self.failed} failed')
         return 1 if self.failed else 0
+
+
+def run_cases(cases, extra_args=(), setup=None):
+    """Command line of the case scripts: --module, optional extra arguments (given as
+    (flag, kwargs) pairs), case names (none: all). Returns the exit status."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--module', default=os.environ.get('KNOT_NSD_MODULE'),
+                    help='the built nsd.so')
+    for flag, kwargs in extra_args:
+        ap.add_argument(flag, **kwargs)
+    ap.add_argument('cases', nargs='*', help=', '.join(cases))
+    args = ap.parse_args()
+    if not args.module or not os.path.exists(args.module):
+        print(f'no module at {args.module!r} (use --module)')
+        return 2
+    unknown = [c for c in args.cases if c not in cases]
+    if unknown:
+        print(f'unknown case {unknown[0]}; known: {", ".join(cases)}')
+        return 2
+    if setup is not None:
+        setup(args)
+    r = Runner(os.path.abspath(args.module))
+    for name in args.cases or list(cases):
+        r.run(name, cases[name])
+    return r.summary()

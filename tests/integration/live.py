@@ -7,14 +7,12 @@ include, a NOTIFY flood) and IXFR consistency towards an NSD secondary.
 usage: live.py --module build/module/mod/nsd.so [case ...]   (no case: all of them)
 """
 
-import argparse
 import os
 import random
 import re
 import signal
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -868,23 +866,7 @@ CASES = {
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--module', default=os.environ.get('KNOT_NSD_MODULE'),
-                    help='the built nsd.so')
-    ap.add_argument('cases', nargs='*', help=', '.join(CASES))
-    args = ap.parse_args()
-    if not args.module or not os.path.exists(args.module):
-        print(f'no module at {args.module!r} (use --module)')
-        return 2
-    r = h.Runner(os.path.abspath(args.module))
-    for name in args.cases or list(CASES):
-        if name not in CASES:
-            print(f'unknown case {name}; known: {", ".join(CASES)}')
-            return 2
-        t0 = time.monotonic()
-        r.run(name, CASES[name])
-        print(f'  ({name}: {time.monotonic() - t0:.1f} s)')
-    return r.summary()
+    return h.run_cases(CASES)
 
 
 if __name__ == '__main__':

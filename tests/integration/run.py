@@ -5,7 +5,6 @@
 usage: run.py --module build/module/mod/nsd.so [case ...]   (no case: all of them)
 """
 
-import argparse
 import os
 import re
 import stat
@@ -375,21 +374,7 @@ CASES = {
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--module', default=os.environ.get('KNOT_NSD_MODULE'),
-                    help='the built nsd.so')
-    ap.add_argument('cases', nargs='*', help=', '.join(CASES))
-    args = ap.parse_args()
-    if not args.module or not os.path.exists(args.module):
-        print(f'no module at {args.module!r} (use --module)')
-        return 2
-    r = h.Runner(os.path.abspath(args.module))
-    for name in args.cases or list(CASES):
-        if name not in CASES:
-            print(f'unknown case {name}; known: {", ".join(CASES)}')
-            return 2
-        r.run(name, CASES[name])
-    return r.summary()
+    return h.run_cases(CASES)
 
 
 if __name__ == '__main__':
