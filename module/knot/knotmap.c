@@ -261,7 +261,8 @@ static void addr_text(const struct nsdconf_acl *a, unsigned port, char *buf, siz
 }
 
 static const char *remote_id(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
-                             const struct knotmap_key *key, const struct nsdconf_acl *via)
+                             const struct knotmap_key *key, const struct nsdconf_acl *via,
+                             bool quiet)
 {
 	char addr[64], vtext[64] = "", content[512], idtext[512];
 	bool created;
@@ -272,13 +273,13 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 	addr_text(a, a->port != 0 ? a->port : DNS_PORT, addr, sizeof(addr));
 	if (via != NULL)
 		addr_text(via, via->port <= 65535 ? via->port : 0, vtext, sizeof(vtext));
-	snprintf(content, sizeof(content), "%s|%s|%s", addr, key ? key->name : "", vtext);
+	snprintf(content, sizeof(content), "%s|%s|%s|%d", addr, key ? key->name : "", vtext, quiet);
 	slot = strmap_slot(c->remotes, content, strlen(content), &created);
 	if (!created)
 		return *slot;
 
-	snprintf(idtext, sizeof(idtext), "nsd-%s%s%s%s%s", addr, key ? "-key-" : "",
-	         key ? key->tag : "", via ? "-via-" : "", vtext);
+	snprintf(idtext, sizeof(idtext), "nsd-%s%s%s%s%s%s", addr, key ? "-key-" : "",
+	         key ? key->tag : "", via ? "-via-" : "", vtext, quiet ? "-quiet" : "");
 	id = idset_make(c->ids, idtext);
 	*slot = (void *)id;
 	knotmap_comment(c, &c->remote_out, "  ", option, a->file, a->line);
@@ -293,6 +294,14 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 	/* server.automatic-acl: on in knot.conf would let masters notify and notify
 	 * targets transfer; NSD allows only what allow-notify/provide-xfr say. */
 	kbuf_puts(&c->remote_out, "    automatic-acl: off\n");
+	/* A transfer from a primary makes knotd 3.2 plan a NOTIFY event one second
+	 * ahead even when the zone has no notify list, and knotd starts no event planned
+	 * for the current second early (events.c reschedules only when the earliest
+	 * whole-second time changes): a NOTIFY arriving in that second waits up to 1 s
+	 * for its refresh. Zones with nothing to notify use a remote that tells knotd
+	 * not to plan that NOTIFY. */
+	if (quiet)
+		kbuf_puts(&c->remote_out, "    block-notify-after-transfer: on\n");
 	return id;
 }
 
@@ -301,6 +310,8 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
                         enum nsdconf_pslot s, struct kbuf *out)
 {
 	const char *option = nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
+	/* A primary of a zone that notifies nobody (see remote_id). */
+	bool quiet = s == NSDCONF_P_REQUEST_XFR && nsdconf_pacl(p, NSDCONF_P_NOTIFY) == NULL;
 	int n = 0;
 
 	for (const struct nsdconf_acl *a = nsdconf_pacl(p, s); a != NULL; a = a->next) {
@@ -333,9 +344,11 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, false,
 			             "UDP flag: knotd transfers over TCP only");
 		via = via_for(p, a->ipv6);
-		slot = strmap_ptr_slot(c->by_ptr, s, a, via, &created);
+		/* Patterns share ACL lists through include-pattern, so the same entry can
+		 * be the primary of a quiet zone and of one that notifies. */
+		slot = strmap_ptr_slot(c->by_ptr, quiet ? -1 - (int)s : (int)s, a, via, &created);
 		if (created)
-			*slot = (void *)remote_id(c, option, a, key, via);
+			*slot = (void *)remote_id(c, option, a, key, via, quiet);
 		id = *slot;
 		kbuf_puts(out, n++ == 0 ? "[" : ", ");
 		kbuf_puts(out, id);
@@ -414,15 +427,18 @@ static void plan_interval(const struct nsdconf_pattern *p, enum nsdconf_pslot sm
 	}
 }
 
-static long long plan_sync(const struct nsdconf_model *m)
+long long knotmap_zonefile_sync(const struct nsdconf_model *m)
 {
 	long long w = nsdconf_gnum(m, NSDCONF_G_ZONEFILES_WRITE);
 
 	/* NSD 4.6.1 keeps transfers in nsd.db and writes zonefiles every
 	 * zonefiles-write seconds, 0 (its default) never; operators expect the
 	 * file nsd.conf names to hold the zone, so knotd writes it after each
-	 * transfer unless a period is configured. */
-	return w > 0 ? w : 0;
+	 * transfer unless a period is configured. A period of one second is also
+	 * "after each transfer": knotd's flush planned for the next second would
+	 * hold back a NOTIFY-triggered refresh that falls in that second (knotd
+	 * starts no event planned for the current second early). */
+	return w > 1 ? w : 0;
 }
 
 static void plan_ixfr(const struct nsdconf_pattern *p, struct zone_plan *zp)
@@ -457,7 +473,7 @@ static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struc
 	if (zp->secondary) {
 		if (zp->file != NULL || c->opts->storage != NULL) {
 			zp->storage = zp->file == NULL;
-			zp->sync = plan_sync(c->m);
+			zp->sync = knotmap_zonefile_sync(c->m);
 			zp->journal = "changes";
 		} else {
 			/* No file anywhere: the journal holds the zone, as nsd.db did. */

@@ -26,6 +26,9 @@ bool kbuf_value(struct kbuf *k, const char *s);
 /* True when kbuf_value() can write s. */
 bool knotmap_value_ok(const char *s);
 
+/* zonefile-sync of secondaries with a zonefile, from server.zonefiles-write. */
+long long knotmap_zonefile_sync(const struct nsdconf_model *m);
+
 /* String keys to a pointer-sized value; keys are copied into the arena. */
 struct strmap;
 struct strmap *strmap_new(struct nsdconf_arena *arena);

@@ -289,9 +289,12 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	switch (o->slot) {
 	case G(ZONEFILES_WRITE):
 		*verdict = NSDCONF_K_APPROX;
-		if (v > 0)
+		if (knotmap_zonefile_sync(c->m) > 0)
 			snprintf(how, len, "secondaries: zonefile-sync: %lld (knotd's journal keeps "
 			         "changes in between)", v);
+		else if (v > 0)
+			snprintf(how, len, "secondaries: zonefile-sync: 0, the zonefile is written "
+			         "after every transfer (a 1 s flush would hold back knotd's refreshes)");
 		else
 			snprintf(how, len, "secondaries: zonefile-sync: 0, the zonefile is written "
 			         "after every transfer (NSD 4.6.1 kept it in nsd.db)");

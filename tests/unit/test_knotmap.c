@@ -491,7 +491,7 @@ static void test_template_shared_by_pattern(void **state)
 	assert_has(t, "  - domain: z7.example\n    template: nsd-t2\n"
 	              "    file: /etc/nsd/sec/z7.example\n");
 	/* One remote and one rule however many zones use them. */
-	assert_int_equal(count(t, "  - id: nsd-192.0.2.1@53-key-k1\n"), 1);
+	assert_int_equal(count(t, "  - id: nsd-192.0.2.1@53-key-k1-quiet\n"), 1);
 	assert_int_equal(count(t, "  - id: nsd-xfr-192.0.2.0/24-nokey\n"), 1);
 	/* The pattern's settings are reported once, not per zone. */
 	{
@@ -536,6 +536,28 @@ static void test_master_and_notify_remotes(void **state)
 	assert_true(note_find("outgoing-interface", "only the first source address") >= 0);
 }
 
+/* knotd plans a NOTIFY a second after each transfer and holds back a NOTIFY-triggered
+ * refresh planned for that second: zones that notify nobody get a primary remote with
+ * block-notify-after-transfer, zones with a notify list keep the plain one, also when
+ * include-pattern shares the request-xfr entries between the two. */
+static void test_quiet_primary_without_notify(void **state)
+{
+	const char *t = render(KEYS
+		"pattern:\n\tname: base\n\trequest-xfr: 192.0.2.1 k1\n"
+		"zone:\n\tname: quiet.example\n\tinclude-pattern: base\n"
+		"zone:\n\tname: loud.example\n\tinclude-pattern: base\n"
+		"\tnotify: 192.0.2.20 k1\n");
+
+	assert_has(t, "  - id: nsd-192.0.2.1@53-key-k1-quiet\n    address: 192.0.2.1@53\n"
+	              "    key: k1\n    automatic-acl: off\n    block-notify-after-transfer: on\n");
+	assert_has(t, "  - id: nsd-192.0.2.1@53-key-k1\n    address: 192.0.2.1@53\n"
+	              "    key: k1\n    automatic-acl: off\n  - id: nsd-192.0.2.20@53-key-k1\n");
+	assert_has(t, "    master: [nsd-192.0.2.1@53-key-k1-quiet]\n");
+	assert_has(t, "    master: [nsd-192.0.2.1@53-key-k1]\n    notify: [");
+	/* A notify target is never quiet: the flag is about transfers from a primary. */
+	assert_lacks(t, "nsd-192.0.2.20@53-key-k1-quiet");
+}
+
 static void test_zonefile_paths_absolute(void **state)
 {
 	struct knotmap_opts o = { .cwd = "/srv/start" };
@@ -553,7 +575,7 @@ static void test_zonefile_paths_absolute(void **state)
 	assert_has(t, "    file: /var/z/example/abs\n");
 	assert_has(t, "    file: \"/srv/start/zones/my zones/sp.example\"\n");
 	/* No file for a secondary: the journal keeps the zone, knotd never writes one. */
-	assert_has(t, "    master: [nsd-192.0.2.1@53]\n    zonefile-sync: -1\n"
+	assert_has(t, "    master: [nsd-192.0.2.1@53-quiet]\n    zonefile-sync: -1\n"
 	              "    zonefile-load: none\n    journal-content: all\n");
 	assert_has(t, "  - domain: bare.example\n    template: nsd-t2\n\n");
 
@@ -580,6 +602,19 @@ static void test_primary_journal_follows_store_ixfr(void **state)
 	assert_has(t, "    zonefile-sync: 600\n    journal-content: changes\n");
 	assert_true(note_find("zonefiles-write", "zonefile-sync: 600") >= 0);
 	assert_true(note_find("size-limit-xfr", "zone-max-size") >= 0);
+}
+
+/* zonefiles-write: 1 writes "after each transfer" too, and knotd's flush a second
+ * ahead would hold back NOTIFY-triggered refreshes: it maps to zonefile-sync: 0. */
+static void test_one_second_zonefiles_write_is_immediate(void **state)
+{
+	const char *t = render(
+		"server:\n\tzonefiles-write: 1\n"
+		"zone:\n\tname: c.example\n\tzonefile: c\n\trequest-xfr: 192.0.2.1 NOKEY\n");
+
+	assert_has(t, "    zonefile-sync: 0\n");
+	assert_lacks(t, "zonefile-sync: 1\n");
+	assert_true(note_find("zonefiles-write", "hold back knotd's refreshes") >= 0);
 }
 
 static void test_refresh_retry_expire_clamps(void **state)
@@ -958,6 +993,8 @@ int main(void)
 		cmocka_unit_test(test_range_intervals_agree_with_nsd_matcher),
 		cmocka_unit_test_teardown(test_template_shared_by_pattern, reset),
 		cmocka_unit_test_teardown(test_master_and_notify_remotes, reset),
+		cmocka_unit_test_teardown(test_quiet_primary_without_notify, reset),
+		cmocka_unit_test_teardown(test_one_second_zonefiles_write_is_immediate, reset),
 		cmocka_unit_test_teardown(test_zonefile_paths_absolute, reset),
 		cmocka_unit_test_teardown(test_primary_journal_follows_store_ixfr, reset),
 		cmocka_unit_test_teardown(test_refresh_retry_expire_clamps, reset),
