@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Include keeper: nsd.conf -> Knot include text -> atomic replacement of the file on disk. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,13 +120,48 @@ static void dir_of(const char *path, char *dir, size_t size)
 		snprintf(dir, size, "%.*s", (int)(slash - path), path);
 }
 
+/* A knotd killed between writing "<include>.tmp.<pid>" and the rename leaves that file
+ * behind (the include's glob, *.conf, does not match it, so knotd never reads it).
+ * Removes those of processes that no longer exist; another live knotd's is its own. */
+static void remove_stale_temps(const struct keeper_opts *o, const char *dir)
+{
+	const char *base = strrchr(o->include, '/');
+	base = base != NULL ? base + 1 : o->include;
+	size_t blen = strlen(base);
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL; ) {
+		const char *name = e->d_name;
+		if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp.", 5) != 0)
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(name + blen + 5, &end, 10);
+		if (errno != 0 || *end != '\0' || pid <= 0 || end == name + blen + 5 ||
+		    pid == (long)getpid() || pid != (long)(pid_t)pid)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char path[PATH_MAX];
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+			continue;
+		if (unlink(path) == 0)
+			o->log(o->log_ctx, LOG_NOTICE, "removed '%s', left by a write that did "
+			       "not finish (process %ld is gone)", path, pid);
+	}
+	closedir(d);
+}
+
 enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len)
 {
+	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	dir_of(o->include, dir, sizeof(dir));
+	remove_stale_temps(o, dir);
+
 	if (file_equals(o->include, text, len))
 		return KEEPER_UNCHANGED;
 
-	char dir[PATH_MAX], tmp[PATH_MAX + 32];
-	dir_of(o->include, dir, sizeof(dir));
 	if (mkdir(dir, 0750) == 0) {
 		o->log(o->log_ctx, LOG_INFO, "created folder '%s'", dir);
 	} else if (errno != EEXIST) {

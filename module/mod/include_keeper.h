@@ -63,7 +63,8 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 /* Writes text to the include if the file does not hold exactly these bytes already:
  * a temporary file "<include>.tmp.<pid>" beside it, fsync, rename over the include,
  * fsync of the folder. Readers see the old or the new file, never a part. The folder
- * is created (one level) when missing. */
+ * is created (one level) when missing. Temporary files of processes that are gone (a
+ * knotd killed in the middle of a write) are removed first. */
 enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len);
 
 /* Whether a reload may be asked for the text with this hash now; records it if so. */

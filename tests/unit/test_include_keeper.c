@@ -133,6 +133,41 @@ static void test_apply_replaces_by_rename_without_leftovers(void **state)
 	assert_int_equal(count_entries(inc_dir), 1);
 }
 
+/* A pid above the kernel's pid_max never names a process. */
+static long dead_pid(void)
+{
+	long max = 4194304;
+	FILE *fp = fopen("/proc/sys/kernel/pid_max", "r");
+	if (fp != NULL) {
+		assert_int_equal(fscanf(fp, "%ld", &max), 1);
+		fclose(fp);
+	}
+	return max + 1;
+}
+
+static void test_apply_removes_temps_of_gone_processes_only(void **state)
+{
+	struct fixture *f = *state;
+	char stale[256], live[256], other[256], inc_dir[160];
+
+	assert_int_equal(keeper_apply(&f->o, "text\n", 5), KEEPER_WRITTEN);
+	snprintf(stale, sizeof(stale), "%s.tmp.%ld", f->include, dead_pid());
+	snprintf(live, sizeof(live), "%s.tmp.%ld", f->include, (long)getppid());
+	snprintf(other, sizeof(other), "%s/inc/other.conf.tmp.%ld", f->dir, dead_pid());
+	put(stale, "half a");
+	put(live, "another knotd's write");
+	put(other, "not ours");
+
+	/* Also when the include itself is unchanged. */
+	assert_int_equal(keeper_apply(&f->o, "text\n", 5), KEEPER_UNCHANGED);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_non_null(strstr(logged, "left by a write that did not finish"));
+	snprintf(inc_dir, sizeof(inc_dir), "%s/inc", f->dir);
+	assert_int_equal(count_entries(inc_dir), 3);
+}
+
 static void test_apply_unwritable_folder_says_so(void **state)
 {
 	struct fixture *f = *state;
@@ -255,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_creates_folder_and_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_same_text_leaves_file_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_replaces_by_rename_without_leftovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_removes_temps_of_gone_processes_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_unwritable_folder_says_so, setup, teardown),
 		cmocka_unit_test(test_guard_one_reload_per_text),
 		cmocka_unit_test(test_guard_same_text_again_after_window),
