@@ -300,6 +300,21 @@ static int render(const struct keeper_opts *o, const struct nsdconf_model *m,
 	return knotmap_render(m, &mo, out);
 }
 
+/* The id of the first template section of a rendered include: mod-nsd looks it up in
+ * knotd's configuration to tell whether knot.conf includes the file at all. */
+static void first_template(const char *text, char *out, size_t size)
+{
+	static const char head[] = "\ntemplate:\n  - id: ";
+	const char *p = strstr(text, head);
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	p += sizeof(head) - 1;
+	size_t n = strcspn(p, "\n");
+	if (n < size)
+		snprintf(out, size, "%.*s", (int)n, p);
+}
+
 enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
                               uint64_t *hash)
 {
@@ -341,6 +356,7 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 	}
 
 	*hash = keeper_hash(text.data, text.len);
+	first_template(text.data, st->first_template, sizeof(st->first_template));
 	if (*hash != st->reported_hash) {
 		for (size_t i = 0; i < ns.n; i++)
 			o->log(o->log_ctx, ns.v[i].prio, "%s", ns.v[i].text);

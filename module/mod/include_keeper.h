@@ -33,6 +33,7 @@ struct keeper_state {
 	uint64_t reload_hash;             /* text the last reload was asked for */
 	time_t reloads[KEEPER_GUARD_MAX]; /* when reloads were asked for, ring */
 	unsigned n_reloads;               /* reloads asked for in total */
+	char first_template[64];          /* id of the last text's first template, "": none */
 };
 
 struct nsdconf_model;

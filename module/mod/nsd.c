@@ -92,6 +92,25 @@ static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
 	kill(getpid(), SIGHUP);
 }
 
+/* The include is in step with nsd.conf, so knotd has read it, unless knot.conf does not
+ * include it: then knotd serves none of nsd.conf's zones and nothing else would say so.
+ * Every rendered template sets journal-content, so the first one is found if loaded. */
+static void check_included(knotd_mod_t *mod, const nsd_ctx_t *ctx)
+{
+	const char *tpl = keeper_state.first_template;
+	if (tpl[0] == '\0')
+		return;  /* no zones */
+	knotd_conf_t id = { .single = { .data = (const uint8_t *)tpl,
+	                                .data_len = strlen(tpl) + 1 } };
+	knotd_conf_t val = knotd_conf(mod, (const yp_name_t *)"\x08""template",
+	                              (const yp_name_t *)"\x0f""journal-content", &id);
+	if (val.count == 0)
+		knotd_mod_log(mod, LOG_ERR, "'%s' is not part of knotd's configuration (no "
+		              "template '%s'): knotd serves none of the zones of %s; add "
+		              "'include: <its folder>/*.conf' to knot.conf", ctx->include, tpl,
+		              ctx->config);
+}
+
 static void nsd_ctx_free(nsd_ctx_t *ctx)
 {
 	if (ctx == NULL)
@@ -132,6 +151,7 @@ static int nsd_load(knotd_mod_t *mod)
 	case KEEPER_UNCHANGED:
 		knotd_mod_log(mod, LOG_INFO, "'%s' is in step with %s", ctx->include,
 		              ctx->config);
+		check_included(mod, ctx);
 		break;
 	default:
 		break; /* logged; knotd keeps the configuration it has */

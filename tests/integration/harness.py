@@ -322,7 +322,7 @@ class Knotd(Daemon):
         os.makedirs(os.path.join(self.dir, 'storage'), exist_ok=True)
         self.write_conf(module, with_module, extra)
 
-    def write_conf(self, module, with_module=True, extra=''):
+    def write_conf(self, module, with_module=True, extra='', with_include=True):
         d = self.dir
         text = f'''server:
   rundir: {d}
@@ -348,7 +348,9 @@ mod-nsd:
   - id: default
     global-module: mod-nsd/default
 '''
-        text += extra + f'include: {self.incdir}/*.conf\n'
+        text += extra
+        if with_include:
+            text += f'include: {self.incdir}/*.conf\n'
         with open(self.conf, 'w') as f:
             f.write(text)
 

@@ -338,6 +338,24 @@ def test_fail_open(r):
     hostile_checks(r, 'knotd, nsd.conf unreadable', s.port, 'a.example')
 
 
+def test_no_include(r):
+    """knot.conf without the include line: the module says so, and is quiet once it is there."""
+    s = Single(r, ['a.example'])
+    s.knot.write_conf(r.module, with_include=False)
+    s.knot.start()
+    pattern = (r"error: module .*'%s' is not part of knotd's configuration .*add "
+               r"'include: <its folder>/\*\.conf' to knot\.conf" % re.escape(s.knot.include))
+    r.check(s.knot.wait_log(pattern, 10), 'the log says knot.conf does not include the file')
+    r.check(s.knot.alive and not s.served('a.example'), 'knotd runs, without the zones')
+
+    s.knot.write_conf(r.module)
+    s.knot.knotc('reload')
+    r.check(h.wait_for(lambda: s.served('a.example'), 10),
+            'include line added + knotc reload: a.example served')
+    r.check(s.knot.count(pattern) == 1, 'no complaint once the include is loaded',
+            str(s.knot.count(pattern)))
+
+
 def test_knot_user(r):
     """knotd running as 'knot': a folder it cannot write is named in the log; fixed, it works."""
     if os.geteuid() != 0:
@@ -378,6 +396,7 @@ CASES = {
     'broken-conf': test_broken_conf,
     'fail-open': test_fail_open,
     'knot-user': test_knot_user,
+    'no-include': test_no_include,
 }
 
 
