@@ -28,9 +28,8 @@ for q in "-v" "-o zones" "-o patterns"; do
 	cmp -s "$work/nsd.out" "$work/ours.out" || { echo "parse bench: outputs differ for $q" >&2; exit 1; }
 done
 
-t() { # wall seconds, CPU seconds (user+sys) and peak KiB of one run
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null
-	awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$work/time"
+t() { # wall seconds, CPU seconds (user+sys) and peak KiB of one run (0.1 ms resolution)
+	/usr/bin/python3 tests/bench/timed_run.py "$@"
 }
 nsd_t=() our_t=() nsd_c=() our_c=() nsd_m=0 our_m=0
 for ((i = 0; i < runs; i++)); do
