@@ -5,18 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "conf/arena.h"
+#include "conf/bigmem.h"
 
 #define ARENA_BLOCK (64 * 1024)
 #define ARENA_BLOCK_MAX (4 * 1024 * 1024)
 #define ARENA_ALIGN (sizeof(void *) * 2)
+#define ARENA_MAPPED_MIN (256 * 1024)
 
 struct arena_block {
 	struct arena_block *next;
 	size_t size, used;
-	bool mapped;         /* from mmap(): unmap on free */
+	bool mapped;         /* from nsdconf_bigmem_alloc() */
 	max_align_t data[];
 };
 
@@ -26,9 +27,9 @@ struct nsdconf_arena {
 	size_t next_block;   /* blocks grow so a large config needs few of them */
 };
 
-static void *xmalloc(size_t size)
+static void *xcalloc(size_t size)
 {
-	void *p = malloc(size);
+	void *p = calloc(1, size);
 	if (p == NULL) {
 		/* Nothing sensible can be done with half a configuration. */
 		fprintf(stderr, "knot-nsd: out of memory\n");
@@ -39,9 +40,7 @@ static void *xmalloc(size_t size)
 
 struct nsdconf_arena *nsdconf_arena_new(void)
 {
-	struct nsdconf_arena *a = xmalloc(sizeof(*a));
-	a->head = NULL;
-	a->total = 0;
+	struct nsdconf_arena *a = xcalloc(sizeof(*a));
 	a->next_block = ARENA_BLOCK;
 	return a;
 }
@@ -55,7 +54,7 @@ void nsdconf_arena_free(struct nsdconf_arena *arena)
 	while (b != NULL) {
 		struct arena_block *next = b->next;
 		if (b->mapped) {
-			munmap(b, sizeof(*b) + b->size);
+			nsdconf_bigmem_free(b, sizeof(*b) + b->size);
 		} else {
 			free(b);
 		}
@@ -64,28 +63,26 @@ void nsdconf_arena_free(struct nsdconf_arena *arena)
 	free(arena);
 }
 
-/* Big blocks come from mmap() with MAP_POPULATE: one fault-in for the block
- * instead of a page fault per 4 KiB while a large config is parsed. */
+/* A block of cap bytes, zeroed. Big blocks are mapped (bigmem.c: populated at once
+ * or backed by huge pages) instead of faulted in 4 KiB at a time. */
 static struct arena_block *new_block(size_t cap)
 {
-	struct arena_block *b;
-	if (cap >= 256 * 1024) {
-		b = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
-		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (b != MAP_FAILED) {
+	struct arena_block *b = NULL;
+	if (cap >= ARENA_MAPPED_MIN) {
+		b = nsdconf_bigmem_alloc(sizeof(*b) + cap);
+		if (b != NULL) {
 			b->mapped = true;
-			b->size = cap;
-			b->used = 0;
-			return b;
 		}
 	}
-	b = xmalloc(sizeof(*b) + cap);
-	b->mapped = false;
+	if (b == NULL) {
+		b = xcalloc(sizeof(*b) + cap);
+	}
 	b->size = cap;
-	b->used = 0;
 	return b;
 }
 
+/* Every block starts zeroed and nothing is handed out twice, so allocations need
+ * no memset of their own. */
 void *nsdconf_arena_alloc(struct nsdconf_arena *arena, size_t size)
 {
 	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
@@ -93,7 +90,8 @@ void *nsdconf_arena_alloc(struct nsdconf_arena *arena, size_t size)
 	if (b == NULL || b->size - b->used < size) {
 		/* Large objects get a block of their own so the current block stays usable. */
 		bool own_block = size > ARENA_BLOCK / 4;
-		size_t cap = own_block ? size : arena->next_block;
+		/* Growing blocks are sized so that block and header fill whole pages. */
+		size_t cap = own_block ? size : arena->next_block - sizeof(*b);
 		struct arena_block *nb = new_block(cap);
 		if (!own_block && arena->next_block < ARENA_BLOCK_MAX) {
 			arena->next_block *= 2;
@@ -110,27 +108,12 @@ void *nsdconf_arena_alloc(struct nsdconf_arena *arena, size_t size)
 	void *p = (char *)b->data + b->used;
 	b->used += size;
 	arena->total += size;
-	memset(p, 0, size);
 	return p;
-}
-
-/* Like nsdconf_arena_alloc, without zeroing: for memory the caller fills at once. */
-static void *arena_alloc_raw(struct nsdconf_arena *arena, size_t size)
-{
-	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	struct arena_block *b = arena->head;
-	if (b != NULL && b->size - b->used >= size) {
-		void *p = (char *)b->data + b->used;
-		b->used += size;
-		arena->total += size;
-		return p;
-	}
-	return nsdconf_arena_alloc(arena, size);
 }
 
 char *nsdconf_arena_strndup(struct nsdconf_arena *arena, const char *s, size_t n)
 {
-	char *d = arena_alloc_raw(arena, n + 1);
+	char *d = nsdconf_arena_alloc(arena, n + 1);
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
