@@ -12,3 +12,5 @@
  * nsd.conf is valid ("" is the root for NSD, a lone trailing backslash is accepted,
  * \DDD above 255 is the digit itself), and checkconf must say what NSD says. */
 int nsdconf_dname_parse(const char *name, uint8_t *out);
+/* The same, lower-cased as knot_dname_to_lower() would (the zone index's key form). */
+int nsdconf_dname_parse_lower(const char *name, uint8_t *out);

@@ -14,10 +14,10 @@ struct nsdconf_model *nsdconf_model_new(void)
 	struct nsdconf_arena *a = nsdconf_arena_new();
 	struct nsdconf_model *m = nsdconf_arena_alloc(a, sizeof(*m));
 	m->arena = a;
-	m->key_index = nsdconf_index_new(false);
-	m->tls_index = nsdconf_index_new(false);
-	m->pattern_index = nsdconf_index_new(false);
-	m->zone_index = nsdconf_index_new(true);
+	m->key_index = nsdconf_index_new();
+	m->tls_index = nsdconf_index_new();
+	m->pattern_index = nsdconf_index_new();
+	m->zone_index = nsdconf_index_new();
 	return m;
 }
 
@@ -49,7 +49,8 @@ void nsdconf_model_free(struct nsdconf_model *m)
 
 bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
 {
-	if (!nsdconf_index_insert(m->key_index, k->val[NSDCONF_K_NAME].str, k)) {
+	const char *name = k->val[NSDCONF_K_NAME].str;
+	if (!nsdconf_index_insert(m->key_index, name, strlen(name), k)) {
 		return false;
 	}
 	PUSH(m->keys, m->n_keys, m->cap_keys, k);
@@ -58,7 +59,8 @@ bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
 
 bool nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth *t)
 {
-	if (!nsdconf_index_insert(m->tls_index, t->val[NSDCONF_T_NAME_SLOT].str, t)) {
+	const char *name = t->val[NSDCONF_T_NAME_SLOT].str;
+	if (!nsdconf_index_insert(m->tls_index, name, strlen(name), t)) {
 		return false;
 	}
 	PUSH(m->tls_auths, m->n_tls_auths, m->cap_tls_auths, t);
@@ -86,13 +88,15 @@ static struct nsdconf_pattern *implicit_find(const struct nsdconf_model *m, cons
 bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *p)
 {
 	if (p->implicit) {
-		/* Its zone was just added, so only a named pattern can hold the name. */
-		if (nsdconf_index_get(m->pattern_index, p->name) != NULL) {
+		/* Its zone was just added, so only a named pattern can hold the name, and
+		 * only if some named pattern's name starts with "_implicit_". */
+		if (m->n_implicit_lookalikes > 0 &&
+		    nsdconf_index_get(m->pattern_index, p->name, strlen(p->name)) != NULL) {
 			return false;
 		}
 	} else {
 		if (implicit_find(m, p->name) != NULL ||
-		    !nsdconf_index_insert(m->pattern_index, p->name, p)) {
+		    !nsdconf_index_insert(m->pattern_index, p->name, strlen(p->name), p)) {
 			return false;
 		}
 		if (strncmp(p->name, IMPLICIT, IMPLICIT_LEN) == 0) {
@@ -103,25 +107,31 @@ bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *
 	return true;
 }
 
-/* Wire form, lower case, for look-ups; NULL when the name does not parse. */
-uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name)
+/* Wire form, lower case, in the arena, and its length; NULL when it does not parse. */
+static uint8_t *dname_of(struct nsdconf_model *m, const char *name, int *len)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
-	if (name == NULL || nsdconf_dname_parse(name, buf) == 0) {
+	*len = name != NULL ? nsdconf_dname_parse_lower(name, buf) : 0;
+	if (*len == 0) {
 		return NULL;
 	}
-	knot_dname_to_lower(buf);
-	size_t len = knot_dname_size(buf);
-	uint8_t *d = nsdconf_arena_alloc(m->arena, len);
-	memcpy(d, buf, len);
+	uint8_t *d = nsdconf_arena_alloc(m->arena, *len);
+	memcpy(d, buf, *len);
 	return d;
+}
+
+uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name)
+{
+	int len;
+	return dname_of(m, name, &len);
 }
 
 /* False for a name that does not parse or a duplicate (NSD says "duplicate zone"). */
 bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z, const char *name)
 {
+	int dname_len;
 	z->name = name;
-	z->dname = nsdconf_model_dname(m, name);
+	z->dname = dname_of(m, name, &dname_len);
 	if (m->n_implicit_lookalikes > 0) {
 		/* A named pattern called "_implicit_<name>". */
 		size_t len = strlen(name);
@@ -131,14 +141,15 @@ bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z, c
 		}
 		memcpy(pname, IMPLICIT, IMPLICIT_LEN);
 		memcpy(pname + IMPLICIT_LEN, name, len + 1);
-		bool taken = nsdconf_index_get(m->pattern_index, pname) != NULL;
+		bool taken = nsdconf_index_get(m->pattern_index, pname, IMPLICIT_LEN + len) != NULL;
 		free(pname);
 		if (taken) {
 			return true;
 		}
 	}
 	/* The same name string written for an earlier zone: its implicit pattern. */
-	const struct nsdconf_zone *prev = z->dname ? nsdconf_index_get(m->zone_index, z->dname) : NULL;
+	const struct nsdconf_zone *prev = z->dname != NULL
+		? nsdconf_index_get(m->zone_index, z->dname, dname_len) : NULL;
 	return prev != NULL && prev->part_of_config && strcmp(prev->name, name) == 0;
 }
 
@@ -147,7 +158,8 @@ bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
 	if (z->dname == NULL) {
 		z->dname = nsdconf_model_dname(m, z->name);
 	}
-	if (z->dname == NULL || !nsdconf_index_insert(m->zone_index, z->dname, z)) {
+	if (z->dname == NULL ||
+	    !nsdconf_index_insert(m->zone_index, z->dname, knot_dname_size(z->dname), z)) {
 		return false;
 	}
 	PUSH(m->zones, m->n_zones, m->cap_zones, z);
@@ -169,28 +181,28 @@ const struct nsdconf_loc *nsdconf_loc_find(const struct nsdconf_loc *list, int s
 
 struct nsdconf_key *nsdconf_key_find(const struct nsdconf_model *m, const char *name)
 {
-	return nsdconf_index_get(m->key_index, name);
+	return name != NULL ? nsdconf_index_get(m->key_index, name, strlen(name)) : NULL;
 }
 
 struct nsdconf_tls_auth *nsdconf_tls_auth_find(const struct nsdconf_model *m, const char *name)
 {
-	return nsdconf_index_get(m->tls_index, name);
+	return name != NULL ? nsdconf_index_get(m->tls_index, name, strlen(name)) : NULL;
 }
 
 struct nsdconf_pattern *nsdconf_pattern_find(const struct nsdconf_model *m, const char *name)
 {
-	struct nsdconf_pattern *p = nsdconf_index_get(m->pattern_index, name);
+	if (name == NULL) {
+		return NULL;
+	}
+	struct nsdconf_pattern *p = nsdconf_index_get(m->pattern_index, name, strlen(name));
 	return p != NULL ? p : implicit_find(m, name);
 }
 
 struct nsdconf_zone *nsdconf_zone_find(const struct nsdconf_model *m, const char *name)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
-	if (name == NULL || nsdconf_dname_parse(name, buf) == 0) {
-		return NULL;
-	}
-	knot_dname_to_lower(buf);
-	return nsdconf_index_get(m->zone_index, buf);
+	int len = name != NULL ? nsdconf_dname_parse_lower(name, buf) : 0;
+	return len > 0 ? nsdconf_index_get(m->zone_index, buf, len) : NULL;
 }
 
 struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a)
