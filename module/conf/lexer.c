@@ -57,14 +57,17 @@ struct nsdconf_lexer {
 	struct text_slot kw_text[KW_TEXT_CACHE];
 };
 
-/* Bytes that end an unquoted word ({UNQUOTEDLETTER} excludes them). */
+/* Bytes that end an unquoted word ({UNQUOTEDLETTER} excludes them), and the NUL
+ * byte, which belongs to the word but cuts its value (looked at on the slow path,
+ * so that values need no strnlen). */
 static const unsigned char word_stop[256] = {
-	['"'] = 1, ['\r'] = 1, ['\n'] = 1, [' '] = 1, ['\t'] = 1, ['\\'] = 1,
+	['"'] = 1, ['\r'] = 1, ['\n'] = 1, [' '] = 1, ['\t'] = 1, ['\\'] = 1, ['\0'] = 1,
 };
 
-/* Bytes a quoted string cannot simply continue over ({ANY} excludes them). */
+/* Bytes a quoted string cannot simply continue over ({ANY} excludes them), and
+ * the NUL byte as above. */
 static const unsigned char quote_stop[256] = {
-	['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\\'] = 1,
+	['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\\'] = 1, ['\0'] = 1,
 };
 
 static struct frame *top(const struct nsdconf_lexer *lx)
@@ -107,23 +110,8 @@ static bool ascii_ieq(const char *s, const char *lit, size_t n)
 	return true;
 }
 
-static bool word_is(const char *w, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n == l && ascii_ieq(w, lit, l);
-}
-
-static bool word_starts(const char *w, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && ascii_ieq(w, lit, l);
-}
-
-/* A value as NSD keeps it: region_strdup() of yytext stops at a NUL byte. */
-static const char *cstr_dup(struct nsdconf_lexer *lx, const char *s, size_t n)
-{
-	return nsdconf_arena_strndup(lx->arena, s, strnlen(s, n));
-}
+/* lit is a string literal: its length is known at compile time. */
+#define word_is(w, n, lit) ((n) == sizeof(lit) - 1 && ascii_ieq((w), (lit), sizeof(lit) - 1))
 
 /* NSD prints no "at '...'" part when c_text is empty. */
 static const char *at_text(const char *s)
@@ -331,12 +319,23 @@ static void start_include_glob(struct nsdconf_lexer *lx, const char *name)
 	globfree(&g);
 }
 
-/* Length of the unquoted word at p; backslash + any byte but LF belongs to it. */
-static size_t word_len(const char *p, const char *end)
+/*
+ * Length of the unquoted word at p; backslash + any byte but LF belongs to it.
+ * *value_len is the length of its value: up to the first NUL byte, as NSD's
+ * region_strdup() of yytext keeps it.
+ */
+static size_t word_len(const char *p, const char *end, size_t *value_len)
 {
-	const char *s = p;
-	while (s < end) {
-		if (!word_stop[(unsigned char)*s]) {
+	const char *s = p, *nul = NULL;
+	for (;;) {
+		while (s < end && !word_stop[(unsigned char)*s]) {
+			s++;
+		}
+		if (s == end) {
+			break;
+		}
+		if (*s == '\0') {
+			nul = nul != NULL ? nul : s;
 			s++;
 		} else if (*s == '\\' && s + 1 < end && s[1] != '\n') {
 			s += 2;
@@ -344,6 +343,7 @@ static size_t word_len(const char *p, const char *end)
 			break;
 		}
 	}
+	*value_len = (size_t)((nul != NULL ? nul : s) - p);
 	return (size_t)(s - p);
 }
 
@@ -363,15 +363,19 @@ static enum qs_result scan_quoted(struct nsdconf_lexer *lx, struct frame *f, boo
 {
 	const char *buf = f->buf;
 	size_t p = f->pos, seg = p, end = f->len;
+	size_t nul = SIZE_MAX;   /* first NUL byte of the value: it ends the value */
 	while (p < end) {
 		char c = buf[p];
 		if (!quote_stop[(unsigned char)c]) {
 			p++;
 		} else if (c == '"') {
 			*val = buf + seg;
-			*val_len = p - seg;
+			*val_len = (nul != SIZE_MAX ? nul : p) - seg;
 			f->pos = p + 1;
 			return QS_DONE;
+		} else if (c == '\0') {
+			nul = nul != SIZE_MAX ? nul : p;
+			p++;
 		} else if (c == '\n' || (c == '\r' && cr_counts)) {
 			f->line++;
 			p++;
@@ -380,6 +384,7 @@ static enum qs_result scan_quoted(struct nsdconf_lexer *lx, struct frame *f, boo
 		} else {
 			echo(lx, buf + seg, p + 1 - seg);
 			seg = ++p;
+			nul = SIZE_MAX;
 		}
 	}
 	f->pos = p;
@@ -426,16 +431,16 @@ static bool include_directive(struct nsdconf_lexer *lx, struct frame *f, struct 
 			}
 		} else {
 			name = f->buf + f->pos;
-			n = word_len(name, f->buf + f->len);
-			if (n == 0) {
+			size_t wn = word_len(name, f->buf + f->len, &n);
+			if (wn == 0) {
 				echo(lx, "\\", 1);
 				f->pos++;
 				continue;
 			}
-			f->pos += n;
+			f->pos += wn;
 		}
 		/* f may move when frames are pushed: it is not used after this. */
-		start_include_glob(lx, cstr_dup(lx, name, n));
+		start_include_glob(lx, nsdconf_arena_strndup(lx->arena, name, n));
 		return false;
 	}
 }
@@ -470,16 +475,17 @@ static bool socket_prefix(struct nsdconf_lexer *lx, struct frame *f, size_t n,
 {
 	static const struct {
 		const char *lit;
+		size_t len;
 		enum nsdconf_tok type;
 	} pfx[] = {
-		{ "servers=", NSDCONF_TOK_SERVERS },
-		{ "bindtodevice=", NSDCONF_TOK_BINDTODEVICE },
-		{ "setfib=", NSDCONF_TOK_SETFIB },
+		{ "servers=", 8, NSDCONF_TOK_SERVERS },
+		{ "bindtodevice=", 13, NSDCONF_TOK_BINDTODEVICE },
+		{ "setfib=", 7, NSDCONF_TOK_SETFIB },
 	};
 	const char *w = f->buf + f->pos;
 	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
-		if (word_starts(w, n, pfx[i].lit)) {
-			size_t l = strlen(pfx[i].lit);
+		size_t l = pfx[i].len;
+		if (n >= l && ascii_ieq(w, pfx[i].lit, l)) {
 			tok->type = pfx[i].type;
 			tok->text = intern_text(lx, w, l);
 			f->pos += l;
@@ -494,20 +500,30 @@ static bool socket_prefix(struct nsdconf_lexer *lx, struct frame *f, size_t n,
  * it covers the whole word (ties go to the rule listed first, all before the
  * generic word rule).
  */
-static bool classify_word(struct nsdconf_lexer *lx, struct frame *f, size_t n,
+static bool classify_word(struct nsdconf_lexer *lx, struct frame *f, size_t n, size_t value_len,
                           struct nsdconf_token *tok)
 {
 	const char *w = f->buf + f->pos;
-	const char *digits;
+	const char *digits, *spelling;
 	size_t dlen;
 
-	/* Most words are plain values or keywords: only words with a '=' can be socket
-	 * prefixes, only 3- or 4-letter words AXFR/UDP, only words ending in ':' keywords. */
-	if (memchr(w, '=', n) != NULL && socket_prefix(lx, f, n, tok)) {
+	/* Most words are plain values or keywords: only words starting with s or b can
+	 * be socket prefixes, only 3- or 4-letter words AXFR/UDP, only words ending in
+	 * ':' keywords. */
+	if (((w[0] | 0x20) == 's' || (w[0] | 0x20) == 'b') && socket_prefix(lx, f, n, tok)) {
 		return true;
 	}
 	f->pos += n;
 	if (w[n - 1] == ':') {
+		/* No option is called "include" or "server-<N>-cpu-affinity", so the
+		 * keyword look-up can come first. */
+		int kw = nsdconf_keyword_lookup(w, n, &spelling);
+		if (kw >= 0) {
+			tok->type = NSDCONF_TOK_KEYWORD;
+			tok->kw = kw;
+			tok->text = tok->value = spelling != NULL ? spelling : keyword_text(lx, kw, w, n);
+			return true;
+		}
 		if (word_is(w, n, "include:")) {
 			return include_directive(lx, f, tok);
 		}
@@ -517,34 +533,43 @@ static bool classify_word(struct nsdconf_lexer *lx, struct frame *f, size_t n,
 			tok->value = nsdconf_arena_strndup(lx->arena, digits, dlen);
 			return true;
 		}
-		int kw = nsdconf_keyword_lookup(w, n);
-		if (kw >= 0) {
-			tok->type = NSDCONF_TOK_KEYWORD;
-			tok->kw = kw;
-			tok->text = tok->value = keyword_text(lx, kw, w, n);
-			return true;
-		}
 	} else if ((n == 4 && word_is(w, n, "axfr")) || (n == 3 && word_is(w, n, "udp"))) {
 		tok->type = n == 4 ? NSDCONF_TOK_AXFR : NSDCONF_TOK_UDP;
 		tok->text = tok->value = intern_text(lx, w, n);
 		return true;
 	}
 	tok->type = NSDCONF_TOK_STRING;
-	tok->value = cstr_dup(lx, w, n);
+	tok->value = nsdconf_arena_strndup(lx->arena, w, value_len);
 	tok->text = at_text(tok->value);
 	return true;
 }
 
-/* {SPACE}*{COMMENT}.* : the comment runs to LF and swallows a CR before it. */
-static void skip_blanks(struct frame *f)
+/*
+ * Blanks, line ends and comments up to the next token, in one loop (they are most
+ * of the bytes between tokens). {SPACE}*{COMMENT}.* : a comment runs to LF and
+ * swallows a CR before it; CR and LF each count a line.
+ */
+static void skip_between_tokens(struct frame *f)
 {
-	while (f->pos < f->len && (f->buf[f->pos] == ' ' || f->buf[f->pos] == '\t')) {
-		f->pos++;
+	const char *buf = f->buf;
+	size_t pos = f->pos, len = f->len;
+	int line = f->line;
+	while (pos < len) {
+		char c = buf[pos];
+		if (c == ' ' || c == '\t') {
+			pos++;
+		} else if (c == '\n' || c == '\r') {
+			line++;
+			pos++;
+		} else if (c == '#') {
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+			pos = nl != NULL ? (size_t)(nl - buf) : len;
+		} else {
+			break;
+		}
 	}
-	if (f->pos < f->len && f->buf[f->pos] == '#') {
-		const char *nl = memchr(f->buf + f->pos, '\n', f->len - f->pos);
-		f->pos = nl != NULL ? (size_t)(nl - f->buf) : f->len;
-	}
+	f->pos = pos;
+	f->line = line;
 }
 
 static bool scan_string(struct nsdconf_lexer *lx, struct frame *f, struct nsdconf_token *tok)
@@ -557,36 +582,27 @@ static bool scan_string(struct nsdconf_lexer *lx, struct frame *f, struct nsdcon
 		return quoted_eof(lx, r, tok);
 	}
 	tok->type = NSDCONF_TOK_STRING;
-	tok->value = cstr_dup(lx, val, n);
+	tok->value = nsdconf_arena_strndup(lx->arena, val, n);
 	tok->text = at_text(tok->value);
 	return true;
 }
 
-/* One flex match in the INITIAL state; true when it produced a token. */
+/* One flex match in the INITIAL state at a token's first byte; true when it
+ * produced a token. */
 static bool scan_one(struct nsdconf_lexer *lx, struct frame *f, struct nsdconf_token *tok)
 {
-	switch (f->buf[f->pos]) {
-	case ' ':
-	case '\t':
-	case '#':
-		skip_blanks(f);
-		return false;
-	case '\r':
-	case '\n':
-		f->line++;
-		f->pos++;
-		return false;
-	case '"':
+	if (f->buf[f->pos] == '"') {
 		return scan_string(lx, f, tok);
 	}
-	size_t n = word_len(f->buf + f->pos, f->buf + f->len);
+	size_t value_len;
+	size_t n = word_len(f->buf + f->pos, f->buf + f->len, &value_len);
 	if (n == 0) {
 		/* A backslash before LF or EOF matches no rule: flex echoes it. */
 		echo(lx, "\\", 1);
 		f->pos++;
 		return false;
 	}
-	return classify_word(lx, f, n, tok);
+	return classify_word(lx, f, n, value_len, tok);
 }
 
 void nsdconf_lexer_next(struct nsdconf_lexer *lx, struct nsdconf_token *tok)
@@ -602,6 +618,7 @@ void nsdconf_lexer_next(struct nsdconf_lexer *lx, struct nsdconf_token *tok)
 		if (!f->loaded) {
 			load_frame(lx, f);
 		}
+		skip_between_tokens(f);
 		if (f->pos >= f->len) {
 			if (f->read_failed) {
 				set_fatal(lx, tok, FATAL_INPUT);

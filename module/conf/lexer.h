@@ -47,8 +47,10 @@ struct nsdconf_token {
 struct nsdconf_lexer;
 
 /* Returns the keyword id of "<name>:" text (len includes the colon), or -1.
- * Implemented by the option table (options.c); the scanner only asks. */
-int nsdconf_keyword_lookup(const char *text, size_t len);
+ * spelling (may be NULL) is set to the keyword's own "<name>:" (static memory)
+ * when text is written exactly so, else to NULL. Implemented by the option table
+ * (options.c); the scanner only asks. */
+int nsdconf_keyword_lookup(const char *text, size_t len, const char **spelling);
 
 /* Opens the top-level file. On failure returns NULL and sets errno; the caller
  * prints NSD's "Could not open <file>: <strerror>". */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The option table: name, clause, syntax, default, merge rule, printing and Knot mapping of every option. */
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "conf/lexer.h"
 #include "conf/options.h"
@@ -220,11 +221,13 @@ static const enum nsdconf_clause clause_of_kw[NSDCONF_KW_OPTIONS] = {
 
 /* Keyword registry built once from the table: distinct names, and per keyword the
  * rows that accept it (one per clause at most). */
+#define KW_TEXT_MAX 40   /* longest keyword text, "dnstap-log-auth-response-messages:" */
 struct kw_entry {
 	const char *name;
 	size_t len;
 	unsigned since;
 	const struct nsdconf_option *row[NSDCONF_CL_COUNT];
+	char text[KW_TEXT_MAX];  /* "<name>:", what the scanner sees most of the time */
 };
 static struct kw_entry kws[MAX_KW];
 static int n_kws;
@@ -233,6 +236,9 @@ static int n_kws;
 static int16_t kw_hash[KW_HASH];
 static const struct nsdconf_option *slot_rows[NSDCONF_CL_COUNT][NSDCONF_G_SLOTS];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+/* Set once kw_build has run: the scanner and parser ask for every keyword, and
+ * an inline check is cheaper than a pthread_once call each time. */
+static bool kw_ready;
 
 static int kw_find_exact(const char *name)
 {
@@ -267,13 +273,57 @@ static void kw_attach(int kw, const struct nsdconf_option *o)
 	}
 }
 
+static uint64_t load64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static uint32_t load32(const char *p)
+{
+	uint32_t w;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* Hash of a keyword text (without its colon) from its length and its first and
+ * last eight bytes, read a word at a time. Setting bit 5 of every byte folds
+ * ASCII case (and merges some other bytes, which the comparison separates). */
 static unsigned kw_hash_of(const char *s, size_t len)
 {
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ ((unsigned char)s[i] | 0x20)) * 16777619u;
+	uint64_t a, b;
+	if (len >= 8) {
+		a = load64(s);
+		b = load64(s + len - 8);
+	} else if (len >= 4) {
+		a = load32(s);
+		b = load32(s + len - 4);
+	} else {
+		a = len > 0 ? (unsigned char)s[0] | (unsigned)(unsigned char)s[len - 1] << 8 : 0;
+		b = len > 1 ? (unsigned char)s[1] : 0;
 	}
-	return h & (KW_HASH - 1);
+	a |= 0x2020202020202020ULL;
+	b |= 0x2020202020202020ULL;
+	uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ len;
+	h *= 0xff51afd7ed558ccdULL;
+	return (unsigned)(h >> 40) & (KW_HASH - 1);
+}
+
+/* flex -i: ASCII letters match either case, every other byte only itself. name
+ * is lower case. */
+static bool kw_ieq(const char *text, const char *name, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = text[i];
+		if ((unsigned)(c - 'A') < 26u) {
+			c += 'a' - 'A';
+		}
+		if (c != (unsigned char)name[i]) {
+			return false;
+		}
+	}
+	return true;
 }
 
 static void kw_build(void)
@@ -306,6 +356,11 @@ static void kw_build(void)
 		kw_hash[i] = -1;
 	}
 	for (int i = 0; i < n_kws; i++) {
+		if (kws[i].len + 2 > KW_TEXT_MAX) {
+			abort();   /* KW_TEXT_MAX must grow with the table */
+		}
+		memcpy(kws[i].text, kws[i].name, kws[i].len);
+		kws[i].text[kws[i].len] = ':';
 		unsigned h = kw_hash_of(kws[i].name, kws[i].len);
 		while (kw_hash[h] >= 0) {
 			h = (h + 1) & (KW_HASH - 1);
@@ -314,21 +369,41 @@ static void kw_build(void)
 	}
 }
 
-static void kw_init(void)
+static void kw_build_once(void)
 {
-	pthread_once(&kw_once, kw_build);
+	kw_build();
+	__atomic_store_n(&kw_ready, true, __ATOMIC_RELEASE);
 }
 
-int nsdconf_keyword_lookup(const char *text, size_t len)
+static inline void kw_init(void)
+{
+	if (!__atomic_load_n(&kw_ready, __ATOMIC_ACQUIRE)) {
+		pthread_once(&kw_once, kw_build_once);
+	}
+}
+
+int nsdconf_keyword_lookup(const char *text, size_t len, const char **spelling)
 {
 	kw_init();
-	if (len < 2 || text[len - 1] != ':') {
+	if (spelling != NULL) {
+		*spelling = NULL;
+	}
+	if (len < 2 || len > KW_TEXT_MAX - 1 || text[len - 1] != ':') {
 		return -1;
 	}
-	len--;
-	for (unsigned h = kw_hash_of(text, len); kw_hash[h] >= 0; h = (h + 1) & (KW_HASH - 1)) {
+	for (unsigned h = kw_hash_of(text, len - 1); kw_hash[h] >= 0; h = (h + 1) & (KW_HASH - 1)) {
 		const struct kw_entry *e = &kws[kw_hash[h]];
-		if (e->len == len && strncasecmp(text, e->name, len) == 0) {
+		if (e->len != len - 1) {
+			continue;
+		}
+		/* Most configs write keywords in lower case: one memcmp settles it. */
+		if (memcmp(text, e->text, len) == 0) {
+			if (spelling != NULL) {
+				*spelling = e->text;
+			}
+			return kw_hash[h];
+		}
+		if (kw_ieq(text, e->name, len - 1)) {
 			return kw_hash[h];
 		}
 	}

@@ -127,7 +127,7 @@ static void scan_text(struct fixture *fx, const char *text)
 
 static int kw(const char *text)
 {
-	return nsdconf_keyword_lookup(text, strlen(text));
+	return nsdconf_keyword_lookup(text, strlen(text), NULL);
 }
 
 static void check_string(const struct seen *s, const char *value)
@@ -177,6 +177,21 @@ static void test_keyword_any_case_keeps_written_text(void **state)
 	check_keyword(&fx->toks[1], "NAME:", "name:");
 	assert_string_equal(fx->toks[1].tok.value, "NAME:");
 	check_string(&fx->toks[2], "x");
+}
+
+/* flex -i folds ASCII letters only: a control byte one case-bit away from a digit
+ * does not make a keyword ("\x14" | 0x20 is '4'). */
+static void test_keyword_case_folds_letters_only(void **state)
+{
+	struct fixture *fx = *state;
+	scan_text(fx, "IP4-ONLY: ip\x14-only: Ip4-Only:");
+	check_keyword(&fx->toks[0], "IP4-ONLY:", "ip4-only:");
+	check_string(&fx->toks[1], "ip\x14-only:");
+	check_keyword(&fx->toks[2], "Ip4-Only:", "ip4-only:");
+	check_eof(fx, 3);
+	assert_int_equal(kw("ip4-only"), -1);
+	assert_int_equal(kw("ZONE:"), kw("zone:"));
+	assert_true(kw("zone:") >= 0);
 }
 
 static void test_keyword_glued_to_value_is_one_string(void **state)
@@ -727,6 +742,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_keyword_with_attached_colon),
 		T(test_keyword_any_case_keeps_written_text),
+		T(test_keyword_case_folds_letters_only),
 		T(test_keyword_glued_to_value_is_one_string),
 		T(test_keyword_before_quote_is_keyword),
 		T(test_unknown_keyword_is_string),
