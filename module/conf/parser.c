@@ -37,6 +37,12 @@ struct parser {
 	bool locations;              /* record where options are written */
 	struct nsdconf_occurrence **occ_tail;
 	struct nsdconf_occurrence *occ;  /* the option being parsed, when recorded */
+	/* Patterns with an ACL list of their own (not one shared with an included
+	 * pattern): the only ones whose key references need counting after the parse.
+	 * Noted while each is still in cache, so that 100 000 zones that only
+	 * include a pattern are not visited again. */
+	const struct nsdconf_pattern **own_acls;
+	size_t n_own_acls, cap_own_acls;
 };
 
 #define ATTR_FMT(a, b) __attribute__((format(printf, a, b)))
@@ -880,6 +886,35 @@ static void clause_begin(struct parser *p, enum nsdconf_clause cl)
 	}
 }
 
+/* The ACL lists whose key and tls-auth names are looked up after the parse. */
+static const enum nsdconf_pslot ref_lists[] = {
+	NSDCONF_P_ALLOW_NOTIFY, NSDCONF_P_NOTIFY, NSDCONF_P_REQUEST_XFR,
+	NSDCONF_P_PROVIDE_XFR, NSDCONF_P_ALLOW_QUERY,
+};
+#define N_REF_LISTS (sizeof(ref_lists) / sizeof(ref_lists[0]))
+
+/* Notes a pattern just added to the model if it has an ACL list of its own. */
+static void note_own_acls(struct parser *p, const struct nsdconf_pattern *pat)
+{
+	size_t l = 0;
+	while (l < N_REF_LISTS &&
+	       (pat->val[ref_lists[l]].acl == NULL || ((pat->shared >> ref_lists[l]) & 1))) {
+		l++;
+	}
+	if (l == N_REF_LISTS) {
+		return;
+	}
+	if (p->n_own_acls == p->cap_own_acls) {
+		p->cap_own_acls = p->cap_own_acls ? p->cap_own_acls * 2 : 64;
+		void *grown = realloc(p->own_acls, p->cap_own_acls * sizeof(*p->own_acls));
+		if (grown == NULL) {
+			abort();
+		}
+		p->own_acls = grown;
+	}
+	p->own_acls[p->n_own_acls++] = pat;
+}
+
 /* Checks NSD runs when a clause is reduced (at the line of the token that ended it). */
 static void clause_end(struct parser *p)
 {
@@ -913,6 +948,8 @@ static void clause_end(struct parser *p)
 			perr(p, "pattern has no name");
 		} else if (!nsdconf_model_add_pattern(p->m, p->pat)) {
 			perr(p, "duplicate pattern %s", p->pat->name);
+		} else {
+			note_own_acls(p, p->pat);
 		}
 		p->pat = NULL;
 		break;
@@ -923,6 +960,8 @@ static void clause_end(struct parser *p)
 			perr(p, "duplicate zone %s", p->zone->name);
 		} else if (!nsdconf_model_add_pattern(p->m, p->pat)) {
 			perr(p, "duplicate pattern %s", p->pat->name);
+		} else {
+			note_own_acls(p, p->pat);
 		}
 		p->pat = NULL;
 		p->zone = NULL;
@@ -995,12 +1034,9 @@ static int pattern_name_cmp(const void *a, const void *b)
  * of missing references; reports them only when report is set. */
 static int check_references(struct parser *p, const struct nsdconf_pattern *pat, bool report)
 {
-	static const enum nsdconf_pslot lists[] = {
-		NSDCONF_P_ALLOW_NOTIFY, NSDCONF_P_NOTIFY, NSDCONF_P_REQUEST_XFR,
-		NSDCONF_P_PROVIDE_XFR, NSDCONF_P_ALLOW_QUERY,
-	};
+	const enum nsdconf_pslot *lists = ref_lists;
 	int missing = 0;
-	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+	for (size_t l = 0; l < N_REF_LISTS; l++) {
 		if (!report && ((pat->shared >> lists[l]) & 1)) {
 			continue;   /* the included pattern's own list is counted once */
 		}
@@ -1031,8 +1067,9 @@ static void resolve_references(struct parser *p)
 {
 	struct nsdconf_model *m = p->m;
 	int missing = 0;
-	for (int i = 0; i < m->n_patterns; i++) {
-		missing += check_references(p, m->patterns[i], false);
+	/* The other patterns' lists are all shared ones, counted with their owner. */
+	for (size_t i = 0; i < p->n_own_acls; i++) {
+		missing += check_references(p, p->own_acls[i], false);
 	}
 	if (missing == 0) {
 		return;
@@ -1112,6 +1149,7 @@ struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_
 	if (!p.diag->fatal) {
 		resolve_references(&p);
 	}
+	free(p.own_acls);
 	m->files = nsdconf_lexer_files(lx, &m->n_files);
 	m->echo = nsdconf_lexer_echo(lx);
 	if (diag->fatal && p.tok.type == NSDCONF_TOK_FATAL) {
