@@ -52,7 +52,9 @@ int nsdconf_acl_parse_spec(struct nsdconf_acl *acl, const char *spec,
 /* Parses the key field: "NOKEY", "BLOCKED" (exact case) or a key name. */
 void nsdconf_acl_parse_key(struct nsdconf_acl *acl, const char *key, struct nsdconf_arena *arena);
 
-/* Deep copy of one entry (include-pattern appends copies). */
+/* Copy of one entry, unlinked, for a list of the same model (include-pattern
+ * appends copies): its strings are shared with src, so src's must live in that
+ * model's arena (or longer). */
 struct nsdconf_acl *nsdconf_acl_copy(const struct nsdconf_acl *src, struct nsdconf_arena *arena);
 
 /* Address test of one entry against a request's source (NSD acl_addr_matches, with

@@ -37,6 +37,7 @@ void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
 static uint8_t merge_rule[NSDCONF_P_SLOTS];
 static uint64_t always_copied;   /* slots merged even when the pattern left them unset */
 static pthread_once_t merge_once = PTHREAD_ONCE_INIT;
+static bool merge_ready;          /* checked inline: include-pattern runs once per zone */
 
 static void merge_rules_init(void)
 {
@@ -47,6 +48,7 @@ static void merge_rules_init(void)
 			always_copied |= 1ULL << s;
 		}
 	}
+	__atomic_store_n(&merge_ready, true, __ATOMIC_RELEASE);
 }
 
 /* dst's value of slot s now comes from src: so does where it was written. */
@@ -66,7 +68,9 @@ static void loc_copy(struct nsdconf_pattern *dst, const struct nsdconf_pattern *
 void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
                            struct nsdconf_arena *arena)
 {
-	pthread_once(&merge_once, merge_rules_init);
+	if (!__atomic_load_n(&merge_ready, __ATOMIC_ACQUIRE)) {
+		pthread_once(&merge_once, merge_rules_init);
+	}
 	/* Only set slots can change dst, apart from those NSD always copies. */
 	uint64_t todo = src->set | always_copied;
 	while (todo != 0) {
