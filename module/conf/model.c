@@ -115,7 +115,7 @@ static uint8_t *dname_of(struct nsdconf_model *m, const char *name, int *len)
 	if (*len == 0) {
 		return NULL;
 	}
-	uint8_t *d = nsdconf_arena_alloc(m->arena, *len);
+	uint8_t *d = nsdconf_arena_bytes(m->arena, *len);
 	memcpy(d, buf, *len);
 	return d;
 }

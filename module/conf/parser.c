@@ -600,7 +600,7 @@ static void option_name(struct parser *p, const char *s)
 		break;
 	case NSDCONF_CL_ZONE: {
 		size_t len = strlen(s);
-		char *pname = nsdconf_arena_alloc(p->m->arena, len + sizeof("_implicit_"));
+		char *pname = nsdconf_arena_bytes(p->m->arena, len + sizeof("_implicit_"));
 		memcpy(pname, "_implicit_", sizeof("_implicit_") - 1);
 		memcpy(pname + sizeof("_implicit_") - 1, s, len + 1);
 		p->pat->name = pname;
