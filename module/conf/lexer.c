@@ -70,6 +70,31 @@ static const unsigned char quote_stop[256] = {
 	['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\\'] = 1, ['\0'] = 1,
 };
 
+/* The first byte in [p, end) that table marks, or end. Four bytes per bound
+ * check: values and keywords are most of nsd.conf's bytes. */
+static inline const char *find_stop(const char *p, const char *end, const unsigned char *table)
+{
+	while (end - p >= 4) {
+		if (table[(unsigned char)p[0]]) {
+			return p;
+		}
+		if (table[(unsigned char)p[1]]) {
+			return p + 1;
+		}
+		if (table[(unsigned char)p[2]]) {
+			return p + 2;
+		}
+		if (table[(unsigned char)p[3]]) {
+			return p + 3;
+		}
+		p += 4;
+	}
+	while (p < end && !table[(unsigned char)*p]) {
+		p++;
+	}
+	return p;
+}
+
 static struct frame *top(const struct nsdconf_lexer *lx)
 {
 	return &lx->stack[lx->depth - 1];
@@ -328,9 +353,7 @@ static size_t word_len(const char *p, const char *end, size_t *value_len)
 {
 	const char *s = p, *nul = NULL;
 	for (;;) {
-		while (s < end && !word_stop[(unsigned char)*s]) {
-			s++;
-		}
+		s = find_stop(s, end, word_stop);
 		if (s == end) {
 			break;
 		}
@@ -364,11 +387,13 @@ static enum qs_result scan_quoted(struct nsdconf_lexer *lx, struct frame *f, boo
 	const char *buf = f->buf;
 	size_t p = f->pos, seg = p, end = f->len;
 	size_t nul = SIZE_MAX;   /* first NUL byte of the value: it ends the value */
-	while (p < end) {
+	for (;;) {
+		p = (size_t)(find_stop(buf + p, buf + end, quote_stop) - buf);
+		if (p == end) {
+			break;
+		}
 		char c = buf[p];
-		if (!quote_stop[(unsigned char)c]) {
-			p++;
-		} else if (c == '"') {
+		if (c == '"') {
 			*val = buf + seg;
 			*val_len = (nul != SIZE_MAX ? nul : p) - seg;
 			f->pos = p + 1;
