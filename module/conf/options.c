@@ -290,7 +290,7 @@ static uint32_t load32(const char *p)
 /* Hash of a keyword text (without its colon) from its length and its first and
  * last eight bytes, read a word at a time. Setting bit 5 of every byte folds
  * ASCII case (and merges some other bytes, which the comparison separates). */
-static unsigned kw_hash_of(const char *s, size_t len)
+static inline unsigned kw_hash_of(const char *s, size_t len)
 {
 	uint64_t a, b;
 	if (len >= 8) {
@@ -308,6 +308,21 @@ static unsigned kw_hash_of(const char *s, size_t len)
 	uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ len;
 	h *= 0xff51afd7ed558ccdULL;
 	return (unsigned)(h >> 40) & (KW_HASH - 1);
+}
+
+/* memcmp(a, b, len) == 0 for len >= 4, inline: keyword texts are short and
+ * compared once per keyword in nsd.conf. Overlapping loads cover the tail. */
+static inline bool same_text(const char *a, const char *b, size_t len)
+{
+	if (len < 8) {
+		return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
+	}
+	for (size_t i = 0; i + 8 < len; i += 8) {
+		if (load64(a + i) != load64(b + i)) {
+			return false;
+		}
+	}
+	return load64(a + len - 8) == load64(b + len - 8);
 }
 
 /* flex -i: ASCII letters match either case, every other byte only itself. name
@@ -356,8 +371,8 @@ static void kw_build(void)
 		kw_hash[i] = -1;
 	}
 	for (int i = 0; i < n_kws; i++) {
-		if (kws[i].len + 2 > KW_TEXT_MAX) {
-			abort();   /* KW_TEXT_MAX must grow with the table */
+		if (kws[i].len + 2 > KW_TEXT_MAX || kws[i].len < 3) {
+			abort();   /* KW_TEXT_MAX must grow with the table; same_text needs 4 bytes */
 		}
 		memcpy(kws[i].text, kws[i].name, kws[i].len);
 		kws[i].text[kws[i].len] = ':';
@@ -396,8 +411,9 @@ int nsdconf_keyword_lookup(const char *text, size_t len, const char **spelling)
 		if (e->len != len - 1) {
 			continue;
 		}
-		/* Most configs write keywords in lower case: one memcmp settles it. */
-		if (memcmp(text, e->text, len) == 0) {
+		/* Most configs write keywords in lower case: one comparison settles it.
+		 * Every keyword text is at least "key:", four bytes. */
+		if (same_text(text, e->text, len)) {
 			if (spelling != NULL) {
 				*spelling = e->text;
 			}
