@@ -4,7 +4,7 @@
  * A 100 000-zone nsd.conf makes a model of some 50 MiB. With 4 KiB pages the kernel
  * spent more time faulting in, charging and finally unmapping those pages than we
  * spent parsing; with 2 MiB pages it is one fault per 2 MiB and the TLB covers the
- * zone index. Memory below 2 MiB is populated at once (one call, no fault per page). */
+ * zone index. Memory is populated at once (one call, no fault per page). */
 #include <stdint.h>
 #include <sys/mman.h>
 
@@ -45,8 +45,12 @@ void *nsdconf_bigmem_alloc(size_t size)
 	if (tail > 0) {
 		munmap(p + len, tail);
 	}
-	/* Only advice: without transparent huge pages this is ordinary memory. */
+	/* Only advice: without transparent huge pages this is ordinary memory, which
+	 * is then at least populated in one call (Linux 5.14+; else faulted in). */
 	(void)madvise(p, len, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(p, len, MADV_POPULATE_WRITE);
+#endif
 	return p;
 }
 
