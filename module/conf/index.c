@@ -13,6 +13,7 @@
 
 #include "conf/bigmem.h"
 #include "conf/index.h"
+#include "conf/unaligned.h"
 
 struct slot {
 	uint32_t tag;        /* high half of the hash */
@@ -33,20 +34,6 @@ struct nsdconf_index {
 	size_t n, entries_cap;
 };
 
-static uint64_t load64(const uint8_t *p)
-{
-	uint64_t w;
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static uint32_t load32(const uint8_t *p)
-{
-	uint32_t w;
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
 /* Word-at-a-time multiplicative hash (byte-wise FNV showed up in profiles). The
  * last word overlaps the one before it rather than being copied byte by byte. */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
@@ -54,14 +41,14 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
 	const uint8_t *end = p + n;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 	while (end - p > 8) {
-		h = (h ^ load64(p)) * 0xff51afd7ed558ccdULL;
+		h = (h ^ nsdconf_load64(p)) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 		p += 8;
 	}
 	if (n >= 8) {
-		w = load64(end - 8);
+		w = nsdconf_load64(end - 8);
 	} else if (n >= 4) {
-		w = load32(p) | (uint64_t)load32(end - 4) << 32;
+		w = nsdconf_load32(p) | (uint64_t)nsdconf_load32(end - 4) << 32;
 	} else {
 		w = n > 0 ? p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16 : 0;
 	}

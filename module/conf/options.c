@@ -8,6 +8,7 @@
 
 #include "conf/lexer.h"
 #include "conf/options.h"
+#include "conf/unaligned.h"
 
 #define S NSDCONF_IN(NSDCONF_CL_SERVER)
 #define RC NSDCONF_IN(NSDCONF_CL_REMOTE_CONTROL)
@@ -273,20 +274,6 @@ static void kw_attach(int kw, const struct nsdconf_option *o)
 	}
 }
 
-static uint64_t load64(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static uint32_t load32(const char *p)
-{
-	uint32_t w;
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
 /* Hash of a keyword text (without its colon) from its length and its first and
  * last eight bytes, read a word at a time. Setting bit 5 of every byte folds
  * ASCII case (and merges some other bytes, which the comparison separates). */
@@ -294,11 +281,11 @@ static inline unsigned kw_hash_of(const char *s, size_t len)
 {
 	uint64_t a, b;
 	if (len >= 8) {
-		a = load64(s);
-		b = load64(s + len - 8);
+		a = nsdconf_load64(s);
+		b = nsdconf_load64(s + len - 8);
 	} else if (len >= 4) {
-		a = load32(s);
-		b = load32(s + len - 4);
+		a = nsdconf_load32(s);
+		b = nsdconf_load32(s + len - 4);
 	} else {
 		a = len > 0 ? (unsigned char)s[0] | (unsigned)(unsigned char)s[len - 1] << 8 : 0;
 		b = len > 1 ? (unsigned char)s[1] : 0;
@@ -315,14 +302,14 @@ static inline unsigned kw_hash_of(const char *s, size_t len)
 static inline bool same_text(const char *a, const char *b, size_t len)
 {
 	if (len < 8) {
-		return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
+		return nsdconf_load32(a) == nsdconf_load32(b) && nsdconf_load32(a + len - 4) == nsdconf_load32(b + len - 4);
 	}
 	for (size_t i = 0; i + 8 < len; i += 8) {
-		if (load64(a + i) != load64(b + i)) {
+		if (nsdconf_load64(a + i) != nsdconf_load64(b + i)) {
 			return false;
 		}
 	}
-	return load64(a + len - 8) == load64(b + len - 8);
+	return nsdconf_load64(a + len - 8) == nsdconf_load64(b + len - 8);
 }
 
 /* flex -i: ASCII letters match either case, every other byte only itself. name
