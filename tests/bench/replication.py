@@ -35,26 +35,6 @@ sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 import harness as h  # noqa: E402
 
 
-def primary_clause(zone, secondary_port):
-    return f'''
-zone:
-	name: "{zone}"
-	zonefile: "{zone}.zone"
-	notify: 127.0.0.1@{secondary_port} {h.KEY_NAME}
-	provide-xfr: 127.0.0.1 {h.KEY_NAME}
-'''
-
-
-def secondary_clause(zone, primary_port):
-    return f'''
-zone:
-	name: "{zone}"
-	zonefile: "{zone}.zone"
-	allow-notify: 127.0.0.1 {h.KEY_NAME}
-	request-xfr: 127.0.0.1@{primary_port} {h.KEY_NAME}
-'''
-
-
 class Pair:
     """One primary and one secondary of `zone`; bump() changes the primary's zone."""
 
@@ -63,9 +43,9 @@ class Pair:
         self.pp, self.sp = h.free_port(), h.free_port()
         self.serial = 1
         self.primary = self._make(top, 'p', primary_kind, self.pp,
-                                  primary_clause(self.zone, self.sp), module)
+                                  h.primary_zone_clause(self.zone, self.sp), module)
         self.secondary = self._make(top, 's', secondary_kind, self.sp,
-                                    secondary_clause(self.zone, self.pp), module)
+                                    h.secondary_zone_clause(self.zone, self.pp), module)
         self.kind = primary_kind
         h.write_zone(os.path.join(self.primary_zones, f'{self.zone}.zone'), self.zone, 1)
 

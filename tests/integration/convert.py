@@ -81,33 +81,13 @@ class Pair:
     def __init__(self, r, module=None):
         top = r.tmpdir('convert')
         self.np, self.kp = h.free_port(), h.free_port()
-        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, KEY_CLAUSE + f'''
-zone:
-	name: "example.com"
-	zonefile: "example.com.zone"
-	notify: 127.0.0.1@{self.kp} {h.KEY_NAME}
-	provide-xfr: 127.0.0.1 {h.KEY_NAME}
-
-zone:
-	name: "example.net"
-	zonefile: "example.net.zone"
-	allow-notify: 127.0.0.1 {h.KEY_NAME}
-	request-xfr: 127.0.0.1@{self.kp} {h.KEY_NAME}
-''')
+        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, KEY_CLAUSE
+                         + h.primary_zone_clause('example.com', self.kp)
+                         + h.secondary_zone_clause('example.net', self.kp))
         self.kconf = os.path.join(top, 'knotd-nsd', 'nsd.conf')
-        self.kzones = nsd_conf(self.kconf, self.kp, KEY_CLAUSE + f'''
-zone:
-	name: "example.com"
-	zonefile: "example.com.zone"
-	allow-notify: 127.0.0.1 {h.KEY_NAME}
-	request-xfr: 127.0.0.1@{self.np} {h.KEY_NAME}
-
-zone:
-	name: "example.net"
-	zonefile: "example.net.zone"
-	notify: 127.0.0.1@{self.np} {h.KEY_NAME}
-	provide-xfr: 127.0.0.1 {h.KEY_NAME}
-''')
+        self.kzones = nsd_conf(self.kconf, self.kp, KEY_CLAUSE
+                               + h.secondary_zone_clause('example.com', self.np)
+                               + h.primary_zone_clause('example.net', self.np))
         h.write_zone(os.path.join(self.nsd.zonesdir, 'example.com.zone'), 'example.com', 1)
         h.write_zone(os.path.join(self.kzones, 'example.net.zone'), 'example.net', 1)
         kdir = os.path.join(top, 'knotd')

@@ -192,6 +192,28 @@ def notify(port, zone, key_secret=KEY_SECRET, source=None):
         return None
 
 
+def primary_zone_clause(zone, secondary_port):
+    """zone: of a primary that notifies and gives transfers to 127.0.0.1, with the key."""
+    return f'''
+zone:
+	name: "{zone}"
+	zonefile: "{zone}.zone"
+	notify: 127.0.0.1@{secondary_port} {KEY_NAME}
+	provide-xfr: 127.0.0.1 {KEY_NAME}
+'''
+
+
+def secondary_zone_clause(zone, primary_port):
+    """zone: of a secondary of 127.0.0.1@primary_port, NOTIFY and transfers with the key."""
+    return f'''
+zone:
+	name: "{zone}"
+	zonefile: "{zone}.zone"
+	allow-notify: 127.0.0.1 {KEY_NAME}
+	request-xfr: 127.0.0.1@{primary_port} {KEY_NAME}
+'''
+
+
 def write_nsd_conf(path, workdir, port, clauses, ipv6=False):
     """A complete nsd.conf that NSD can run in workdir (and knotd+mod-nsd can read):
     server settings under workdir, remote-control on a unix socket, then clauses.

@@ -25,36 +25,16 @@ class Fleet:
     def __init__(self, r):
         top = r.tmpdir('fleet')
         self.np, self.kp = h.free_port(), h.free_port()
-        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, KEY_CLAUSE + f'''
-zone:
-	name: "example.com"
-	zonefile: "example.com.zone"
-	notify: 127.0.0.1@{self.kp} {h.KEY_NAME}
-	provide-xfr: 127.0.0.1 {h.KEY_NAME}
-
-zone:
-	name: "example.net"
-	zonefile: "example.net.zone"
-	allow-notify: 127.0.0.1 {h.KEY_NAME}
-	request-xfr: 127.0.0.1@{self.kp} {h.KEY_NAME}
-''')
+        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, KEY_CLAUSE
+                         + h.primary_zone_clause('example.com', self.kp)
+                         + h.secondary_zone_clause('example.net', self.kp))
         # the nsd.conf knotd runs on: what an NSD in knotd's place would run
         self.kdir = os.path.join(top, 'knotd-nsd')
         self.kconf = os.path.join(self.kdir, 'nsd.conf')
         os.makedirs(self.kdir)
-        h.write_nsd_conf(self.kconf, self.kdir, self.kp, KEY_CLAUSE + f'''
-zone:
-	name: "example.com"
-	zonefile: "example.com.zone"
-	allow-notify: 127.0.0.1 {h.KEY_NAME}
-	request-xfr: 127.0.0.1@{self.np} {h.KEY_NAME}
-
-zone:
-	name: "example.net"
-	zonefile: "example.net.zone"
-	notify: 127.0.0.1@{self.np} {h.KEY_NAME}
-	provide-xfr: 127.0.0.1 {h.KEY_NAME}
-''')
+        h.write_nsd_conf(self.kconf, self.kdir, self.kp, KEY_CLAUSE
+                         + h.secondary_zone_clause('example.com', self.np)
+                         + h.primary_zone_clause('example.net', self.np))
         self.knot = h.Knotd(os.path.join(top, 'knotd'), self.kp, r.module, self.kconf)
         h.write_zone(os.path.join(self.nsd.zonesdir, 'example.com.zone'), 'example.com', 1)
         self.knot_zones = os.path.join(self.kdir, 'zones')
