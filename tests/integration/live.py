@@ -447,7 +447,8 @@ def test_expiry(r):
     then answers SERVFAIL; when the primary comes back it is refreshed."""
     top = r.tmpdir('expiry')
     pp, kp = h.free_port(), h.free_port()
-    prim = h.Nsd(os.path.join(top, 'nsd'), pp, KEY_CLAUSE + h.primary_zone_clause('example.com', kp))
+    prim = h.Nsd(os.path.join(top, 'nsd'), pp,
+                 KEY_CLAUSE + h.primary_zone_clause('example.com', kp))
     # SOA: refresh 2, retry 1, expire 3; nsd.conf raises expire to 8 (min-expire-time)
     write_soa_zone(os.path.join(prim.zonesdir, 'example.com.zone'), 'example.com', 1,
                    refresh=2, retry=1, expire=3)
@@ -507,7 +508,8 @@ def test_axfr_kill(r):
     pp, kp = h.free_port(), h.free_port()
     killed = threading.Event()
     passed = {'bytes': 0}
-    prim = h.Nsd(os.path.join(top, 'nsd'), pp, KEY_CLAUSE + h.primary_zone_clause('example.com', kp))
+    prim = h.Nsd(os.path.join(top, 'nsd'), pp,
+                 KEY_CLAUSE + h.primary_zone_clause('example.com', kp))
 
     def on_bytes(n):
         passed['bytes'] = n
@@ -646,7 +648,8 @@ def test_notify_flood(r):
     control socket keep answering."""
     top = r.tmpdir('flood')
     pp, kp = h.free_port(), h.free_port()
-    prim = h.Nsd(os.path.join(top, 'nsd'), pp, KEY_CLAUSE + h.primary_zone_clause('example.com', kp))
+    prim = h.Nsd(os.path.join(top, 'nsd'), pp,
+                 KEY_CLAUSE + h.primary_zone_clause('example.com', kp))
     write_soa_zone(os.path.join(prim.zonesdir, 'example.com.zone'), 'example.com', 1)
     kdir = os.path.join(top, 'knotd-nsd')
     os.makedirs(kdir)
