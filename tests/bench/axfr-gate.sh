@@ -20,10 +20,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-work=$(mktemp -d)
 . tests/bench/knotd_lib.inc
-trap 'knotd_stop_all; cat "$work"/*/vpid 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true; rm -rf "$work"' EXIT
-[ -f "$module" ] || { echo "build first: $module missing" >&2; exit 2; }
 secret=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=
 
 mkdir -p "$work/zones"

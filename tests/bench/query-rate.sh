@@ -22,10 +22,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-work=$(mktemp -d)
 . tests/bench/knotd_lib.inc
-trap 'knotd_stop_all; cat "$work"/*/vpid 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true; rm -rf "$work"' EXIT
-[ -f "$module" ] || { echo "build first: $module missing" >&2; exit 2; }
 command -v dnsperf > /dev/null || { echo "dnsperf missing (apt-get install dnsperf)" >&2; exit 2; }
 
 # nsd.conf with N small primary zones; the allow-query variant differs only there
