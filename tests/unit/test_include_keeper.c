@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mod/include_keeper.h"
+#include "test_files.h"
 
 /* Everything logged, one line after the other. */
 static char logged[16384];
@@ -56,9 +57,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(test_rmtree(f->dir), 0);
 	free(f);
 	return 0;
 }
@@ -73,14 +72,6 @@ static char *slurp(const char *path)
 	buf[n] = '\0';
 	fclose(fp);
 	return buf;
-}
-
-static void put(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
 }
 
 static int count_entries(const char *dir)
@@ -154,9 +145,9 @@ static void test_apply_removes_temps_of_gone_processes_only(void **state)
 	snprintf(stale, sizeof(stale), "%s.tmp.%ld", f->include, dead_pid());
 	snprintf(live, sizeof(live), "%s.tmp.%ld", f->include, (long)getppid());
 	snprintf(other, sizeof(other), "%s/inc/other.conf.tmp.%ld", f->dir, dead_pid());
-	put(stale, "half a");
-	put(live, "another knotd's write");
-	put(other, "not ours");
+	test_put(stale, "half a");
+	test_put(live, "another knotd's write");
+	test_put(other, "not ours");
 
 	/* Also when the include itself is unchanged. */
 	assert_int_equal(keeper_apply(&f->o, "text\n", 5), KEEPER_UNCHANGED);
@@ -226,7 +217,7 @@ static void test_first_start_sequence_reloads_once(void **state)
 {
 	struct fixture *f = *state;
 	struct keeper_state st = { 0 };
-	put(f->config, "key:\n\tname: k\n\talgorithm: hmac-sha256\n\tsecret: \"AAAA\"\n"
+	test_put(f->config, "key:\n\tname: k\n\talgorithm: hmac-sha256\n\tsecret: \"AAAA\"\n"
 	               "zone:\n\tname: example.org\n\tzonefile: example.org.zone\n"
 	               "\tprovide-xfr: 127.0.0.1 k\n");
 	uint64_t h1, h2;
@@ -246,7 +237,7 @@ static void test_broken_conf_keeps_include_and_logs_lines(void **state)
 	struct keeper_state st = { 0 };
 	uint64_t h;
 	assert_int_equal(keeper_apply(&f->o, "# last good\n", 12), KEEPER_WRITTEN);
-	put(f->config, "zone:\n\tname: example.org\n\tbogus-option: yes\n");
+	test_put(f->config, "zone:\n\tname: example.org\n\tbogus-option: yes\n");
 	logged[0] = '\0';
 	assert_int_equal(keeper_run(&f->o, &st, &h), KEEPER_BROKEN);
 	assert_string_equal(slurp(f->include), "# last good\n");
@@ -262,7 +253,7 @@ static void test_checkconf_only_problem_is_a_warning_not_a_stop(void **state)
 	struct keeper_state st = { 0 };
 	uint64_t h;
 	/* nsd-checkconf rejects allow-notify without request-xfr; nsd runs it */
-	put(f->config, "zone:\n\tname: example.org\n\tzonefile: example.org.zone\n"
+	test_put(f->config, "zone:\n\tname: example.org\n\tzonefile: example.org.zone\n"
 	               "\tallow-notify: 127.0.0.1 NOKEY\n");
 	assert_int_equal(keeper_run(&f->o, &st, &h), KEEPER_WRITTEN);
 	assert_non_null(strstr(slurp(f->include), "example.org"));

@@ -20,6 +20,7 @@
 #include "conf/model.h"
 #include "knot/knotmap.h"
 #include "knot/knotmap_int.h"
+#include "test_files.h"
 
 #define MAX_NOTES 256
 
@@ -87,10 +88,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_rmtree(dir);
 }
 
 static int reset(void **state)
@@ -104,21 +102,12 @@ static int reset(void **state)
 	return 0;
 }
 
-static void write_file(const char *path, const char *content)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
-
 static struct nsdconf_model *parse(const char *conf)
 {
 	struct nsdconf_diag diag = { .sink = diag_sink };
 	char zonelist[128];
 
-	write_file(conf_path, conf);
+	test_put(conf_path, conf);
 	snprintf(zonelist, sizeof(zonelist), "%s/zone.list", dir);
 	nsdconf_model_free(model);
 	model = nsdconf_parse_file(conf_path, &(struct nsdconf_parse_opts){
@@ -927,7 +916,7 @@ static void test_knotc_accepts_rendered_config(void **state)
 	/* The include, as mod-nsd keeps it, under an operator's knot.conf. */
 	t = render_opts(RICH_CONF, &o);
 	snprintf(path, sizeof(path), "%s/nsd.inc", dir);
-	write_file(path, t);
+	test_put(path, t);
 	snprintf(path, sizeof(path), "%s/knot.conf", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -972,7 +961,7 @@ static void test_knotc_accepts_rendered_config(void **state)
 	o.storage = NULL;
 	t = render_opts(RICH_CONF, &o);
 	snprintf(path, sizeof(path), "%s/full.conf", dir);
-	write_file(path, t);
+	test_put(path, t);
 	snprintf(cmd, sizeof(cmd), "%s -c '%s' conf-check >'%s/check.out' 2>&1", knotc, path, dir);
 	if (run(cmd) != 0) {
 		snprintf(cmd, sizeof(cmd), "cat '%s/check.out' >&2", dir);

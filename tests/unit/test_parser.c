@@ -12,6 +12,7 @@
 
 #include "conf/checks.h"
 #include "conf/model.h"
+#include "test_files.h"
 
 static char dir[] = "/tmp/test-parser-XXXXXX";
 static char lines[8192];
@@ -347,9 +348,7 @@ int main(void)
 		cmocka_unit_test(test_unopenable_file_is_reported),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0) {
+	if (test_rmtree(dir) != 0) {
 		rc = rc ? rc : 1;
 	}
 	return rc;

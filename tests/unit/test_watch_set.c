@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mod/watch_set.h"
+#include "test_files.h"
 
 struct names {
 	char v[16][256];
@@ -52,14 +53,6 @@ struct fixture {
 	char incdir[128];
 };
 
-static void put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -72,9 +65,9 @@ static int setup(void **state)
 	char text[512];
 	snprintf(text, sizeof(text), "include: \"keys.conf\"\ninclude: \"%s/*.conf\"\n",
 	         f->incdir);
-	put(f->conf, text);
-	put(f->inc, "key: name: k\n");
-	put(f->zl, "# NSD zone list\n");
+	test_put(f->conf, text);
+	test_put(f->inc, "key: name: k\n");
+	test_put(f->zl, "# NSD zone list\n");
 	*state = f;
 	return 0;
 }
@@ -82,9 +75,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(test_rmtree(f->dir), 0);
 	free(f);
 	return 0;
 }
@@ -143,7 +134,7 @@ static void test_signature_follows_contents(void **state)
 	assert_true(watch_set_signature(&a) == watch_set_signature(&b));
 	watch_set_free(&b);
 
-	put(f->inc, "key: name: k2\n");
+	test_put(f->inc, "key: name: k2\n");
 	build(f, &b, NULL);
 	assert_true(watch_set_signature(&a) != watch_set_signature(&b));
 	watch_set_free(&b);
@@ -162,7 +153,7 @@ static void test_prev_hashes_keep_a_change_visible(void **state)
 	struct watch_set before, during, after;
 	build(f, &before, NULL);
 	/* an edit between the keeper's parse and the watcher's start */
-	put(f->inc, "key: name: k3\n");
+	test_put(f->inc, "key: name: k3\n");
 	build(f, &during, &before);   /* takes the hash of what the keeper read */
 	assert_true(watch_set_signature(&during) == watch_set_signature(&before));
 	build(f, &after, NULL);       /* the next look sees the edit as a change */
