@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "conf/model.h"
-#include "knot/knotmap.h"
+#include "knotmap/knotmap.h"
 
 /* Exit status (documented in knot-nsd(1) and doc/migration.md). */
 enum convert_exit {

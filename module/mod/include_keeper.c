@@ -17,7 +17,7 @@
 
 #include "conf/checks.h"
 #include "conf/model.h"
-#include "knot/knotmap.h"
+#include "knotmap/knotmap.h"
 #include "mod/include_keeper.h"
 
 /* NSD syntax accepted in the module: everything the core knows (4.6.1 up to 4.15). */

@@ -18,8 +18,8 @@
 #include "conf/acl.h"
 #include "conf/arena.h"
 #include "conf/model.h"
-#include "knot/knotmap.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap.h"
+#include "knotmap/knotmap_int.h"
 #include "test_files.h"
 
 #define MAX_NOTES 256

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "conf/model.h"
-#include "knot/knotmap.h"
+#include "knotmap/knotmap.h"
 
 /* Growable text with a sticky allocation failure, so writers need not check each call. */
 struct kbuf {

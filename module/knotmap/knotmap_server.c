@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "conf/arena.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap_int.h"
 
 #define G(x) NSDCONF_G_##x
 /* server.udp-max-payload-*: Knot 3.2 takes 1220 (the DNSSEC minimum) to 4096. */

@@ -8,7 +8,7 @@
 #include <libknot/errcode.h>
 
 #include "conf/arena.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap_int.h"
 
 /*
  * NSD (allow-query set): a matching BLOCKED entry refuses; otherwise the first

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "conf/arena.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap_int.h"
 
 void knotmap_buf_free(struct knotmap_buf *b)
 {

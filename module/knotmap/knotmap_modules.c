@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "conf/arena.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap_int.h"
 
 #define G(x) NSDCONF_G_##x
 #define RRL_ID "nsd"

@@ -9,7 +9,7 @@
 #include <libknot/errcode.h>
 
 #include "conf/arena.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap_int.h"
 
 /*
  * Address sets.  Knot's acl address holds one set per rule: a single address, a

@@ -14,7 +14,7 @@
 
 #include "conf/arena.h"
 #include "conf/zonefile.h"
-#include "knot/knotmap_int.h"
+#include "knotmap/knotmap_int.h"
 
 #define DNS_PORT 53
 
