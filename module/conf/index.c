@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "conf/bigmem.h"
+#include "conf/hash.h"
 #include "conf/index.h"
-#include "conf/unaligned.h"
 
 struct slot {
 	uint32_t tag;        /* high half of the hash */
@@ -33,28 +33,6 @@ struct nsdconf_index {
 	struct entry *entries;
 	size_t n, entries_cap;
 };
-
-/* Word-at-a-time multiplicative hash (byte-wise FNV showed up in profiles). The
- * last word overlaps the one before it rather than being copied byte by byte. */
-static uint64_t hash_bytes(const uint8_t *p, size_t n)
-{
-	const uint8_t *end = p + n;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	while (end - p > 8) {
-		h = (h ^ nsdconf_load64(p)) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-		p += 8;
-	}
-	if (n >= 8) {
-		w = nsdconf_load64(end - 8);
-	} else if (n >= 4) {
-		w = nsdconf_load32(p) | (uint64_t)nsdconf_load32(end - 4) << 32;
-	} else {
-		w = n > 0 ? p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16 : 0;
-	}
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
 
 static void *xbigmem(size_t size)
 {
@@ -107,7 +85,7 @@ void *nsdconf_index_get(const struct nsdconf_index *ix, const void *key, size_t 
 	if (ix == NULL || ix->cap == 0 || key == NULL) {
 		return NULL;
 	}
-	const struct slot *s = find(ix, key, len, hash_bytes(key, len));
+	const struct slot *s = find(ix, key, len, nsdconf_hash(key, len, 0));
 	return s->entry != 0 ? ix->entries[s->entry - 1].val : NULL;
 }
 
@@ -153,7 +131,7 @@ bool nsdconf_index_insert(struct nsdconf_index *ix, const void *key, size_t len,
 	if (ix->n == ix->entries_cap) {
 		grow_entries(ix);
 	}
-	uint64_t h = hash_bytes(key, len);
+	uint64_t h = nsdconf_hash(key, len, 0);
 	struct slot *s = find(ix, key, len, h);
 	if (s->entry != 0) {
 		return false;
