@@ -65,7 +65,6 @@ union nsdconf_val {
 
 struct nsdconf_key {
 	union nsdconf_val val[NSDCONF_K_SLOTS];   /* name, algorithm, secret (strings) */
-	uint8_t secret_len;      /* unused by NSD semantics; keep struct small */
 	const struct nsdconf_loc *loc;
 	const char *file;
 	int line;

@@ -19,6 +19,7 @@
 #include "conf/dname.h"
 #include "conf/lexer.h"
 #include "conf/model_build.h"
+#include "conf/tsig_key.h"
 #include "conf/zonelist.h"
 
 struct parser {
@@ -274,51 +275,6 @@ static void option_nsid(struct parser *p, union nsdconf_val *v, const char *s)
 		}
 		v->str = s;
 	}
-}
-
-static bool known_algorithm(const char *s)
-{
-	static const char *const names[] = { "md5", "sha1", "sha224", "sha256", "sha384", "sha512" };
-	const char *bare = strncasecmp(s, "hmac-", 5) == 0 ? s + 5 : s;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcasecmp(bare, names[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool base64_decodes(const uint8_t *text, size_t len);
-
-/* NSD's b64_pton skips white space and accepts what decodes; libdnssec decodes. */
-static bool base64_ok(const char *s)
-{
-	size_t len = strlen(s), n = 0;
-	uint8_t *text = malloc(len + 1);
-	if (text == NULL) {
-		abort();
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (!isspace((unsigned char)s[i])) {
-			text[n++] = (uint8_t)s[i];
-		}
-	}
-	bool ok = base64_decodes(text, n);
-	free(text);
-	return ok;
-}
-
-static bool base64_decodes(const uint8_t *text, size_t len)
-{
-	dnssec_binary_t in = { .data = (uint8_t *)text, .size = len };
-	dnssec_binary_t out = { 0 };
-	if (len == 0) {
-		return true;
-	}
-	int r = dnssec_binary_from_base64(&in, &out);
-	bool ok = (r == DNSSEC_EOK) && out.size <= 16384;
-	dnssec_binary_free(&out);
-	return ok;
 }
 
 static void acl_error(void *ctx, const char *msg)
@@ -767,7 +723,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		if ((s = expect_string(p)) == NULL) {
 			return;
 		}
-		if (!known_algorithm(s)) {
+		if (nsdconf_tsig_alg_from_name(s) == NSDCONF_TSIG_ALG_NONE) {
 			perr(p, "bad tsig key algorithm %s", s);
 		} else {
 			p->key->val[NSDCONF_K_ALGORITHM].str = s;
@@ -778,7 +734,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 			return;
 		}
 		p->key->val[NSDCONF_K_SECRET].str = s;
-		if (!base64_ok(s)) {
+		if (!nsdconf_tsig_secret_ok(s)) {
 			const char *kn = p->key->val[NSDCONF_K_NAME].str;
 			perr(p, "cannot base64 decode tsig secret %s", kn ? kn : "");
 		}

@@ -13,6 +13,7 @@
 #include <libknot/errcode.h>
 
 #include "conf/arena.h"
+#include "conf/tsig_key.h"
 #include "conf/zonefile.h"
 #include "knotmap/knotmap_int.h"
 
@@ -75,22 +76,6 @@ void knotmap_comment(struct knotmap_ctx *c, struct kbuf *out, const char *indent
 
 /* Keys. */
 
-/* NSD takes "sha256" and "hmac-sha256", any case; Knot only the latter, lower case. */
-static const char *key_algorithm(struct knotmap_ctx *c, const char *alg)
-{
-	char buf[32];
-	size_t i;
-
-	if (alg == NULL)
-		alg = "sha256";
-	if (strncasecmp(alg, "hmac-", 5) == 0)
-		alg += 5;
-	for (i = 0; alg[i] != '\0' && i + 1 < sizeof(buf); i++)
-		buf[i] = (char)(alg[i] >= 'A' && alg[i] <= 'Z' ? alg[i] + 32 : alg[i]);
-	buf[i] = '\0';
-	return nsdconf_arena_strdup(c->arena, buf);
-}
-
 /* The report lines of a key's options (name, algorithm, secret) at their lines. */
 static void key_notes(struct knotmap_ctx *c, const struct nsdconf_key *k, const char *id,
                       const char *alg)
@@ -106,45 +91,28 @@ static void key_notes(struct knotmap_ctx *c, const struct nsdconf_key *k, const 
 			continue;   /* not written (the default algorithm) */
 		knotmap_where(k->loc, s, &file, &line);
 		if (s == NSDCONF_K_ALGORITHM)
-			snprintf(how, sizeof(how), "key %s algorithm hmac-%s", id, alg);
+			snprintf(how, sizeof(how), "key %s algorithm %s", id, alg);
 		else
 			snprintf(how, sizeof(how), "key %s %s", id, s == NSDCONF_K_NAME ? "id" : "secret");
 		knotmap_note(c, file, line, o->name, NSDCONF_K_EXACT, false, how);
 	}
 }
 
-/* NSD's base64 decoder skips white space (the parser checked that the rest decodes);
- * Knot's does not. */
+/* The secret as Knot's configuration takes it: NSD's decoder skips white space, Knot's does
+ * not (the parser checked that the rest decodes). */
 static const char *key_secret(struct knotmap_ctx *c, const char *secret)
 {
-	size_t len = strlen(secret), n = 0;
-	char *out = nsdconf_arena_alloc(c->arena, len + 1);
+	char *out = nsdconf_arena_alloc(c->arena, strlen(secret) + 1);
 
-	for (size_t i = 0; i < len; i++) {
-		if (!isspace((unsigned char)secret[i]))
-			out[n++] = secret[i];
-	}
-	out[n] = '\0';
+	nsdconf_tsig_secret_text(secret, out);
 	return out;
-}
-
-/* knotd's HMACs are NSD's; a key whose algorithm Knot lacks cannot be written. */
-static bool key_algorithm_known(const char *alg)
-{
-	static const char *const known[] = { "md5", "sha1", "sha224", "sha256", "sha384", "sha512" };
-
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strcmp(alg, known[i]) == 0)
-			return true;
-	}
-	return false;
 }
 
 static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct nsdconf_key *k,
                     struct kbuf *out)
 {
 	const char *name = k->val[NSDCONF_K_NAME].str, *secret = k->val[NSDCONF_K_SECRET].str;
-	const char *file = k->file, *alg;
+	const char *file = k->file, *alg_written = k->val[NSDCONF_K_ALGORITHM].str, *alg;
 	int line = k->line;
 	struct knotmap_key *mk;
 	knot_dname_t *dn;
@@ -163,12 +131,12 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		             "key name or secret cannot be written in Knot's configuration");
 		return;
 	}
-	alg = key_algorithm(c, k->val[NSDCONF_K_ALGORITHM].str);
-	if (!key_algorithm_known(alg)) {
+	alg = nsdconf_tsig_alg_knot_name(nsdconf_tsig_alg_from_name(alg_written ? alg_written : "sha256"));
+	if (alg == NULL) {
 		free(dn);
 		knotmap_where(k->loc, NSDCONF_K_ALGORITHM, &file, &line);
-		snprintf(how, sizeof(how), "knotd has no hmac-%s: key %s not written, requests "
-		         "signed with it are refused and its primaries not used", alg, name);
+		snprintf(how, sizeof(how), "knotd has no %s: key %s not written, requests "
+		         "signed with it are refused and its primaries not used", alg_written, name);
 		knotmap_note(c, file, line, knotmap_kname(NSDCONF_K_ALGORITHM), NSDCONF_K_UNSUPPORTED, true, how);
 		return;
 	}
@@ -207,7 +175,7 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	knotmap_comment(c, out, "  ", "key", k->file, k->line);
 	kbuf_puts(out, "  - id: ");
 	kbuf_value(out, name);
-	kbuf_printf(out, "\n    algorithm: hmac-%s\n    secret: ", mk->alg);
+	kbuf_printf(out, "\n    algorithm: %s\n    secret: ", mk->alg);
 	kbuf_value(out, secret);
 	kbuf_puts(out, "\n");
 }

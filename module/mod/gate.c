@@ -19,7 +19,7 @@ struct gate_entry {
 	const char *text;        /* "spec KEY" for logs */
 	int index;               /* position in the list as written (NSD's acl number) */
 	int key;                 /* NSDCONF_ACL_KEY: key class; -1 for an undefined key */
-	enum gate_alg alg;       /* NSDCONF_ACL_KEY: the key's configured algorithm */
+	enum nsdconf_tsig_alg alg;       /* NSDCONF_ACL_KEY: the key's configured algorithm */
 };
 
 /*
@@ -154,25 +154,6 @@ static bool dname_eq_lower(const uint8_t *lower, const uint8_t *d, size_t len)
 	return true;
 }
 
-enum gate_alg gate_alg_from_name(const char *name)
-{
-	static const char *const names[] = {
-		[GATE_ALG_MD5] = "md5", [GATE_ALG_SHA1] = "sha1",
-		[GATE_ALG_SHA224] = "sha224", [GATE_ALG_SHA256] = "sha256",
-		[GATE_ALG_SHA384] = "sha384", [GATE_ALG_SHA512] = "sha512",
-	};
-
-	if (name == NULL)
-		return GATE_ALG_NONE;
-	/* NSD: the short name ("hmac-sha256") or the short name after "hmac-". */
-	const char *bare = strncasecmp(name, "hmac-", 5) == 0 ? name + 5 : name;
-	for (int a = GATE_ALG_MD5; a <= GATE_ALG_SHA512; a++) {
-		if (strcasecmp(bare, names[a]) == 0)
-			return a;
-	}
-	return GATE_ALG_NONE;
-}
-
 const char *gate_kind_str(enum gate_kind kind)
 {
 	switch (kind) {
@@ -235,7 +216,7 @@ static inline bool key_ok(const struct gate_entry *e, const struct gate_request 
 		return r->tsig == GATE_TSIG_NONE;
 	default:
 		return r->tsig == GATE_TSIG_OK && e->key >= 0 && e->key == r->key &&
-		       e->alg != GATE_ALG_NONE && e->alg == r->alg;
+		       e->alg != NSDCONF_TSIG_ALG_NONE && e->alg == r->alg;
 	}
 }
 
@@ -648,7 +629,7 @@ static void keys_build(struct build *b)
 		                                    mk->val[NSDCONF_K_ALGORITHM].str : "");
 		k->secret = nsdconf_arena_strdup(g->arena, mk->val[NSDCONF_K_SECRET].str ?
 		                                 mk->val[NSDCONF_K_SECRET].str : "");
-		k->alg = gate_alg_from_name(k->algorithm);
+		k->alg = nsdconf_tsig_alg_from_name(k->algorithm);
 
 		/* NSD's key table is filled walking the keys in strcmp order of their
 		 * names and keeps the first of equal domain names. */
@@ -670,19 +651,19 @@ static void keys_build(struct build *b)
 	}
 }
 
-static int entry_key_class(struct build *b, const struct nsdconf_acl *a, enum gate_alg *alg)
+static int entry_key_class(struct build *b, const struct nsdconf_acl *a, enum nsdconf_tsig_alg *alg)
 {
 	const struct nsdconf_key *mk = nsdconf_acl_key(b->m, a);
 	uint8_t wire[KNOT_DNAME_MAXLEN];
 
-	*alg = GATE_ALG_NONE;
+	*alg = NSDCONF_TSIG_ALG_NONE;
 	if (mk == NULL || mk->val[NSDCONF_K_NAME].str == NULL ||
 	    nsdconf_dname_parse(mk->val[NSDCONF_K_NAME].str, wire) <= 0)
 		return -1;
 	const struct gate_key *k = key_lookup(b->g, wire, dname_len(wire));
 	if (k == NULL)
 		return -1;
-	*alg = gate_alg_from_name(mk->val[NSDCONF_K_ALGORITHM].str);
+	*alg = nsdconf_tsig_alg_from_name(mk->val[NSDCONF_K_ALGORITHM].str);
 	return k->id;
 }
 
@@ -712,7 +693,7 @@ static const struct gate_acl *acl_compile(struct build *b, const struct nsdconf_
 		e->acl.file = NULL;
 		e->index = index;
 		e->key = -1;
-		e->alg = GATE_ALG_NONE;
+		e->alg = NSDCONF_TSIG_ALG_NONE;
 		if (x->key == NSDCONF_ACL_KEY)
 			e->key = entry_key_class(b, x, &e->alg);
 

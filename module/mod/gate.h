@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "conf/model.h"
+#include "conf/tsig_key.h"
 
 /* What a request asks for; AXFR and IXFR both consult provide-xfr. */
 enum gate_kind {
@@ -18,16 +19,6 @@ enum gate_kind {
 	GATE_KINDS
 };
 
-/* TSIG algorithms NSD 4.6.1 knows (tsig-openssl.c). */
-enum gate_alg {
-	GATE_ALG_NONE = 0,      /* not an algorithm NSD knows: never matches */
-	GATE_ALG_MD5,
-	GATE_ALG_SHA1,
-	GATE_ALG_SHA224,
-	GATE_ALG_SHA256,
-	GATE_ALG_SHA384,
-	GATE_ALG_SHA512,
-};
 
 /* The TSIG state of a request when the ACL is consulted (NSD's q->tsig). */
 enum gate_tsig_state {
@@ -54,7 +45,7 @@ struct gate_request {
 	const struct sockaddr_storage *src;   /* source address and port */
 	enum gate_tsig_state tsig;
 	int key;                /* GATE_TSIG_OK: the key class (gate_key_find()->id) */
-	enum gate_alg alg;      /* GATE_TSIG_OK: the algorithm the request was signed with */
+	enum nsdconf_tsig_alg alg;      /* GATE_TSIG_OK: the algorithm the request was signed with */
 };
 
 /* A key: clause. Keys whose names are the same domain name share one id (NSD compares
@@ -64,7 +55,7 @@ struct gate_key {
 	const uint8_t *dname;   /* lower-case wire form */
 	const char *algorithm;  /* as written */
 	const char *secret;     /* base64, as written */
-	enum gate_alg alg;      /* the configured algorithm (NSD's key_options->algorithm) */
+	enum nsdconf_tsig_alg alg;      /* the configured algorithm (NSD's key_options->algorithm) */
 	int id;
 };
 
@@ -116,7 +107,5 @@ size_t gate_acl_size(const struct gate_acl *l);
 /* The entry at list position i as written ("10.0.0.0/8 NOKEY"), "" if none. */
 const char *gate_acl_entry_text(const struct gate_acl *l, int i);
 
-/* NSD's tsig_get_algorithm_by_name: "hmac-sha256" and "sha256", any case. */
-enum gate_alg gate_alg_from_name(const char *name);
 const char *gate_kind_str(enum gate_kind kind);
 const char *gate_reason_str(enum gate_reason reason);

@@ -13,16 +13,16 @@ struct gate_tsig {
 	size_t n;
 };
 
-static enum gate_alg alg_from_knot(dnssec_tsig_algorithm_t a)
+static enum nsdconf_tsig_alg alg_from_knot(dnssec_tsig_algorithm_t a)
 {
 	switch (a) {
-	case DNSSEC_TSIG_HMAC_MD5:    return GATE_ALG_MD5;
-	case DNSSEC_TSIG_HMAC_SHA1:   return GATE_ALG_SHA1;
-	case DNSSEC_TSIG_HMAC_SHA224: return GATE_ALG_SHA224;
-	case DNSSEC_TSIG_HMAC_SHA256: return GATE_ALG_SHA256;
-	case DNSSEC_TSIG_HMAC_SHA384: return GATE_ALG_SHA384;
-	case DNSSEC_TSIG_HMAC_SHA512: return GATE_ALG_SHA512;
-	default:                      return GATE_ALG_NONE;
+	case DNSSEC_TSIG_HMAC_MD5:    return NSDCONF_TSIG_ALG_MD5;
+	case DNSSEC_TSIG_HMAC_SHA1:   return NSDCONF_TSIG_ALG_SHA1;
+	case DNSSEC_TSIG_HMAC_SHA224: return NSDCONF_TSIG_ALG_SHA224;
+	case DNSSEC_TSIG_HMAC_SHA256: return NSDCONF_TSIG_ALG_SHA256;
+	case DNSSEC_TSIG_HMAC_SHA384: return NSDCONF_TSIG_ALG_SHA384;
+	case DNSSEC_TSIG_HMAC_SHA512: return NSDCONF_TSIG_ALG_SHA512;
+	default:                      return NSDCONF_TSIG_ALG_NONE;
 	}
 }
 
@@ -44,7 +44,7 @@ struct gate_tsig *gate_tsig_new(const struct gate *g,
 		const struct gate_key *k = gate_key_at(g, i);
 		/* Only the secret is kept: the algorithm a request is verified with is the
 		 * one it names, as in NSD; the configured one counts in the ACL only. */
-		int ret = knot_tsig_key_init(&t->keys[i], "hmac-sha256", k->name, k->secret);
+		int ret = nsdconf_tsig_key_init(&t->keys[i], k->name, NULL, k->secret);
 		if (ret == KNOT_ENOMEM) {
 			gate_tsig_free(t);
 			return NULL;
@@ -78,7 +78,7 @@ void gate_tsig_verify(const struct gate_tsig *t, const knot_rrset_t *tsig_rr,
 	const struct gate_key *k = gate_key_find(t->g, tsig_rr->owner);
 	dnssec_tsig_algorithm_t alg =
 		dnssec_tsig_algorithm_from_dname(knot_tsig_rdata_alg_name(tsig_rr));
-	if (k == NULL || alg_from_knot(alg) == GATE_ALG_NONE)
+	if (k == NULL || alg_from_knot(alg) == NSDCONF_TSIG_ALG_NONE)
 		return;
 	out->key = k;
 	out->alg = alg_from_knot(alg);

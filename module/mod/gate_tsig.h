@@ -23,7 +23,7 @@ struct gate_tsig;
 struct gate_tsig_check {
 	enum gate_tsig_result result;
 	const struct gate_key *key;  /* the nsd.conf key of that name (not for BADKEY) */
-	enum gate_alg alg;           /* the algorithm the request names (not for BADKEY) */
+	enum nsdconf_tsig_alg alg;           /* the algorithm the request names (not for BADKEY) */
 	/* The MAC verified (OK; or BADTIME after a good MAC): a reply can be signed with
 	 * sign_key, as knotd signs a reply after its own check. */
 	bool mac_ok;

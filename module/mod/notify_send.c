@@ -146,20 +146,6 @@ enum notify_answer notify_parse_soa_answer(const struct notify_msg *m, const kno
 	return a;
 }
 
-int notify_key_init(knot_tsig_key_t *key, const char *name, const char *algorithm,
-                    const char *secret)
-{
-	char alg[64];
-	size_t n = 0;
-
-	if (strncasecmp(algorithm, "hmac-", 5) != 0)
-		n = snprintf(alg, sizeof(alg), "hmac-");
-	for (const char *a = algorithm; *a != '\0' && n + 1 < sizeof(alg); a++)
-		alg[n++] = tolower((unsigned char)*a);
-	alg[n] = '\0';
-	return knot_tsig_key_init(key, alg, name, secret);
-}
-
 void notify_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";

@@ -48,10 +48,6 @@ enum notify_answer notify_parse_soa_answer(const struct notify_msg *m, const kno
                                            uint8_t *wire, size_t len, int *rcode,
                                            knot_rrset_t **soa);
 
-/* A TSIG key as nsd.conf writes it: NSD takes "sha256" for "hmac-sha256". */
-int notify_key_init(knot_tsig_key_t *key, const char *name, const char *algorithm,
-                    const char *secret);
-
 /* "192.0.2.1@53", "[2001:db8::1]@53" */
 void notify_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len);
 /* Address and port equal (the family's part only). */

@@ -17,6 +17,7 @@
 #include <urcu.h>
 
 #include "mod/notify_sched.h"
+#include "conf/tsig_key.h"
 #include "mod/notify_send.h"
 #include "mod/notify_thread.h"
 
@@ -145,7 +146,7 @@ static int key_index(struct notify_thread *t, const struct nsdconf_model *m,
 	*e = (struct nt_key){ .name = strdup(name) };
 	if (e->name == NULL)
 		return -2;
-	int ret = notify_key_init(&e->k, name, k->val[NSDCONF_K_ALGORITHM].str,
+	int ret = nsdconf_tsig_key_init(&e->k, name, k->val[NSDCONF_K_ALGORITHM].str,
 	                          k->val[NSDCONF_K_SECRET].str);
 	e->ok = ret == KNOT_EOK;
 	if (!e->ok)

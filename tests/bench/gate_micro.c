@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		if (rnd(3) == 0) {
 			req[i].tsig = GATE_TSIG_OK;
 			req[i].key = k1->id;
-			req[i].alg = GATE_ALG_SHA256;
+			req[i].alg = NSDCONF_TSIG_ALG_SHA256;
 		}
 	}
 

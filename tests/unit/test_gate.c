@@ -146,7 +146,7 @@ static struct gate_verdict check(const char *zone, enum gate_kind kind, const ch
 			snprintf(name, sizeof(name), "%.*s", (int)(colon - tsig), tsig);
 			r.tsig = GATE_TSIG_OK;
 			r.key = key_class(gs[i], name);
-			r.alg = gate_alg_from_name(colon + 1);
+			r.alg = nsdconf_tsig_alg_from_name(colon + 1);
 		}
 		const struct gate_zone *z = zone_of(gs[i], zone);
 		assert_non_null(z);
@@ -334,11 +334,11 @@ static void test_algorithm_mismatch_denies(void **state)
 
 static void test_algorithm_names_short_and_hmac(void **state)
 {
-	assert_int_equal(gate_alg_from_name("hmac-sha256"), GATE_ALG_SHA256);
-	assert_int_equal(gate_alg_from_name("SHA256"), GATE_ALG_SHA256);
-	assert_int_equal(gate_alg_from_name("HMAC-MD5"), GATE_ALG_MD5);
-	assert_int_equal(gate_alg_from_name("hmac-md5.sig-alg.reg.int"), GATE_ALG_NONE);
-	assert_int_equal(gate_alg_from_name("hmac-sha3"), GATE_ALG_NONE);
+	assert_int_equal(nsdconf_tsig_alg_from_name("hmac-sha256"), NSDCONF_TSIG_ALG_SHA256);
+	assert_int_equal(nsdconf_tsig_alg_from_name("SHA256"), NSDCONF_TSIG_ALG_SHA256);
+	assert_int_equal(nsdconf_tsig_alg_from_name("HMAC-MD5"), NSDCONF_TSIG_ALG_MD5);
+	assert_int_equal(nsdconf_tsig_alg_from_name("hmac-md5.sig-alg.reg.int"), NSDCONF_TSIG_ALG_NONE);
+	assert_int_equal(nsdconf_tsig_alg_from_name("hmac-sha3"), NSDCONF_TSIG_ALG_NONE);
 	load("zone:\n\tname: example.com\n\tprovide-xfr: 127.0.0.1 k2\n");
 	ALLOWED(0, "example.com", GATE_AXFR, "127.0.0.1", 1, "k2:hmac-sha512");
 }
@@ -485,12 +485,12 @@ static void random_request(struct sockaddr_storage *ss, struct gate_request *r,
 	case 2:
 		r->tsig = GATE_TSIG_OK;
 		r->key = key_class(g, "k1");
-		r->alg = GATE_ALG_SHA256;
+		r->alg = NSDCONF_TSIG_ALG_SHA256;
 		break;
 	case 3:
 		r->tsig = GATE_TSIG_OK;
 		r->key = key_class(g, "k2");
-		r->alg = rnd(2) ? GATE_ALG_SHA512 : GATE_ALG_SHA256;   /* and a mismatch */
+		r->alg = rnd(2) ? NSDCONF_TSIG_ALG_SHA512 : NSDCONF_TSIG_ALG_SHA256;   /* and a mismatch */
 		break;
 	default:
 		r->tsig = GATE_TSIG_ERROR;
@@ -609,7 +609,7 @@ static void test_tsig_verifies_like_nsd(void **state)
 	assert_int_equal(c.result, GATE_TSIG_R_OK);
 	assert_true(c.mac_ok);
 	assert_string_equal(c.key->name, "k1");
-	assert_int_equal(c.alg, GATE_ALG_SHA256);
+	assert_int_equal(c.alg, NSDCONF_TSIG_ALG_SHA256);
 
 	/* the key name in any case */
 	c = tsig_check("k3", "hmac-sha256", SECRET1, 0);
@@ -626,7 +626,7 @@ static void test_tsig_verifies_like_nsd(void **state)
 	/* another algorithm with the right secret verifies; the ACL refuses it later */
 	c = tsig_check("k1", "hmac-sha512", SECRET1, 0);
 	assert_int_equal(c.result, GATE_TSIG_R_OK);
-	assert_int_equal(c.alg, GATE_ALG_SHA512);
+	assert_int_equal(c.alg, NSDCONF_TSIG_ALG_SHA512);
 
 	/* NSD looks at the time before the MAC */
 	c = tsig_check("k1", "hmac-sha256", SECRET1, 1000);
@@ -640,6 +640,20 @@ static void test_tsig_verifies_like_nsd(void **state)
 	assert_int_equal(c.result, GATE_TSIG_R_OK);
 
 	assert_int_equal(gate_tsig_rcode(GATE_TSIG_R_BADTIME), KNOT_RCODE_BADTIME);
+}
+
+/* NSD decodes a secret with blanks in it (b64_pton skips white space); a peer signs with
+ * the same bytes, written without the blanks. */
+static void test_tsig_secret_written_with_blanks_verifies(void **state)
+{
+	load("key:\n\tname: \"spaced\"\n\talgorithm: sha256\n"
+	     "\tsecret: \"AQIDBAUGBwgJCgsM DQ4PEBESExQV\tFhcYGRobHB0eHyA=\"\n"
+	     "zone:\n\tname: example.com\n\tprovide-xfr: 127.0.0.1 spaced\n");
+	struct gate_tsig_check c = tsig_check("spaced", "hmac-sha256", SECRET1, 0);
+	assert_int_equal(c.result, GATE_TSIG_R_OK);
+	assert_true(c.mac_ok);
+	c = tsig_check("spaced", "hmac-sha256", SECRET2, 0);
+	assert_int_equal(c.result, GATE_TSIG_R_BADSIG);
 }
 
 int main(void)
@@ -668,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_index_agrees_with_walk_on_10000_entries),
 		cmocka_unit_test(test_index_agrees_with_walk_on_short_lists),
 		cmocka_unit_test_teardown(test_tsig_verifies_like_nsd, teardown_gates),
+		cmocka_unit_test_teardown(test_tsig_secret_written_with_blanks_verifies, teardown_gates),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

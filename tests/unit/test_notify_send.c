@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "conf/tsig_key.h"
 #include "mod/notify_send.h"
 
 #define SECRET "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
@@ -87,7 +88,7 @@ static void test_serial_zero_or_unknown_sends_no_soa(void **state)
 static void test_signed_notify_verifies_as_server(void **state)
 {
 	knot_tsig_key_t key;
-	assert_int_equal(notify_key_init(&key, "tkey", "hmac-sha256", SECRET), KNOT_EOK);
+	assert_int_equal(nsdconf_tsig_key_init(&key, "tkey", "hmac-sha256", SECRET), KNOT_EOK);
 	struct notify_msg m;
 	knot_rrset_t *s = soa(9);
 	assert_int_equal(notify_build(&m, zone(), s, &key, 77), KNOT_EOK);
@@ -102,7 +103,7 @@ static void test_signed_notify_verifies_as_server(void **state)
 
 	/* another secret: the receiver finds a bad MAC */
 	knot_tsig_key_t other;
-	assert_int_equal(notify_key_init(&other, "tkey", "hmac-sha256",
+	assert_int_equal(nsdconf_tsig_key_init(&other, "tkey", "hmac-sha256",
 	                                 "ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3OA=="), KNOT_EOK);
 	memcpy(copy, m.wire, m.len);
 	p = parse(copy, m.len);
@@ -117,13 +118,40 @@ static void test_signed_notify_verifies_as_server(void **state)
 static void test_key_algorithm_as_nsd_writes_it(void **state)
 {
 	knot_tsig_key_t key;
-	assert_int_equal(notify_key_init(&key, "k", "sha256", SECRET), KNOT_EOK);
+	assert_int_equal(nsdconf_tsig_key_init(&key, "k", "sha256", SECRET), KNOT_EOK);
 	assert_int_equal(key.algorithm, DNSSEC_TSIG_HMAC_SHA256);
 	knot_tsig_key_deinit(&key);
-	assert_int_equal(notify_key_init(&key, "k", "HMAC-SHA512", SECRET), KNOT_EOK);
+	assert_int_equal(nsdconf_tsig_key_init(&key, "k", "HMAC-SHA512", SECRET), KNOT_EOK);
 	assert_int_equal(key.algorithm, DNSSEC_TSIG_HMAC_SHA512);
 	knot_tsig_key_deinit(&key);
-	assert_int_not_equal(notify_key_init(&key, "k", "rot13", SECRET), KNOT_EOK);
+	assert_int_not_equal(nsdconf_tsig_key_init(&key, "k", "rot13", SECRET), KNOT_EOK);
+}
+
+/* A secret NSD accepts with blanks in it signs as the same secret without them. */
+static void test_key_secret_with_blanks_signs_as_nsd_decodes_it(void **state)
+{
+	knot_tsig_key_t spaced, plain;
+	assert_int_equal(nsdconf_tsig_key_init(&spaced, "k", "sha256",
+	                                       " 5XEkMsGCRH6pelu0 n6DFwhIUnt1Ku/2C\nGTBlpUOYHpQ= "),
+	                 KNOT_EOK);
+	assert_int_equal(nsdconf_tsig_key_init(&plain, "k", "sha256",
+	                                       "5XEkMsGCRH6pelu0n6DFwhIUnt1Ku/2CGTBlpUOYHpQ="),
+	                 KNOT_EOK);
+	assert_int_equal(spaced.secret.size, plain.secret.size);
+	assert_memory_equal(spaced.secret.data, plain.secret.data, plain.secret.size);
+
+	struct notify_msg m;
+	knot_rrset_t *s = soa(3);
+	assert_int_equal(notify_build(&m, zone(), s, &spaced, 5), KNOT_EOK);
+	knot_pkt_t *p = parse(m.wire, m.len);
+	assert_int_equal(knot_tsig_server_check(p->tsig_rr, p->wire, p->size, &plain), KNOT_EOK);
+	knot_pkt_free(p);
+	knot_rrset_free(s, NULL);
+	knot_tsig_key_deinit(&spaced);
+	knot_tsig_key_deinit(&plain);
+
+	/* nothing left once the blanks are gone: no key */
+	assert_int_equal(nsdconf_tsig_key_init(&spaced, "k", "sha256", " \t"), KNOT_EINVAL);
 }
 
 /* The answer a secondary sends: the request's header with QR, signed with its MAC. */
@@ -148,7 +176,7 @@ static size_t answer(const struct notify_msg *req, uint8_t *out, size_t max, int
 static void test_answer_matching_and_tsig(void **state)
 {
 	knot_tsig_key_t key;
-	assert_int_equal(notify_key_init(&key, "tkey", "hmac-sha256", SECRET), KNOT_EOK);
+	assert_int_equal(nsdconf_tsig_key_init(&key, "tkey", "hmac-sha256", SECRET), KNOT_EOK);
 	struct notify_msg req;
 	assert_int_equal(notify_build(&req, zone(), NULL, &key, 4242), KNOT_EOK);
 	uint8_t buf[1232];
@@ -296,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_serial_zero_or_unknown_sends_no_soa),
 		cmocka_unit_test(test_signed_notify_verifies_as_server),
 		cmocka_unit_test(test_key_algorithm_as_nsd_writes_it),
+		cmocka_unit_test(test_key_secret_with_blanks_signs_as_nsd_decodes_it),
 		cmocka_unit_test(test_answer_matching_and_tsig),
 		cmocka_unit_test(test_unsigned_notify_takes_unsigned_answer),
 		cmocka_unit_test(test_soa_query_and_answer),
