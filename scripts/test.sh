@@ -38,6 +38,18 @@ run_suite() {
 	count "$dir/meson-logs/testlog.json"
 }
 
+# nsd-checkconf's answers, computed once for this run: every checkconf shard of both
+# builds compares against them (tests/checkconf/README.md). This run also proves that
+# nsd-checkconf fails (or passes) each corpus file for the reason its header names.
+KNOT_NSD_CHECKCONF_CACHE=$(mktemp -d /tmp/knot-nsd-checkconf.XXXXXX)
+export KNOT_NSD_CHECKCONF_CACHE
+trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE"' EXIT
+if python3 tests/checkconf/run.py --nsd-only | tail -n 3; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAILED: tests/checkconf/run.py --nsd-only" >&2
+fi
+
 meson setup build --reconfigure >/dev/null 2>&1 || meson setup build
 meson compile -C build
 run_suite build

@@ -20,8 +20,12 @@ Only the standard library is used.  See README.md.
 """
 
 import argparse
+import base64
 import concurrent.futures
 import difflib
+import glob
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -217,17 +221,78 @@ def run_tool(argv0, exe, args, cwd, env=ENV):
     return (p.stdout, p.stderr, str(p.returncode))
 
 
-_NSD_CACHE = {}
+_NSD_CACHE = {}   # tuple(args) -> (stdout, stderr, status)
+_NSD_NEW = {}     # the answers this process computed (what it adds to the cache folder)
 
 
 def run_nsd(cfg, args):
-    """nsd-checkconf results are cached: discovery runs are reused."""
+    """nsd-checkconf results are cached: discovery runs are reused, and with --nsd-cache
+    every build and shard of one test run compares against the same answers."""
     key = tuple(args)
     r = _NSD_CACHE.get(key)
     if r is None:
         r = run_tool("nsd-checkconf", cfg.nsd, args, cfg.corpus, NSD_ENV)
+        if r[2] == "timeout":
+            return r   # a busy machine's answer, not nsd-checkconf's: never kept
         _NSD_CACHE[key] = r
+        _NSD_NEW[key] = r
     return r
+
+# --- the answer cache (--nsd-cache) ----------------------------------------------
+# nsd-checkconf's answer depends on its binary, the corpus files and the arguments (the
+# environment and cwd are fixed above). The file name carries a hash of the first two, so
+# a changed corpus or another NSD never reads stale answers; each process adds one file,
+# written whole (temporary name, then rename), so shards running at once never clash.
+
+
+def cache_key(cfg):
+    h = hashlib.sha256()
+    with open(cfg.nsd, "rb") as f:
+        h.update(hashlib.sha256(f.read()).digest())
+    for dirpath, dirnames, filenames in os.walk(cfg.corpus):
+        dirnames.sort()
+        for n in sorted(filenames):
+            path = os.path.join(dirpath, n)
+            rel = os.path.relpath(path, cfg.corpus)
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+            if os.path.islink(path):
+                h.update(b"link:" + os.readlink(path).encode("utf-8", "surrogateescape"))
+            elif os.path.isfile(path):
+                with open(path, "rb") as f:
+                    h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()[:32]
+
+
+def _b64(b):
+    return base64.b64encode(b).decode("ascii")
+
+
+def cache_load(cfg):
+    if not cfg.nsd_cache:
+        return 0
+    n = 0
+    for path in sorted(glob.glob(os.path.join(cfg.nsd_cache,
+                                              "nsd-answers-%s-*.json" % cfg.key))):
+        try:
+            with open(path) as f:
+                rows = json.load(f)
+        except (OSError, ValueError):
+            continue   # a file being written has a temporary name; this one is broken
+        for args, out, err, status in rows:
+            _NSD_CACHE[tuple(args)] = (base64.b64decode(out), base64.b64decode(err), status)
+            n += 1
+    return n
+
+
+def cache_save(cfg):
+    if not cfg.nsd_cache or not _NSD_NEW:
+        return
+    os.makedirs(cfg.nsd_cache, exist_ok=True)
+    rows = [[list(a), _b64(r[0]), _b64(r[1]), r[2]] for a, r in _NSD_NEW.items()]
+    name = os.path.join(cfg.nsd_cache, "nsd-answers-%s-%d" % (cfg.key, os.getpid()))
+    with open(name + ".tmp", "w") as f:
+        json.dump(rows, f)
+    os.replace(name + ".tmp", name + ".json")
 
 
 def run_ours(cfg, args):
@@ -460,7 +525,18 @@ def main():
                          "expectations hold)")
     ap.add_argument("--show", action="store_true",
                     help="with --nsd-only: print the plain run of each file")
+    ap.add_argument("--nsd-cache", metavar="DIR",
+                    default=os.environ.get("KNOT_NSD_CHECKCONF_CACHE") or None,
+                    help="keep nsd-checkconf's answers in DIR and reuse them (default: "
+                         "$KNOT_NSD_CHECKCONF_CACHE; unset: no cache)")
+    ap.add_argument("--shard", metavar="I/N", default="1/1",
+                    help="run only the I-th of N equal parts of the invocations "
+                         "(default %(default)s)")
     cfg = ap.parse_args()
+    m = re.fullmatch(r"(\d+)/(\d+)", cfg.shard)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        ap.error("--shard takes I/N with 1 <= I <= N")
+    shard, shards = int(m.group(1)), int(m.group(2))
     cfg.corpus = os.path.abspath(cfg.corpus)
     if not cfg.ours and not cfg.nsd_only and not cfg.list:
         ap.error("--ours is required (or use --nsd-only / --list)")
@@ -472,7 +548,19 @@ def main():
         ap.error("nsd-checkconf not found: %s" % cfg.nsd)
 
     t0 = time.time()
+    cfg.key = cache_key(cfg)
+    cached = cache_load(cfg)
+    try:
+        return compare(cfg, shard, shards, cached, t0)
+    finally:
+        cache_save(cfg)
+
+
+def compare(cfg, shard, shards, cached, t0):
     files, jobs = build(cfg)
+    # every shard derives the same ordered job list and takes every N-th job, so the
+    # shards are equal in size and cost whatever the corpus files hold
+    jobs = dict(list(jobs.items())[shard - 1::shards])
     if cfg.list:
         for args, n in jobs.items():
             print("%s\t%s" % (n, cmdline(list(args))))
@@ -527,8 +615,10 @@ def main():
             print("\n".join(msg))
             print()
     sys.stdout.flush()
-    print("%d files, %d invocations, %.1f s, %d expectation mismatches"
-          % (len(files), len(jobs), time.time() - t0, exp_bad))
+    print("%d files, %d invocations (shard %d/%d), %d nsd-checkconf answers from the "
+          "cache, %d run, %.1f s, %d expectation mismatches"
+          % (len(files), len(jobs), shard, shards, cached, len(_NSD_NEW),
+             time.time() - t0, exp_bad))
     print("%d passed, %d failed" % (passed, failed + exp_bad))
     return 1 if (failed or exp_bad) else 0
 
