@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf/hash.h"
 #include "conf/lexer.h"
 
 /* NSD's nesting limit (config_start_include); resources run out long before. */
@@ -146,11 +147,7 @@ static const char *at_text(const char *s)
 
 static const char *intern_text(struct nsdconf_lexer *lx, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	}
-	struct text_slot *slot = &lx->text_cache[h % TEXT_CACHE];
+	struct text_slot *slot = &lx->text_cache[nsdconf_hash(s, n, 0) % TEXT_CACHE];
 	if (slot->text == NULL || slot->len != n || memcmp(slot->text, s, n) != 0) {
 		slot->text = nsdconf_arena_strndup(lx->arena, s, n);
 		slot->len = n;
