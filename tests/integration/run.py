@@ -22,17 +22,17 @@ KEY_CLAUSE = h.KEY_CLAUSE
 # --- each the secondary of the other's zone, both on one TSIG key
 
 class Fleet:
-    def __init__(self, r):
+    def __init__(self, r, key_clause=KEY_CLAUSE):
         top = r.tmpdir('fleet')
         self.np, self.kp = h.free_port(), h.free_port()
-        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, KEY_CLAUSE
+        self.nsd = h.Nsd(os.path.join(top, 'nsd'), self.np, key_clause
                          + h.primary_zone_clause('example.com', self.kp)
                          + h.secondary_zone_clause('example.net', self.kp))
         # the nsd.conf knotd runs on: what an NSD in knotd's place would run
         self.kdir = os.path.join(top, 'knotd-nsd')
         self.kconf = os.path.join(self.kdir, 'nsd.conf')
         os.makedirs(self.kdir)
-        h.write_nsd_conf(self.kconf, self.kdir, self.kp, KEY_CLAUSE
+        h.write_nsd_conf(self.kconf, self.kdir, self.kp, key_clause
                          + h.secondary_zone_clause('example.com', self.np)
                          + h.primary_zone_clause('example.net', self.np))
         self.knot = h.Knotd(os.path.join(top, 'knotd'), self.kp, r.module, self.kconf)
@@ -132,6 +132,30 @@ def test_hostile_transfers(r):
         x = h.axfr(port, zone, h.KEY_SECRET)
         r.check(x.error is not None and x.records == 0,
                 f'{who}: secondary zone {zone} not given out, no record', repr(x))
+
+
+def test_tsig_secret_with_blanks(r):
+    """A key secret written with blanks, which NSD's base64 decoder skips: both servers
+    verify transfers signed with it (written without blanks, as kdig takes it) and
+    replicate to each other with it, TSIG on transfers and NOTIFY."""
+    secret = h.KEY_SECRET[:16] + ' ' + h.KEY_SECRET[16:30] + '\t' + h.KEY_SECRET[30:]
+    clause = KEY_CLAUSE.replace(h.KEY_SECRET, secret)
+    r.check(clause != KEY_CLAUSE, 'the key clause holds the blank-written secret', clause)
+    f = Fleet(r, clause).start()
+    r.check(h.wait_serial(f.kp, 'example.com', 1) and h.wait_serial(f.np, 'example.net', 1, 20),
+            'both zones replicated with the blank-written key')
+    hostile_checks(r, 'NSD', f.np, 'example.com')
+    hostile_checks(r, 'knotd+mod-nsd', f.kp, 'example.net')
+    r.check(re.search(r'cannot be decoded|cannot be used to sign', f.knot.log()) is None,
+            'mod-nsd took the key for the gate and the NOTIFY signer',
+            '\n'.join(l for l in f.knot.log().splitlines() if 'key' in l)[-2000:])
+    # the module's own NOTIFY round (start-up, to NSD) is signed with the key: NSD
+    # refuses it unless the MAC verifies
+    r.check(f.knot.wait_log(r'zone example\.net\., NOTIFY at start-up, 1 target', 10),
+            'the module sent its start-up NOTIFY of example.net')
+    seen = lambda: [l for l in f.nsd.log().splitlines() if 'notify for example.net.' in l]
+    r.check(h.wait_for(lambda: seen(), 10) and not any('refused' in l for l in seen()),
+            "NSD accepted knotd's signed NOTIFYs for example.net", '\n'.join(seen()))
 
 
 # --- knotd alone on an nsd.conf that is edited while it runs
@@ -372,6 +396,7 @@ CASES = {
     'nsd-primary': test_nsd_primary_to_knotd_secondary,
     'knotd-primary': test_knotd_primary_to_nsd_secondary,
     'hostile': test_hostile_transfers,
+    'tsig-blanks': test_tsig_secret_with_blanks,
     'reload-zones': test_reload_zones,
     'broken-conf': test_broken_conf,
     'fail-open': test_fail_open,
