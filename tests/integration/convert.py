@@ -26,9 +26,8 @@ KEY_CLAUSE = h.KEY_CLAUSE
 KNOT_NSD = None
 
 
-class ConvertedKnotd(h.Daemon):
+class ConvertedKnotd(h.KnotdBase):
     """knotd -c <the knot.conf `knot-nsd convert` wrote for nsd_conf>."""
-    name = 'knotd'
 
     def __init__(self, workdir, port, nsd_conf, *convert_args):
         super().__init__(workdir, port)
@@ -46,24 +45,6 @@ class ConvertedKnotd(h.Daemon):
         self.stderr = res.stderr
         self.report = subprocess.run(argv[:2] + ['--report'] + argv[2:], cwd=cwd,
                                      capture_output=True, text=True).stdout
-
-    def start(self):
-        self._start([h.KNOTD, '-c', self.conf])
-        self.wait_ready()
-        if not h.wait_for(lambda: self.knotc('status').returncode == 0, 10):
-            raise RuntimeError('knotd control socket not answering')
-        return self
-
-    def knotc(self, *args):
-        return subprocess.run([h.KNOTC, '-s', self.sock, '-t', '10', *args],
-                              capture_output=True, text=True, timeout=30)
-
-    def log(self):
-        try:
-            with open(self.logfile) as f:
-                return f.read()
-        except FileNotFoundError:
-            return ''
 
 
 def nsd_conf(path, port, clauses):

@@ -326,9 +326,39 @@ class Nsd(Daemon):
             return ''
 
 
-class Knotd(Daemon):
-    """knotd -c <knot.conf> with mod-nsd keeping <dir>/knot-nsd/nsd.conf from nsd_conf."""
+class KnotdBase(Daemon):
+    """knotd -c self.conf with its control socket at self.sock and its log in self.logfile
+    (set by the subclass that writes the configuration)."""
     name = 'knotd'
+
+    def start(self):
+        self._start([KNOTD, '-c', self.conf])
+        self.wait_ready()
+        # the control socket is bound last: wait for it so knotc works at once
+        if not wait_for(lambda: self.knotc('status').returncode == 0, 10):
+            raise RuntimeError('knotd control socket not answering')
+        return self
+
+    def knotc(self, *args):
+        return subprocess.run([KNOTC, '-s', self.sock, '-t', '10', *args],
+                              capture_output=True, text=True, timeout=30)
+
+    def log(self):
+        try:
+            with open(self.logfile) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def count(self, pattern):
+        return len(re.findall(pattern, self.log()))
+
+    def wait_log(self, pattern, timeout=10, count=1):
+        return wait_for(lambda: self.count(pattern) >= count, timeout)
+
+
+class Knotd(KnotdBase):
+    """knotd -c <knot.conf> with mod-nsd keeping <dir>/knot-nsd/nsd.conf from nsd_conf."""
 
     def __init__(self, workdir, port, module, nsd_conf, with_module=True, extra='',
                  server_extra='', mod_extra=''):
@@ -375,31 +405,6 @@ mod-nsd:
             text += f'include: {self.incdir}/*.conf\n'
         with open(self.conf, 'w') as f:
             f.write(text)
-
-    def start(self):
-        self._start([KNOTD, '-c', self.conf])
-        self.wait_ready()
-        # the control socket is bound last: wait for it so knotc works at once
-        if not wait_for(lambda: self.knotc('status').returncode == 0, 10):
-            raise RuntimeError('knotd control socket not answering')
-        return self
-
-    def knotc(self, *args):
-        return subprocess.run([KNOTC, '-s', self.sock, '-t', '10', *args],
-                              capture_output=True, text=True, timeout=30)
-
-    def log(self):
-        try:
-            with open(self.logfile) as f:
-                return f.read()
-        except FileNotFoundError:
-            return ''
-
-    def count(self, pattern):
-        return len(re.findall(pattern, self.log()))
-
-    def wait_log(self, pattern, timeout=10, count=1):
-        return wait_for(lambda: self.count(pattern) >= count, timeout)
 
 
 def stop_all():
