@@ -721,12 +721,6 @@ static void note_option(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 		             "journal-content: changes + zonefile-load: difference (IXFR from zonefile changes)" :
 		             "no journal: IXFR is answered with the whole zone, as NSD does without stored IXFR");
 		return;
-	case NSDCONF_P_CATALOG:
-	case NSDCONF_P_CATALOG_MEMBER_PATTERN:
-	case NSDCONF_P_CATALOG_PRODUCER_ZONE:
-		knotmap_note(c, f, l, o->name, NSDCONF_K_UNSUPPORTED, false,
-		             "catalog zones are not rendered (Knot: catalog-role, catalog-template, catalog-zone)");
-		return;
 	default:
 		knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
 		return;

@@ -386,25 +386,17 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 		         *verdict == NSDCONF_K_EXACT ? "mod-cookies secret" :
 		         "not 32 hex digits, which mod-cookies needs: it makes its own");
 		return true;
-	case G(XDP_INTERFACE):
-		*verdict = NSDCONF_K_UNSUPPORTED;
-		snprintf(how, len, "not converted: xdp.listen by hand (needs knotd built with XDP)");
-		return true;
 	default:
 		break;
 	}
 	if (o->clauses & NSDCONF_IN(NSDCONF_CL_DNSTAP)) {
-		bool on = nsdconf_gnum(c->m, G(DNSTAP_ENABLE));
-
-		/* Debian's knotd 3.2.6 has no mod-dnstap built in (package knot-module-dnstap). */
-		if (!on) {
-			*verdict = o->slot == G(DNSTAP_ENABLE) ? NSDCONF_K_EXACT : NSDCONF_K_NONE;
-			snprintf(how, len, o->slot == G(DNSTAP_ENABLE) ? "no dnstap" : "dnstap-enable is off");
-			return true;
+		/* Debian's knotd 3.2.6 has no mod-dnstap built in (package knot-module-dnstap):
+		 * while dnstap is on, each option is the table's "not converted". */
+		if (nsdconf_gnum(c->m, G(DNSTAP_ENABLE))) {
+			return false;
 		}
-		*verdict = NSDCONF_K_UNSUPPORTED;
-		snprintf(how, len, "not converted: mod-dnstap by hand (Debian: package "
-		         "knot-module-dnstap): %s", o->knot_note);
+		*verdict = o->slot == G(DNSTAP_ENABLE) ? NSDCONF_K_EXACT : NSDCONF_K_NONE;
+		snprintf(how, len, o->slot == G(DNSTAP_ENABLE) ? "no dnstap" : "dnstap-enable is off");
 		return true;
 	}
 	return false;
