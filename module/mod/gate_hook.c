@@ -10,9 +10,12 @@
 
 #include <knot/module.h>
 
+#include "conf/hash.h"
+
 #include "mod/gate.h"
 #include "mod/gate_hook.h"
 #include "mod/gate_tsig.h"
+#include "mod/process_state.h"
 
 /* What one good nsd.conf compiled to. Reference counted: the instance a reload creates
  * keeps it while nsd.conf is broken. */
@@ -42,29 +45,22 @@ struct gate_hook {
 	struct xfr_seen *seen;
 	unsigned n_seen;
 	bool counting;
-	bool query_user;         /* counted in query_users */
+	bool query_user;         /* counted in nsd_process.gate_query_users */
 };
 
 enum { CTR_ALLOWED, CTR_REFUSED, CTR_TSIG };
 enum { TSIG_CTR_BADKEY, TSIG_CTR_BADSIG, TSIG_CTR_BADTIME, TSIG_CTRS };
 
-/* Shared by the instances of this .so (reloads overlap them; load and unload run on
- * knotd's main thread). */
-static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct gate_set *last_good;
-/* Instances whose gate has allow-query: zero lets normal queries through at the
- * cost of one load. */
-static int query_users;
-
-/* --- sets --- */
+/* --- sets (shared by instances: the last good one in nsd_process, under gate_lock) --- */
 
 static void set_put(struct gate_set *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
 		return;
-	pthread_mutex_lock(&set_lock);
+	}
+	pthread_mutex_lock(&nsd_process.gate_lock);
 	bool last = --s->refs == 0;
-	pthread_mutex_unlock(&set_lock);
+	pthread_mutex_unlock(&nsd_process.gate_lock);
 	if (last) {
 		gate_tsig_free(s->tsig);
 		gate_free(s->gate);
@@ -74,12 +70,24 @@ static void set_put(struct gate_set *s)
 
 static struct gate_set *set_get_last_good(void)
 {
-	pthread_mutex_lock(&set_lock);
-	struct gate_set *s = last_good;
-	if (s != NULL)
+	pthread_mutex_lock(&nsd_process.gate_lock);
+	struct gate_set *s = nsd_process.gate_last_good;
+	if (s != NULL) {
 		s->refs++;
-	pthread_mutex_unlock(&set_lock);
+	}
+	pthread_mutex_unlock(&nsd_process.gate_lock);
 	return s;
+}
+
+/* s becomes the last good set (s is referenced once more for it). */
+static void set_make_last_good(struct gate_set *s)
+{
+	pthread_mutex_lock(&nsd_process.gate_lock);
+	struct gate_set *old = nsd_process.gate_last_good;
+	nsd_process.gate_last_good = s;
+	s->refs++;
+	pthread_mutex_unlock(&nsd_process.gate_lock);
+	set_put(old);
 }
 
 static void bad_secret(void *ctx, const struct gate_key *k)
@@ -88,21 +96,24 @@ static void bad_secret(void *ctx, const struct gate_key *k)
 	              "decoded; requests signed with it get BADSIG", k->name);
 }
 
-static struct gate_set *set_build(knotd_mod_t *mod, const struct nsdconf_model *m)
+static int set_build(knotd_mod_t *mod, const struct nsdconf_model *m, struct gate_set **out)
 {
 	struct gate_set *s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return NULL;
+	if (s == NULL) {
+		return KNOT_ENOMEM;
+	}
 	s->refs = 1;
 	s->gate = gate_build(m, NULL);
-	if (s->gate != NULL)
+	if (s->gate != NULL) {
 		s->tsig = gate_tsig_new(s->gate, bad_secret, mod);
+	}
 	if (s->gate == NULL || s->tsig == NULL) {
 		gate_free(s->gate);
 		free(s);
-		return NULL;
+		return KNOT_ENOMEM;
 	}
-	return s;
+	*out = s;
+	return KNOT_EOK;
 }
 
 static void use_set(struct gate_hook *h, struct gate_set *s)
@@ -110,47 +121,13 @@ static void use_set(struct gate_hook *h, struct gate_set *s)
 	bool query = s != NULL && gate_has_query_acl(s->gate);
 
 	if (query != h->query_user) {
-		__atomic_add_fetch(&query_users, query ? 1 : -1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&nsd_process.gate_query_users, query ? 1 : -1,
+		                          memory_order_relaxed);
 		h->query_user = query;
 	}
 	struct gate_set *old = h->set;
 	__atomic_store_n(&h->set, s, __ATOMIC_RELEASE);
 	set_put(old);
-}
-
-/* The keeper's parse of nsd.conf (keeper_run). */
-static void on_model(void *ctx, const struct nsdconf_model *m)
-{
-	struct gate_hook *h = ctx;
-
-	if (m == NULL) {
-		if (h->set != NULL)
-			knotd_mod_log(h->mod, LOG_WARNING, "access gate: keeps the rules of the "
-			              "last good nsd.conf (%zu zones)", gate_zone_count(h->set->gate));
-		else
-			knotd_mod_log(h->mod, LOG_WARNING, "access gate: off until nsd.conf "
-			              "parses; knotd's own ACL from the include applies");
-		return;
-	}
-
-	struct gate_set *s = set_build(h->mod, m);
-	if (s == NULL) {
-		knotd_mod_log(h->mod, LOG_ERR, "access gate: out of memory compiling nsd.conf; "
-		              "%s", h->set != NULL ? "keeps the last good rules" :
-		              "off, knotd's own ACL applies");
-		return;
-	}
-	pthread_mutex_lock(&set_lock);
-	struct gate_set *old_good = last_good;
-	last_good = s;
-	s->refs++;
-	pthread_mutex_unlock(&set_lock);
-	set_put(old_good);
-
-	use_set(h, s);
-	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zones, %zu keys%s",
-	              gate_zone_count(s->gate), gate_key_count(s->gate),
-	              gate_has_query_acl(s->gate) ? ", allow-query in use" : "");
 }
 
 /* --- counters --- */
@@ -320,12 +297,7 @@ static bool seen_fill(struct xfr_seen *s, knotd_qdata_t *qdata, enum gate_kind k
 	s->qdata = qdata;
 	s->wire = q->wire;
 	s->size = q->size;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < q->size; i++) {
-		h ^= q->wire[i];
-		h *= 0x100000001b3ULL;
-	}
-	s->hash = h;
+	s->hash = nsdconf_hash(q->wire, q->size, 0);
 	return true;
 }
 
@@ -472,7 +444,7 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 		 * at for their TSIG: NSD checks it first, knotd after its ACL (a stale
 		 * request with a bad MAC is BADTIME to NSD, BADSIG to knotd). */
 		if (qdata->query->tsig_rr == NULL &&
-		    __atomic_load_n(&query_users, __ATOMIC_RELAXED) == 0)
+		    atomic_load_explicit(&nsd_process.gate_query_users, memory_order_relaxed) == 0)
 			return state;
 		return gate_begin_slow(state, pkt, qdata, mod, GATE_QUERY);
 	case KNOTD_QUERY_TYPE_AXFR:
@@ -488,29 +460,32 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 
 /* --- lifecycle --- */
 
-struct gate_hook *gate_hook_load(knotd_mod_t *mod, struct keeper_opts *ko)
+int gate_hook_load(knotd_mod_t *mod, struct gate_hook **out)
 {
+	*out = NULL;
 	struct gate_hook *h = calloc(1, sizeof(*h));
 	if (h == NULL) {
 		knotd_mod_log(mod, LOG_ERR, "access gate: out of memory; off, knotd's own "
 		              "ACL applies");
-		return NULL;
+		return KNOT_ENOMEM;
 	}
 	h->mod = mod;
 	h->n_seen = knotd_mod_threads(mod);
 	if (h->n_seen > 0) {
 		h->seen = aligned_alloc(64, h->n_seen * sizeof(*h->seen));
-		if (h->seen != NULL)
+		if (h->seen != NULL) {
 			memset(h->seen, 0, h->n_seen * sizeof(*h->seen));
-		else
+		} else {
 			h->n_seen = 0;   /* every message decided again: same verdicts */
+		}
 	}
 
 	h->counting = knotd_mod_stats_add(mod, "allowed", GATE_KINDS, kind_to_str) == KNOT_EOK &&
 	              knotd_mod_stats_add(mod, "refused", GATE_KINDS, kind_to_str) == KNOT_EOK &&
 	              knotd_mod_stats_add(mod, "tsig-error", TSIG_CTRS, tsig_to_str) == KNOT_EOK;
-	if (!h->counting)
+	if (!h->counting) {
 		knotd_mod_log(mod, LOG_WARNING, "access gate: counters not available");
+	}
 
 	int ret = knotd_mod_hook(mod, KNOTD_STAGE_BEGIN, gate_begin);
 	if (ret != KNOT_EOK) {
@@ -518,20 +493,49 @@ struct gate_hook *gate_hook_load(knotd_mod_t *mod, struct keeper_opts *ko)
 		              "knotd's own ACL applies", knot_strerror(ret));
 		free(h->seen);
 		free(h);
-		return NULL;
+		return ret;
 	}
 
 	/* Until this instance's parse says otherwise: what the last good nsd.conf said. */
 	use_set(h, set_get_last_good());
-	ko->model = on_model;
-	ko->model_ctx = h;
-	return h;
+	*out = h;
+	return KNOT_EOK;
+}
+
+int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m)
+{
+	if (m == NULL) {
+		if (h->set != NULL) {
+			knotd_mod_log(h->mod, LOG_WARNING, "access gate: keeps the rules of the "
+			              "last good nsd.conf (%zu zones)", gate_zone_count(h->set->gate));
+		} else {
+			knotd_mod_log(h->mod, LOG_WARNING, "access gate: off until nsd.conf "
+			              "parses; knotd's own ACL from the include applies");
+		}
+		return KNOT_EOK;
+	}
+
+	struct gate_set *s = NULL;
+	int ret = set_build(h->mod, m, &s);
+	if (ret != KNOT_EOK) {
+		knotd_mod_log(h->mod, LOG_ERR, "access gate: cannot compile nsd.conf (%s); %s",
+		              knot_strerror(ret), h->set != NULL ? "keeps the last good rules" :
+		              "off, knotd's own ACL applies");
+		return ret;
+	}
+	set_make_last_good(s);
+	use_set(h, s);
+	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zones, %zu keys%s",
+	              gate_zone_count(s->gate), gate_key_count(s->gate),
+	              gate_has_query_acl(s->gate) ? ", allow-query in use" : "");
+	return KNOT_EOK;
 }
 
 void gate_hook_unload(struct gate_hook *h)
 {
-	if (h == NULL)
+	if (h == NULL) {
 		return;
+	}
 	use_set(h, NULL);
 	free(h->seen);
 	free(h);

@@ -4,7 +4,7 @@
 
 #include <knot/module.h>
 
-#include "mod/include_keeper.h"
+#include "conf/model.h"
 
 struct gate_hook;
 
@@ -14,12 +14,18 @@ struct gate_hook;
  * after these. */
 #define GATE_HOOK_COUNTERS	3
 
-/* Registers the counters and the global BEGIN hook of mod, and hooks itself into ko so
- * that the keeper's parse of nsd.conf (keeper_run with ko, right after this call)
- * compiles the gate. Until a good nsd.conf has been parsed once the gate is off
- * (knotd's ACL from the generated include applies alone); while nsd.conf is broken it
- * keeps enforcing the last good one. NULL on ENOMEM (logged; the gate is off). */
-struct gate_hook *gate_hook_load(knotd_mod_t *mod, struct keeper_opts *ko);
+/* Registers the counters and the global BEGIN hook of mod. Until gate_hook_apply
+ * compiles this instance's nsd.conf, the gate enforces the rules of the last good
+ * nsd.conf an earlier instance compiled, or is off (knotd's ACL from the generated
+ * include applies alone). KNOT_EOK, or the error (logged; *out NULL, the gate off). */
+int gate_hook_load(knotd_mod_t *mod, struct gate_hook **out);
+
+/* Compiles the keeper's parse of nsd.conf into the gate's rules. m NULL (a broken
+ * nsd.conf): the rules in force stay. KNOT_EOK, or KNOT_ENOMEM: the rules in force stay
+ * too (logged), as for a broken nsd.conf. */
+int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m);
+
+/* Drops h's reference to its rules and frees h. NULL is fine. */
 void gate_hook_unload(struct gate_hook *h);
 
 /* Defined in nsd.c: the gate of a mod-nsd instance, kept in its module context. */

@@ -16,6 +16,7 @@
 #include <libknot/error.h>
 
 #include "conf/checks.h"
+#include "conf/hash.h"
 #include "conf/model.h"
 #include "knotmap/knotmap.h"
 #include "mod/include_keeper.h"
@@ -27,13 +28,7 @@
 
 uint64_t keeper_hash(const char *text, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)text[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return nsdconf_hash(text, len, 0);
 }
 
 bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now)
@@ -82,18 +77,21 @@ static bool file_equals(const char *path, const char *text, size_t len)
 	return same;
 }
 
+/* KNOT_EOK, or the error of write (errno is left set for the caller's message). */
 static int write_all(int fd, const char *text, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, text, len);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR) {
 			continue;
-		if (n < 0)
-			return -1;
+		}
+		if (n < 0) {
+			return knot_map_errno();
+		}
 		text += n;
 		len -= n;
 	}
-	return 0;
+	return KNOT_EOK;
 }
 
 static void log_write_error(const struct keeper_opts *o, const char *what, const char *path,
@@ -176,7 +174,7 @@ enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, s
 		log_write_error(o, "write", tmp, errno);
 		return KEEPER_FAILED;
 	}
-	if (write_all(fd, text, len) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, text, len) != KNOT_EOK || fsync(fd) != 0) {
 		int err = errno;
 		close(fd);
 		unlink(tmp);
@@ -315,41 +313,60 @@ static void first_template(const char *text, char *out, size_t size)
 		snprintf(out, size, "%.*s", (int)n, p);
 }
 
-enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
-                              uint64_t *hash)
+struct nsdconf_model *keeper_parse(const struct keeper_opts *o)
 {
 	struct diag_ctx dc = { o, false };
 	struct nsdconf_diag diag = { .sink = diag_sink, .ctx = &dc };
 	struct nsdconf_parse_opts po = { .max_version = KEEPER_NSD_VERSION, .read_zonelist = true };
-	*hash = 0;
 
 	struct nsdconf_model *m = nsdconf_parse_file(o->config, &po, &diag);
-	if (m == NULL || diag.errors > 0 || diag.fatal) {
-		if (m == NULL && access(o->config, R_OK) != 0 && errno == EACCES)
-			o->log(o->log_ctx, LOG_ERR, "'%s' must be readable by the user knotd runs "
-			       "as (uid %u)", o->config, (unsigned)geteuid());
-		o->log(o->log_ctx, LOG_ERR, "%s has errors; '%s' left as it is, knotd keeps "
-		       "serving what it has", o->config, o->include);
-		if (o->model != NULL)
-			o->model(o->model_ctx, NULL);
-		nsdconf_model_free(m);
-		return KEEPER_BROKEN;
+	if (m != NULL && diag.errors == 0 && !diag.fatal) {
+		return m;
 	}
-	if (o->model != NULL)
-		o->model(o->model_ctx, m);
+	if (m == NULL && access(o->config, R_OK) != 0 && errno == EACCES) {
+		o->log(o->log_ctx, LOG_ERR, "'%s' must be readable by the user knotd runs "
+		       "as (uid %u)", o->config, (unsigned)geteuid());
+	}
+	o->log(o->log_ctx, LOG_ERR, "%s has errors; '%s' left as it is, knotd keeps "
+	       "serving what it has", o->config, o->include);
+	nsdconf_model_free(m);
+	return NULL;
+}
 
+/* Mapping notes once per distinct text: a reload that renders the same text again
+ * (every 'knotc reload') must not log them again. */
+static void report_notes(const struct keeper_opts *o, struct keeper_state *st,
+                         const struct notes *ns, uint64_t hash)
+{
+	if (hash == st->reported_hash) {
+		return;
+	}
+	for (size_t i = 0; i < ns->n; i++) {
+		o->log(o->log_ctx, ns->v[i].prio, "%s", ns->v[i].text);
+	}
+	if (ns->dropped > 0) {
+		o->log(o->log_ctx, LOG_NOTICE, "%zu more options of %s cannot be honoured "
+		       "exactly (not logged)", ns->dropped, o->config);
+	}
+	st->reported_hash = hash;
+}
+
+enum keeper_result keeper_update(const struct keeper_opts *o, struct keeper_state *st,
+                                 struct nsdconf_model *m, uint64_t *hash)
+{
+	struct diag_ctx dc = { o, true };
+	struct nsdconf_diag diag = { .sink = diag_sink, .ctx = &dc };
 	struct notes ns = { 0 };
 	struct knotmap_buf text = { 0 };
+	*hash = 0;
+
 	int ret = render(o, m, &ns, &text);
 	/* nsd-checkconf would reject these, NSD starts with them: so do we. After the
 	 * rendering: the checks touch the model as nsd-checkconf does (chroot slashes). */
-	dc.semantic = true;
 	nsdconf_semantic_checks(m, o->config, &diag);
-	nsdconf_model_free(m);
-	if (ret != 0) {
+	if (ret != KNOT_EOK) {
 		o->log(o->log_ctx, LOG_ERR, "cannot render the Knot configuration of %s (%s); "
-		       "'%s' left as it is", o->config, knot_strerror(ret),
-		       o->include);
+		       "'%s' left as it is", o->config, knot_strerror(ret), o->include);
 		notes_free(&ns);
 		knotmap_buf_free(&text);
 		return KEEPER_FAILED;
@@ -357,17 +374,23 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
 
 	*hash = keeper_hash(text.data, text.len);
 	first_template(text.data, st->first_template, sizeof(st->first_template));
-	if (*hash != st->reported_hash) {
-		for (size_t i = 0; i < ns.n; i++)
-			o->log(o->log_ctx, ns.v[i].prio, "%s", ns.v[i].text);
-		if (ns.dropped > 0)
-			o->log(o->log_ctx, LOG_NOTICE, "%zu more options of %s cannot be honoured "
-			       "exactly (not logged)", ns.dropped, o->config);
-		st->reported_hash = *hash;
-	}
+	report_notes(o, st, &ns, *hash);
 	notes_free(&ns);
 
 	enum keeper_result res = keeper_apply(o, text.data, text.len);
 	knotmap_buf_free(&text);
+	return res;
+}
+
+enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
+                              uint64_t *hash)
+{
+	*hash = 0;
+	struct nsdconf_model *m = keeper_parse(o);
+	if (m == NULL) {
+		return KEEPER_BROKEN;
+	}
+	enum keeper_result res = keeper_update(o, st, m, hash);
+	nsdconf_model_free(m);
 	return res;
 }

@@ -38,26 +38,28 @@ struct keeper_state {
 
 struct nsdconf_model;
 
-/* Other parts of the module (the access gate) share the keeper's parse of nsd.conf:
- * called once per keeper_run, with the model when nsd.conf parsed without errors,
- * with NULL when it did not (the model is freed after the call). */
-typedef void (*keeper_model_t)(void *ctx, const struct nsdconf_model *m);
-
 struct keeper_opts {
 	const char *config;   /* nsd.conf */
 	const char *include;  /* the Knot include kept in step with it */
 	const char *cwd;      /* NSD's start directory for relative paths (NULL: getcwd) */
 	keeper_log_t log;
 	void *log_ctx;
-	keeper_model_t model; /* optional */
-	void *model_ctx;
 };
 
-/* Parses nsd.conf (with its includes and zonelistfile), renders the Knot include and
- * applies it (keeper_apply). A broken nsd.conf is logged line by line ("file:line: error:
- * ...") and leaves the include alone. Mapping notes (options Knot cannot honour exactly)
- * are logged once per distinct text. *hash receives the rendered text's hash (0 when
- * nothing was rendered). */
+/* Parses nsd.conf (with its includes and zonelistfile). A broken nsd.conf is logged line
+ * by line ("file:line: error: ...") and gives NULL: the include is then left alone. The
+ * model is the caller's (nsdconf_model_free): the other parts of the module (the gate,
+ * the NOTIFY sender, the watcher) read it before keeper_update. */
+struct nsdconf_model *keeper_parse(const struct keeper_opts *o);
+
+/* Renders the Knot include of m and applies it (keeper_apply). Mapping notes (options
+ * Knot cannot honour exactly) are logged once per distinct text. NSD's semantic checks
+ * run on m afterwards and may alter it as nsd-checkconf does (chroot slashes): read m
+ * before. *hash receives the rendered text's hash (0 when nothing was rendered). */
+enum keeper_result keeper_update(const struct keeper_opts *o, struct keeper_state *st,
+                                 struct nsdconf_model *m, uint64_t *hash);
+
+/* keeper_parse, then keeper_update (KEEPER_BROKEN when nsd.conf has errors). */
 enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *st,
                               uint64_t *hash);
 
@@ -71,5 +73,5 @@ enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, s
 /* Whether a reload may be asked for the text with this hash now; records it if so. */
 bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now);
 
-/* FNV-1a, 64 bits. */
+/* The hash of a rendered text (nsdconf_hash). */
 uint64_t keeper_hash(const char *text, size_t len);

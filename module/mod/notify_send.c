@@ -179,8 +179,9 @@ bool notify_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_s
 int notify_socket(int family, const struct sockaddr_storage *bind_to)
 {
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		return knot_map_errno();
+	}
 	if (family == AF_INET6) {
 		int on = 1;
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
@@ -189,9 +190,9 @@ int notify_socket(int family, const struct sockaddr_storage *bind_to)
 		socklen_t sl = family == AF_INET6 ? sizeof(struct sockaddr_in6)
 		                                  : sizeof(struct sockaddr_in);
 		if (bind(fd, (const struct sockaddr *)bind_to, sl) != 0) {
-			int err = errno;
+			int ret = knot_map_errno();
 			close(fd);
-			return -err;
+			return ret;
 		}
 	}
 	return fd;

@@ -53,5 +53,5 @@ void notify_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len);
 /* Address and port equal (the family's part only). */
 bool notify_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 /* A non-blocking UDP socket of the family, bound to bind_to when it is not NULL.
- * Returns the fd or -errno. */
+ * Returns the fd, or a KNOT_E* error (negative, knot_map_errno). */
 int notify_socket(int family, const struct sockaddr_storage *bind_to);

@@ -10,9 +10,12 @@
 
 #include <knot/module.h>
 
+#include "conf/model.h"
 #include "mod/gate_hook.h"
 #include "mod/include_keeper.h"
-#include "mod/live.h"
+#include "mod/notify_thread.h"
+#include "mod/process_state.h"
+#include "mod/watch.h"
 
 #define MOD_CONFIG	"\x06""config"
 #define MOD_INCLUDE	"\x0c""knot-include"
@@ -21,7 +24,7 @@
 static const yp_item_t nsd_conf[] = {
 	{ MOD_CONFIG,  YP_TSTR,  YP_VSTR = { "/etc/nsd/nsd.conf" } },
 	{ MOD_INCLUDE, YP_TSTR,  YP_VSTR = { "/var/lib/knot/nsd/nsd.conf" } },
-	/* Follow edits of nsd.conf without 'knotc reload' (live.c, watch.c). */
+	/* Follow edits of nsd.conf without 'knotc reload' (watch.c). */
 	{ MOD_WATCH,   YP_TBOOL, YP_VNONE },
 	{ NULL }
 };
@@ -43,8 +46,10 @@ static int nsd_conf_check(knotd_conf_check_args_t *args)
 typedef struct {
 	char *config;   /* nsd.conf */
 	char *include;  /* the Knot include kept in step with it */
-	struct gate_hook *gate;  /* the access gate (gate_hook.c) */
-	struct live *live;       /* NOTIFY sender and watch mode (live.c) */
+	unsigned reloads_at_load;        /* reloads the keeper had asked for when load began */
+	struct gate_hook *gate;          /* the access gate (gate_hook.c) */
+	struct notify_thread *notify;    /* start-up and new-target NOTIFYs (notify_thread.c) */
+	struct watch *watch;             /* 'watch: on' (watch.c) */
 } nsd_ctx_t;
 
 struct gate_hook *nsd_gate(knotd_mod_t *mod)
@@ -52,11 +57,6 @@ struct gate_hook *nsd_gate(knotd_mod_t *mod)
 	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
 	return ctx != NULL ? ctx->gate : NULL;
 }
-
-/* What the instances of this .so have done so far: reloads overlap instances, and the
- * instance a reload creates must know what the previous one wrote and asked for. */
-static pthread_mutex_t keeper_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct keeper_state keeper_state;
 
 static void keeper_log(void *ctx, int priority, const char *fmt, ...)
 {
@@ -81,7 +81,7 @@ static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
 
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!keeper_guard_allow(&keeper_state, hash, now.tv_sec)) {
+	if (!keeper_guard_allow(&nsd_process.keeper, hash, now.tv_sec)) {
 		knotd_mod_log(mod, LOG_WARNING, "'%s' updated, but knotd was asked to reload "
 		              "for it already (reload loop?); not reloading, run 'knotc reload'",
 		              ctx->include);
@@ -97,7 +97,7 @@ static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
  * Every rendered template sets journal-content, so the first one is found if loaded. */
 static void check_included(knotd_mod_t *mod, const nsd_ctx_t *ctx)
 {
-	const char *tpl = keeper_state.first_template;
+	const char *tpl = nsd_process.keeper.first_template;
 	if (tpl[0] == '\0')
 		return;  /* no zones */
 	knotd_conf_t id = { .single = { .data = (const uint8_t *)tpl,
@@ -111,40 +111,26 @@ static void check_included(knotd_mod_t *mod, const nsd_ctx_t *ctx)
 		              ctx->config);
 }
 
-static void nsd_ctx_free(nsd_ctx_t *ctx)
+/* Called by the NOTIFY thread. load holds the keeper's lock until it has asked for a
+ * reload or not, so the answer waits for that; a reload asked for since load began
+ * (by load, or by an older instance's watcher) brings a new instance at once. Never
+ * blocks: unload joins the thread, and a watcher may hold the lock for a whole render. */
+static int superseded(void *arg)
 {
-	if (ctx == NULL)
-		return;
-	free(ctx->config);
-	free(ctx->include);
-	free(ctx);
+	const nsd_ctx_t *ctx = arg;
+	if (pthread_mutex_trylock(&nsd_process.keeper_lock) != 0) {
+		return -1;
+	}
+	bool later = nsd_process.keeper.n_reloads != ctx->reloads_at_load;
+	pthread_mutex_unlock(&nsd_process.keeper_lock);
+	return later ? 1 : 0;
 }
 
-/* Never fails for a bad nsd.conf: knotd would drop the module silently and go on. */
-static int nsd_load(knotd_mod_t *mod)
+/* What the keeper's update of the include means for knotd. */
+static void keeper_result(knotd_mod_t *mod, const nsd_ctx_t *ctx, enum keeper_result res,
+                          uint64_t hash)
 {
-	nsd_ctx_t *ctx = calloc(1, sizeof(*ctx));
-	if (ctx == NULL)
-		return KNOT_ENOMEM;
-	ctx->config = strdup(knotd_conf_mod(mod, MOD_CONFIG).single.string);
-	ctx->include = strdup(knotd_conf_mod(mod, MOD_INCLUDE).single.string);
-	if (ctx->config == NULL || ctx->include == NULL) {
-		nsd_ctx_free(ctx);
-		return KNOT_ENOMEM;
-	}
-	knotd_mod_ctx_set(mod, ctx);
-
-	struct keeper_opts ko = {
-		.config = ctx->config,
-		.include = ctx->include,
-		.log = keeper_log,
-		.log_ctx = mod,
-	};
-	ctx->gate = gate_hook_load(mod, &ko);  /* compiled from keeper_run's parse */
-	ctx->live = live_load(mod, &ko, &keeper_lock, &keeper_state);  /* started from it */
-	uint64_t hash;
-	pthread_mutex_lock(&keeper_lock);
-	switch (keeper_run(&ko, &keeper_state, &hash)) {
+	switch (res) {
 	case KEEPER_WRITTEN:
 		ask_reload(mod, ctx, hash);
 		break;
@@ -156,18 +142,101 @@ static int nsd_load(knotd_mod_t *mod)
 	default:
 		break; /* logged; knotd keeps the configuration it has */
 	}
-	pthread_mutex_unlock(&keeper_lock);
+}
 
+static void nsd_ctx_free(nsd_ctx_t *ctx)
+{
+	if (ctx == NULL) {
+		return;
+	}
+	free(ctx->config);
+	free(ctx->include);
+	free(ctx);
+}
+
+static int nsd_ctx_new(knotd_mod_t *mod, nsd_ctx_t **out)
+{
+	nsd_ctx_t *ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		return KNOT_ENOMEM;
+	}
+	ctx->config = strdup(knotd_conf_mod(mod, MOD_CONFIG).single.string);
+	ctx->include = strdup(knotd_conf_mod(mod, MOD_INCLUDE).single.string);
+	if (ctx->config == NULL || ctx->include == NULL) {
+		nsd_ctx_free(ctx);
+		return KNOT_ENOMEM;
+	}
+	pthread_mutex_lock(&nsd_process.keeper_lock);
+	ctx->reloads_at_load = nsd_process.keeper.n_reloads;
+	pthread_mutex_unlock(&nsd_process.keeper_lock);
+	*out = ctx;
 	return KNOT_EOK;
 }
 
+/*
+ * One load, in order:
+ *  1. the gate hooks into knotd, enforcing the last good nsd.conf's rules (if any);
+ *  2. with 'watch: on', the watcher watches what the last instance read, so that an
+ *     edit made during this reload is seen;
+ *  3. under the keeper's lock (the watcher runs the keeper too): nsd.conf is parsed
+ *     once and every part takes its share of the model: the gate compiles its rules,
+ *     the NOTIFY thread starts, the watcher starts; then the keeper renders the Knot
+ *     include and, when it changed, asks knotd to reload.
+ * A part that fails logs and stays off; the others go on. load fails only without
+ * memory for the module's context: for anything else, knotd would drop the module
+ * silently (its own ACL from the include still applies) and nobody would know.
+ */
+static int nsd_load(knotd_mod_t *mod)
+{
+	nsd_ctx_t *ctx = NULL;
+	int ret = nsd_ctx_new(mod, &ctx);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	knotd_mod_ctx_set(mod, ctx);
+
+	(void)gate_hook_load(mod, &ctx->gate);
+	if (knotd_conf_mod(mod, (const yp_name_t *)MOD_WATCH).single.boolean) {
+		struct watch_opts wo = { .mod = mod, .config = ctx->config, .include = ctx->include };
+		(void)watch_prepare(&wo, &ctx->watch);
+	}
+
+	struct keeper_opts ko = {
+		.config = ctx->config,
+		.include = ctx->include,
+		.log = keeper_log,
+		.log_ctx = mod,
+	};
+	enum keeper_result res = KEEPER_BROKEN;
+	uint64_t hash = 0;
+	pthread_mutex_lock(&nsd_process.keeper_lock);
+	struct nsdconf_model *m = keeper_parse(&ko);
+	if (ctx->gate != NULL) {
+		(void)gate_hook_apply(ctx->gate, m);
+	}
+	if (m != NULL) {
+		(void)notify_thread_start(mod, m, superseded, ctx, &ctx->notify);
+	}
+	(void)watch_start(ctx->watch, m);
+	if (m != NULL) {
+		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
+	}
+	keeper_result(mod, ctx, res, hash);
+	pthread_mutex_unlock(&nsd_process.keeper_lock);
+	nsdconf_model_free(m);
+	return KNOT_EOK;
+}
+
+/* The threads first: they log through mod and read ctx. */
 static void nsd_unload(knotd_mod_t *mod)
 {
 	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
-	if (ctx != NULL) {
-		live_unload(ctx->live);
-		gate_hook_unload(ctx->gate);
+	if (ctx == NULL) {
+		return;
 	}
+	notify_thread_stop(ctx->notify);
+	watch_stop(ctx->watch);
+	gate_hook_unload(ctx->gate);
 	nsd_ctx_free(ctx);
 }
 

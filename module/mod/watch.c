@@ -16,6 +16,7 @@
 
 #include <urcu.h>
 
+#include "mod/process_state.h"
 #include "mod/watch.h"
 #include "mod/watch_set.h"
 
@@ -28,14 +29,6 @@
 #define EVENTS		(IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | \
 			 IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
-/* What the last instance watched (the next one watches it before the keeper parses),
- * and which instance's watcher acts: reloads overlap instances. */
-static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
-static char **last_files;
-static size_t n_last_files;
-static char *last_zonelist;
-static atomic_uint watch_gen;
-
 struct wd {
 	int wd;
 	char *dir;
@@ -46,9 +39,7 @@ struct watch {
 	char *config;
 	char *include;
 	char cwd[PATH_MAX];
-	pthread_mutex_t *keeper_lock;
-	struct keeper_state *keeper_state;
-	unsigned gen;
+	unsigned gen;             /* nsd_process.watch_gen when this one became the newest */
 
 	int ifd;
 	int stop_fd;
@@ -139,8 +130,9 @@ static int model_set(struct watch *w, const struct nsdconf_model *m, struct watc
 static int reread_set(struct watch *w, const struct watch_set *from, struct watch_set *out)
 {
 	const char **paths = calloc(from->nf + 1, sizeof(*paths));
-	if (paths == NULL)
-		return -1;
+	if (paths == NULL) {
+		return KNOT_ENOMEM;
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < from->nf; i++)
 		paths[n++] = from->f[i].path;
@@ -149,35 +141,38 @@ static int reread_set(struct watch *w, const struct watch_set *from, struct watc
 	return ret;
 }
 
-/* The zonelistfile is among the files (watch_set_build drops the second copy). */
+/* What the next instance watches before its parse (nsd_process, watch_lock). The
+ * zonelistfile is among the files (watch_set_build drops the second copy). */
 static void remember(const struct watch_set *s, const char *zonelist)
 {
-	pthread_mutex_lock(&watch_lock);
-	for (size_t i = 0; i < n_last_files; i++)
-		free(last_files[i]);
-	free(last_files);
-	free(last_zonelist);
-	n_last_files = 0;
-	last_zonelist = zonelist != NULL ? strdup(zonelist) : NULL;
-	last_files = calloc(s->nf > 0 ? s->nf : 1, sizeof(*last_files));
-	for (size_t i = 0; last_files != NULL && i < s->nf; i++) {
-		last_files[n_last_files] = strdup(s->f[i].path);
-		if (last_files[n_last_files] != NULL)
-			n_last_files++;
+	struct process_state *ps = &nsd_process;
+	pthread_mutex_lock(&ps->watch_lock);
+	for (size_t i = 0; i < ps->watch_n_files; i++) {
+		free(ps->watch_files[i]);
 	}
-	pthread_mutex_unlock(&watch_lock);
+	free(ps->watch_files);
+	free(ps->watch_zonelist);
+	ps->watch_n_files = 0;
+	ps->watch_zonelist = zonelist != NULL ? strdup(zonelist) : NULL;
+	ps->watch_files = calloc(s->nf > 0 ? s->nf : 1, sizeof(*ps->watch_files));
+	for (size_t i = 0; ps->watch_files != NULL && i < s->nf; i++) {
+		ps->watch_files[ps->watch_n_files] = strdup(s->f[i].path);
+		if (ps->watch_files[ps->watch_n_files] != NULL) {
+			ps->watch_n_files++;
+		}
+	}
+	pthread_mutex_unlock(&ps->watch_lock);
 }
 
 /* --- acting on a change --- */
 
-static void capture_model(void *ctx, const struct nsdconf_model *m)
+/* The files the model was read from: what a reload would run on. */
+static void capture_model(struct watch *w, const struct nsdconf_model *m)
 {
-	struct watch *w = ctx;
-	if (m == NULL)
-		return;
 	struct watch_set s;
-	if (model_set(w, m, &s, NULL) != 0)
+	if (model_set(w, m, &s, NULL) != KNOT_EOK) {
 		return;
+	}
 	watch_set_free(&w->seen);
 	w->seen = s;
 	w->seen_model = true;
@@ -196,7 +191,7 @@ static bool ask_reload(struct watch *w, uint64_t hash, bool written)
 	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!keeper_guard_allow(w->keeper_state, hash, now.tv_sec)) {
+	if (!keeper_guard_allow(&nsd_process.keeper, hash, now.tv_sec)) {
 		knotd_mod_log(w->mod, LOG_WARNING, "watch: %s changed, but knotd was asked to "
 		              "reload too often; trying again in %d s", w->config, RETRY_MS / 1000);
 		return false;
@@ -214,31 +209,36 @@ static bool ask_reload(struct watch *w, uint64_t hash, bool written)
  * something changed. Returns false to be called again later. */
 static bool settle(struct watch *w)
 {
-	if (atomic_load(&watch_gen) != w->gen)
+	if (atomic_load(&nsd_process.watch_gen) != w->gen) {
 		return true;   /* a newer instance watches (our SIGHUP, or knotc reload) */
+	}
 
 	struct keeper_opts ko = {
 		.config = w->config,
 		.include = w->include,
 		.log = watch_log,
 		.log_ctx = w,
-		.model = capture_model,
-		.model_ctx = w,
 	};
 	uint64_t hash = 0;
 	bool done = true;
 
-	pthread_mutex_lock(w->keeper_lock);
-	if (atomic_load(&watch_gen) != w->gen) {
+	pthread_mutex_lock(&nsd_process.keeper_lock);
+	if (atomic_load(&nsd_process.watch_gen) != w->gen) {
 		/* a load ran while we waited for the lock: it read the edit already */
-		pthread_mutex_unlock(w->keeper_lock);
+		pthread_mutex_unlock(&nsd_process.keeper_lock);
 		return true;
 	}
 	w->seen_model = false;
-	enum keeper_result res = keeper_run(&ko, w->keeper_state, &hash);
+	enum keeper_result res = KEEPER_BROKEN;
+	struct nsdconf_model *m = keeper_parse(&ko);
+	if (m != NULL) {
+		capture_model(w, m);
+		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
+		nsdconf_model_free(m);
+	}
 	if (!w->seen_model) {
 		struct watch_set s;
-		if (reread_set(w, &w->set, &s) == 0) {
+		if (reread_set(w, &w->set, &s) == KNOT_EOK) {
 			watch_set_free(&w->seen);
 			w->seen = s;
 		}
@@ -265,7 +265,7 @@ static bool settle(struct watch *w)
 		}
 		break;
 	}
-	pthread_mutex_unlock(w->keeper_lock);
+	pthread_mutex_unlock(&nsd_process.keeper_lock);
 	return done;
 }
 
@@ -374,70 +374,99 @@ static void watch_free(struct watch *w)
 	free(w);
 }
 
-struct watch *watch_prepare(const struct watch_opts *o)
+/* The files the previous instance watched (nsd.conf alone at start), as they are now;
+ * this instance becomes the one whose watcher acts. */
+static int watch_take_over(struct watch *w)
 {
-	struct watch *w = calloc(1, sizeof(*w));
-	if (w == NULL)
-		goto fail;
-	w->ifd = -1;
-	w->stop_fd = -1;
-	w->mod = o->mod;
-	w->keeper_lock = o->keeper_lock;
-	w->keeper_state = o->keeper_state;
-	w->config = strdup(o->config);
-	w->include = strdup(o->include);
-	if (getcwd(w->cwd, sizeof(w->cwd)) == NULL)
-		strcpy(w->cwd, "/");
-	w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (w->config == NULL || w->include == NULL || w->ifd < 0 || w->stop_fd < 0)
-		goto fail;
-
-	pthread_mutex_lock(&watch_lock);
-	size_t n = n_last_files;
+	struct process_state *ps = &nsd_process;
+	pthread_mutex_lock(&ps->watch_lock);
+	size_t n = ps->watch_n_files;
 	const char **files = calloc(n + 1, sizeof(*files));
 	if (files != NULL) {
 		files[0] = w->config;   /* first: the nsd.conf of this instance */
 		size_t k = 1;
 		for (size_t i = 0; i < n; i++) {
-			if (strcmp(last_files[i], w->config) != 0)
-				files[k++] = last_files[i];
+			if (strcmp(ps->watch_files[i], w->config) != 0) {
+				files[k++] = ps->watch_files[i];
+			}
 		}
 		n = k;
 	}
-	int ret = files != NULL ? watch_set_build(&w->set, files, n, last_zonelist, w->cwd, NULL)
-	                        : -1;
-	w->gen = atomic_fetch_add(&watch_gen, 1) + 1;
-	pthread_mutex_unlock(&watch_lock);
+	int ret = files != NULL ? watch_set_build(&w->set, files, n, ps->watch_zonelist, w->cwd,
+	                                          NULL) : KNOT_ENOMEM;
+	w->gen = atomic_fetch_add(&ps->watch_gen, 1) + 1;
+	pthread_mutex_unlock(&ps->watch_lock);
 	free(files);
-	if (ret != 0)
-		goto fail;
-	sync_watches(w, &w->set);
-	return w;
-fail:
-	knotd_mod_log(o->mod, LOG_ERR, "watch: cannot watch %s (%s); apply edits with "
-	              "'knotc reload'", o->config, errno != 0 ? strerror(errno) : "out of memory");
-	if (w != NULL)
-		watch_free(w);
-	return NULL;
+	return ret;
 }
 
-void watch_start(struct watch *w, const struct nsdconf_model *m)
+static int watch_new(const struct watch_opts *o, struct watch **out)
 {
-	if (w == NULL || w->running)
-		return;
+	struct watch *w = calloc(1, sizeof(*w));
+	*out = w;
+	if (w == NULL) {
+		return KNOT_ENOMEM;
+	}
+	w->ifd = -1;
+	w->stop_fd = -1;
+	w->mod = o->mod;
+	w->config = strdup(o->config);
+	w->include = strdup(o->include);
+	if (w->config == NULL || w->include == NULL) {
+		return KNOT_ENOMEM;
+	}
+	if (getcwd(w->cwd, sizeof(w->cwd)) == NULL) {
+		strcpy(w->cwd, "/");
+	}
+	w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->ifd < 0) {
+		return knot_map_errno();
+	}
+	w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->stop_fd < 0) {
+		return knot_map_errno();
+	}
+	return KNOT_EOK;
+}
+
+int watch_prepare(const struct watch_opts *o, struct watch **out)
+{
+	struct watch *w = NULL;
+	int ret = watch_new(o, &w);
+	if (ret == KNOT_EOK) {
+		ret = watch_take_over(w);
+	}
+	if (ret != KNOT_EOK) {
+		knotd_mod_log(o->mod, LOG_ERR, "watch: cannot watch %s (%s); apply edits with "
+		              "'knotc reload'", o->config, knot_strerror(ret));
+		if (w != NULL) {
+			watch_free(w);
+		}
+		*out = NULL;
+		return ret;
+	}
+	sync_watches(w, &w->set);
+	*out = w;
+	return KNOT_EOK;
+}
+
+int watch_start(struct watch *w, const struct nsdconf_model *m)
+{
+	if (w == NULL || w->running) {
+		return KNOT_EOK;
+	}
+	struct watch_set s;
 	if (m != NULL) {
-		struct watch_set s;
-		if (model_set(w, m, &s, &w->set) == 0) {
+		if (model_set(w, m, &s, &w->set) == KNOT_EOK) {
 			watch_set_free(&w->set);
 			w->set = s;
 			remember(&w->set, nsdconf_gstr(m, NSDCONF_G_ZONELISTFILE));
 		}
 	} else {
 		/* broken: the include: names in the files say where a fix may come from */
-		struct watch_set s;
-		if (reread_set(w, &w->set, &s) == 0)
+		if (reread_set(w, &w->set, &s) == KNOT_EOK) {
 			w->seen = s;
+		}
 		sync_watches(w, &w->seen);
 	}
 	sync_watches(w, &w->set);
@@ -448,13 +477,15 @@ void watch_start(struct watch *w, const struct nsdconf_model *m)
 	int ret = pthread_create(&w->tid, NULL, thread_main, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret != 0) {
+		ret = knot_map_errno_code(ret);
 		knotd_mod_log(w->mod, LOG_ERR, "watch: cannot start the thread (%s); apply edits "
-		              "with 'knotc reload'", strerror(ret));
-		return;
+		              "with 'knotc reload'", knot_strerror(ret));
+		return ret;
 	}
 	w->running = true;
 	knotd_mod_log(w->mod, LOG_INFO, "watch: following %zu file%s of %s", w->set.nf,
 	              w->set.nf == 1 ? "" : "s", w->config);
+	return KNOT_EOK;
 }
 
 void watch_stop(struct watch *w)

@@ -12,19 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libknot/errcode.h>
+
+#include "conf/hash.h"
 #include "mod/watch_set.h"
 
-#define FNV_INIT	0xcbf29ce484222325ULL
-
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static char *abs_path(const char *cwd, const char *name)
 {
@@ -108,28 +100,28 @@ struct build {
 static int push_str(char ***v, size_t *n, char *str)
 {
 	if (str == NULL)
-		return -1;
+		return KNOT_ENOMEM;
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*v)[i], str) == 0) {
 			free(str);
-			return 0;
+			return KNOT_EOK;
 		}
 	}
 	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
 	if (nv == NULL) {
 		free(str);
-		return -1;
+		return KNOT_ENOMEM;
 	}
 	*v = nv;
 	(*v)[(*n)++] = str;
-	return 0;
+	return KNOT_EOK;
 }
 
 static void add_glob(void *ctx, const char *name)
 {
 	struct build *b = ctx;
-	if (push_str(&b->s->globs, &b->s->ng, abs_path(b->cwd, name)) != 0)
-		b->err = -1;
+	if (push_str(&b->s->globs, &b->s->ng, abs_path(b->cwd, name)) != KNOT_EOK)
+		b->err = KNOT_ENOMEM;
 }
 
 /* Reads path: its hash, and the include: names in it. */
@@ -167,11 +159,11 @@ static void read_file(struct build *b, struct watch_file *f, bool scan)
 	}
 	close(fd);
 	if (text == NULL) {
-		b->err = -1;
+		b->err = KNOT_ENOMEM;
 		return;
 	}
 	f->exists = true;
-	f->hash = fnv(FNV_INIT, text, len);
+	f->hash = nsdconf_hash(text, len, 0);
 	if (scan)
 		watch_scan_includes(text, len, add_glob, b);
 	free(text);
@@ -201,15 +193,15 @@ static int add_file(struct build *b, const char *name, bool scan, const struct w
 	struct watch_set *s = b->s;
 	char *path = abs_path(b->cwd, name);
 	if (path == NULL)
-		return -1;
+		return KNOT_ENOMEM;
 	if (find(s, path) != NULL) {
 		free(path);
-		return 0;
+		return KNOT_EOK;
 	}
 	struct watch_file *nf = realloc(s->f, (s->nf + 1) * sizeof(*nf));
 	if (nf == NULL) {
 		free(path);
-		return -1;
+		return KNOT_ENOMEM;
 	}
 	s->f = nf;
 	struct watch_file *f = &s->f[s->nf++];
@@ -221,16 +213,16 @@ static int add_file(struct build *b, const char *name, bool scan, const struct w
 		f->exists = old->exists;
 	}
 	char real[PATH_MAX];
-	if (realpath(path, real) != NULL && strcmp(real, path) != 0) {
+	if (realpath(path, real) != NULL && strcmp(real, path) != KNOT_EOK) {
 		f->real = strdup(real);
 		if (f->real == NULL)
-			return -1;
+			return KNOT_ENOMEM;
 	}
-	if (push_str(&s->dirs, &s->nd, dir_of(path)) != 0)
-		return -1;
-	if (f->real != NULL && push_str(&s->dirs, &s->nd, dir_of(f->real)) != 0)
-		return -1;
-	return 0;
+	if (push_str(&s->dirs, &s->nd, dir_of(path)) != KNOT_EOK)
+		return KNOT_ENOMEM;
+	if (f->real != NULL && push_str(&s->dirs, &s->nd, dir_of(f->real)) != KNOT_EOK)
+		return KNOT_ENOMEM;
+	return KNOT_EOK;
 }
 
 int watch_set_build(struct watch_set *s, const char *const *files, size_t n,
@@ -239,25 +231,25 @@ int watch_set_build(struct watch_set *s, const char *const *files, size_t n,
 	struct build b = { .s = s, .cwd = cwd };
 	memset(s, 0, sizeof(*s));
 
-	for (size_t i = 0; i < n && b.err == 0; i++) {
-		if (add_file(&b, files[i], true, prev) != 0)
-			b.err = -1;
+	for (size_t i = 0; i < n && b.err == KNOT_EOK; i++) {
+		if (add_file(&b, files[i], true, prev) != KNOT_EOK)
+			b.err = KNOT_ENOMEM;
 	}
-	if (b.err == 0 && zonelist != NULL && zonelist[0] != '\0' &&
-	    add_file(&b, zonelist, false, prev) != 0)
-		b.err = -1;
+	if (b.err == KNOT_EOK && zonelist != NULL && zonelist[0] != '\0' &&
+	    add_file(&b, zonelist, false, prev) != KNOT_EOK)
+		b.err = KNOT_ENOMEM;
 	/* A file that appears where an include: glob points is a change too: watch the
 	 * glob's folder when that part has no wildcard. */
-	for (size_t i = 0; i < s->ng && b.err == 0; i++) {
+	for (size_t i = 0; i < s->ng && b.err == KNOT_EOK; i++) {
 		char *dir = dir_of(s->globs[i]);
 		if (dir != NULL && strpbrk(dir, "*?[{~") != NULL) {
 			free(dir);
 			continue;
 		}
-		if (push_str(&s->dirs, &s->nd, dir) != 0)
-			b.err = -1;
+		if (push_str(&s->dirs, &s->nd, dir) != KNOT_EOK)
+			b.err = KNOT_ENOMEM;
 	}
-	if (b.err != 0)
+	if (b.err != KNOT_EOK)
 		watch_set_free(s);
 	return b.err;
 }
@@ -280,12 +272,13 @@ void watch_set_free(struct watch_set *s)
 
 uint64_t watch_set_signature(const struct watch_set *s)
 {
-	uint64_t h = FNV_INIT;
+	uint64_t h = 0;
 	for (size_t i = 0; i < s->nf; i++) {
 		const struct watch_file *f = &s->f[i];
-		h = fnv(h, f->path, strlen(f->path) + 1);
-		h = fnv(h, &f->exists, sizeof(f->exists));
-		h = fnv(h, &f->hash, sizeof(f->hash));
+		/* each hash seeds the next: the order of the files counts */
+		h = nsdconf_hash(f->path, strlen(f->path) + 1, h);
+		h = nsdconf_hash(&f->exists, sizeof(f->exists), h);
+		h = nsdconf_hash(&f->hash, sizeof(f->hash), h);
 	}
 	return h;
 }

@@ -24,7 +24,8 @@ struct watch_set {
 
 /* Builds the set of files (relative names taken from cwd) plus zonelist (may be NULL or
  * ""). Files that prev holds keep prev's hash: prev is what the running configuration
- * was read from, and a change since then must still count as one. Returns 0 or -1. */
+ * was read from, and a change since then must still count as one. KNOT_EOK or
+ * KNOT_ENOMEM. */
 int watch_set_build(struct watch_set *s, const char *const *files, size_t n,
                     const char *zonelist, const char *cwd, const struct watch_set *prev);
 void watch_set_free(struct watch_set *s);

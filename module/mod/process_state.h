@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What outlives a module instance: mod-nsd's process-wide stores, each with its lock. */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "mod/include_keeper.h"
+#include "mod/notify_sched.h"
+
+/*
+ * knotd loads the module again for every reload, and the new instance is loaded before
+ * the old one is unloaded; the .so stays mapped, so its statics outlive both. What an
+ * instance must learn from the ones before it lives here, and nowhere else.
+ *
+ * Lock order (a lock may be taken while holding the ones above it, never the reverse):
+ *
+ *   1. keeper_lock   held by load (main thread) and by the watcher thread across a
+ *                    whole parse and render of nsd.conf;
+ *   2. gate_lock, notify_lock, watch_lock
+ *                    leaves: each held for a few pointer or counter updates, never two
+ *                    of them at once, never while waiting for anything.
+ *
+ * The NOTIFY thread takes notify_lock alone, and keeper_lock only with trylock (load
+ * may hold it while it starts that thread; unload joins the thread). knotd's main
+ * thread takes keeper_lock with a blocking lock: a watcher holds it for a render at
+ * most, and never waits on the main thread while it does (it reloads by SIGHUP).
+ */
+struct gate_set;
+
+struct process_state {
+	/* 1. The include keeper: what the instances wrote and asked knotd to reload
+	 * for, so that a reload does not ask for itself again (the reload-loop guard)
+	 * and mapping notes are logged once per text. */
+	pthread_mutex_t keeper_lock;
+	struct keeper_state keeper;
+
+	/* 2. The access gate: the rules of the last nsd.conf that parsed, kept by an
+	 * instance whose nsd.conf is broken (a bad edit must not open or close the
+	 * gate); how many instances need normal queries looked at (allow-query): read
+	 * without the lock by the BEGIN hook, so an atomic. */
+	pthread_mutex_t gate_lock;
+	struct gate_set *gate_last_good;
+	atomic_int gate_query_users;
+
+	/* 3. The NOTIFY sender: which targets this process has notified (knotd's start
+	 * notifies all, a reload only new ones) and which instance's thread sends
+	 * (the newest: notify_gen). */
+	pthread_mutex_t notify_lock;
+	struct nsched_registry notify_registry;
+	atomic_uint notify_gen;
+
+	/* 4. The watcher: the files the last instance watched (the next one watches
+	 * them before its own parse, so that an edit made during a reload is not lost)
+	 * and which instance's watcher acts (the newest: watch_gen). */
+	pthread_mutex_t watch_lock;
+	char **watch_files;
+	size_t watch_n_files;
+	char *watch_zonelist;
+	atomic_uint watch_gen;
+};
+
+/* The one instance, a static of the .so. Hidden: the hook reads it without the GOT. */
+extern struct process_state nsd_process __attribute__((visibility("hidden")));
