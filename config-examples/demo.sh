@@ -4,12 +4,30 @@
 # secondary, both on the unchanged nsd.conf pair of config-examples/. Builds nothing.
 #
 # usage: bash config-examples/demo.sh [build-dir]     (default: ./build)
+#        bash config-examples/demo.sh --installed     (knot-module-nsd's nsd.so, loaded by
+#                                                      knotd from its module directory)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-module=$build/module/mod/nsd.so
-[ -f "$module" ] || { echo "demo: no module at $module; build first (meson compile -C build)" >&2; exit 1; }
+instdir=$(pkg-config --variable=module_instdir knotd 2>/dev/null ||
+	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)/knot/modules-?")
+installed=0
+if [ "${1:-}" = --installed ]; then
+	installed=1
+	module=$instdir/nsd.so
+	[ -f "$module" ] || { echo "demo: no module at $module (install knot-module-nsd)" >&2; exit 1; }
+else
+	build=$(cd "${1:-$here/../build}" && pwd)
+	module=$build/module/mod/nsd.so
+	[ -f "$module" ] || { echo "demo: no module at $module; build first (meson compile -C build)" >&2; exit 1; }
+	# knotd loads every module of its module directory by itself: a second 'module:
+	# mod-nsd' from the build folder would be rejected as a duplicate
+	[ ! -f "$instdir/nsd.so" ] || {
+		echo "demo: knot-module-nsd is installed ($instdir/nsd.so): run with --installed," \
+			"or remove the package to run the build's module" >&2
+		exit 1
+	}
+fi
 for p in nsd nsd-control knotd knotc kdig; do
 	command -v "$p" >/dev/null || [ -x "/usr/sbin/$p" ] || { echo "demo: $p is missing" >&2; exit 1; }
 done
@@ -87,6 +105,10 @@ prepare() { # dir role-of-knotd
 	sed -i -e "s|/tmp/knot-nsd-demo|$d|g" -e "s|file: .*nsd\.so|file: $module|" \
 		-e "s|listen: 127.0.0.1@53002|listen: 127.0.0.1@$kport|" \
 		-e "s|$d/secondary/nsd.conf|$d/$role/nsd.conf|" "$d/knot.conf"
+	if [ "$installed" = 1 ]; then
+		# the whole 'module:' section goes, as knot.conf's comment says
+		sed -i -e '/^module:$/,/^$/d' "$d/knot.conf"
+	fi
 	mkdir -p "$d/knotd/storage"
 }
 
@@ -107,7 +129,7 @@ start_knotd() { # dir
 	exit 1
 }
 
-say "knot-nsd demo in $tmp (ports $p1 and $p2 on 127.0.0.1)"
+say "knot-nsd demo in $tmp (ports $p1 and $p2 on 127.0.0.1, module $module)"
 echo "NSD's primary/secondary tutorial (config-examples/primary/nsd.conf and secondary/nsd.conf,"
 echo "one TSIG key 'demo-key'), run once with knotd as the secondary and once as the primary."
 

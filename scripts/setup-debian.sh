@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs the Debian 12 packages knot-nsd builds and tests with, without letting the
+# Installs the Debian 12 packages knot-nsd builds, packages and tests with, without letting the
 # knot and nsd package services start (they would take port 53).
 set -euo pipefail
 
 packages=(knot libknot-dev knot-dnsutils nsd ldnsutils libcmocka-dev libgnutls28-dev
-	liburcu-dev meson ninja-build pkg-config python3-dnspython dnsperf clang gcc)
+	liburcu-dev meson ninja-build pkg-config python3-dnspython dnsperf clang gcc
+	dpkg-dev debhelper lintian)
 
 missing=()
 for p in "${packages[@]}"; do

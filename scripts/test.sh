@@ -64,10 +64,17 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 if [ -x tests/fuzz/run-smoke.sh ]; then
 	if bash tests/fuzz/run-smoke.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
+# Last, as it installs packages for a while: knotd would load the installed module
+# beside the builds' (scripts/test-packages.sh removes them again).
+packages_step() {
+	if bash scripts/test-packages.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: scripts/test-packages.sh" >&2; fi
+}
 for b in tests/bench/*.sh; do
 	[ -e "$b" ] || continue
 	if bash "$b" --smoke; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $b --smoke" >&2; fi
 done
+
+packages_step
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
