@@ -415,9 +415,7 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 		return e;
 	}
 	if (a->key == NSDCONF_ACL_KEY) {
-		void **k = strmap_slot(c->keys, a->key_name, strlen(a->key_name), NULL);
-
-		key = *k;
+		key = knotmap_key_of(c, a);
 		if (key == NULL) {     /* an undefined key: a parse error NSD reports */
 			e->fit = KNOTMAP_FIT_NONE;
 			return e;

@@ -36,6 +36,8 @@ struct strmap *strmap_new(struct nsdconf_arena *arena);
 void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created);
 /* The slot for a tuple of pointers with a tag (what one object became, by address). */
 void **strmap_ptr_slot(struct strmap *m, int tag, const void *a, const void *b, bool *created);
+/* The value of key, NULL when absent (nothing is created). */
+void *strmap_get(const struct strmap *m, const char *key, size_t len);
 size_t strmap_count(const struct strmap *m);
 
 /* Unique, deterministic section ids: text is sanitised to characters yparser takes
@@ -116,6 +118,8 @@ struct knotmap_ctx {
 	struct kbuf module_out;    /* mod-queryacl sections */
 
 	struct strmap *notes;      /* report lines already given */
+	struct strmap *note_sigs;  /* zone option-report signatures already given */
+	struct kbuf note_sig;      /* the signature being built */
 	int err;                   /* first libknot error */
 };
 
@@ -134,6 +138,42 @@ static inline const char *knotmap_kname(enum nsdconf_kslot s)
 {
 	return nsdconf_option_slot(NSDCONF_CL_KEY, s)->name;
 }
+
+/* Keys (knotmap_keys.c): the key section, and which key an ACL entry's became (NULL: it
+ * names none, or one that is undefined or not written). */
+void knotmap_keys(struct knotmap_ctx *c, struct kbuf *out);
+const struct knotmap_key *knotmap_key_of(struct knotmap_ctx *c, const struct nsdconf_acl *a);
+
+/* Remotes (knotmap_remotes.c): "    <item>: [ids]" for the request-xfr or notify entries
+ * of slot s, written to c->remote_out as they are first met; nothing when no entry can
+ * be written (yparser has no empty list). */
+void knotmap_remote_item(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                         enum nsdconf_pslot s, const char *item, struct kbuf *b);
+
+/* What a zone's template says (knotmap.c plans it, knotmap_notes.c reports it). */
+struct knotmap_interval {
+	bool has_min, has_max;
+	long long min, max;
+	const char *why_min, *why_max;  /* set when that bound was adjusted */
+};
+
+struct knotmap_zone_plan {
+	bool secondary;
+	const char *file;          /* absolute path, NULL: none */
+	bool file_relative;        /* no cwd to resolve it against */
+	bool storage;              /* file under opts->storage (Knot's default name) */
+	long long sync;            /* zonefile-sync, LLONG_MIN: not written */
+	const char *load;          /* zonefile-load, NULL: Knot's default (whole) */
+	const char *journal;       /* journal-content */
+	long long depth, usage;    /* journal-max-depth/-usage, 0: not written */
+	long long max_size;        /* zone-max-size, 0: not written */
+	struct knotmap_interval refresh, retry;
+	long long expire_min;      /* 0: not written */
+};
+
+/* The report lines of a zone's options, once per distinct set of settings (knotmap_notes.c). */
+void knotmap_notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,
+                        const struct knotmap_zone_plan *zp, const char *tid);
 
 /* The report, deduplicated: the same (where, option, how) is given once. */
 void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char *option,

@@ -346,11 +346,6 @@ static int query_deny_rule(struct knotmap_ctx *c)
 	return c->query_deny_rule;
 }
 
-static const struct knotmap_key *qentry_key(struct knotmap_ctx *c, const struct nsdconf_acl *a)
-{
-	return *strmap_slot(c->keys, a->key_name, strlen(a->key_name), NULL);
-}
-
 /* What a list became: zones share their pattern's list (the same entries, by address). */
 struct qlist {
 	const char *qid;
@@ -437,7 +432,7 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 		}
 		if (qs[i].a->key == NSDCONF_ACL_NOKEY)
 			continue;
-		key = qentry_key(c, qs[i].a);
+		key = knotmap_key_of(c, qs[i].a);
 		if (key == NULL)
 			continue;   /* an undefined key: a parse error NSD reports */
 		knotmap_acl_list_add(c, out, knotmap_rule_add(c, NSDCONF_P_ALLOW_QUERY, false, net,

@@ -218,6 +218,19 @@ void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created)
 	return &m->ent[i].val;
 }
 
+void *strmap_get(const struct strmap *m, const char *key, size_t len)
+{
+	uint64_t h = strmap_hash(key, len);
+
+	for (size_t i = h & (m->cap - 1); m->ent[i].key != NULL; i = (i + 1) & (m->cap - 1)) {
+		const struct strmap_ent *e = &m->ent[i];
+
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			return e->val;
+	}
+	return NULL;
+}
+
 size_t strmap_count(const struct strmap *m)
 {
 	return m->count;
