@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf/arena.h"
+#include "conf/hash.h"
 #include "knotmap/knotmap_int.h"
 
 void knotmap_buf_free(struct knotmap_buf *b)
@@ -131,7 +132,7 @@ bool kbuf_value(struct kbuf *k, const char *s)
 	return true;
 }
 
-/* Open addressing, FNV-1a; the renderer looks up every zone's settings here. */
+/* Open addressing over conf/hash.h; the renderer looks up every zone's settings here. */
 struct strmap_ent {
 	const char *key;
 	size_t len;
@@ -144,23 +145,6 @@ struct strmap {
 	struct strmap_ent *ent;
 	size_t cap, count;
 };
-
-/* Eight bytes a step: template bodies are hashed once per zone. */
-static uint64_t strmap_hash(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037ULL ^ len, w;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	for (; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	h ^= h >> 32;
-	return h * 0xbf58476d1ce4e5b9ULL ^ (h >> 31);
-}
 
 struct strmap *strmap_new(struct nsdconf_arena *arena)
 {
@@ -194,7 +178,7 @@ static void strmap_grow(struct strmap *m)
 
 void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created)
 {
-	uint64_t h = strmap_hash(key, len);
+	uint64_t h = nsdconf_hash(key, len, 0);
 	size_t i;
 
 	if (2 * (m->count + 1) > m->cap)
@@ -220,7 +204,7 @@ void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created)
 
 void *strmap_get(const struct strmap *m, const char *key, size_t len)
 {
-	uint64_t h = strmap_hash(key, len);
+	uint64_t h = nsdconf_hash(key, len, 0);
 
 	for (size_t i = h & (m->cap - 1); m->ent[i].key != NULL; i = (i + 1) & (m->cap - 1)) {
 		const struct strmap_ent *e = &m->ent[i];
