@@ -57,8 +57,9 @@ static size_t dname_len(const uint8_t *d)
 static void dname_lower(uint8_t *d, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (d[i] >= 'A' && d[i] <= 'Z')
+		if (d[i] >= 'A' && d[i] <= 'Z') {
 			d[i] += 'a' - 'A';
+		}
 	}
 }
 
@@ -79,8 +80,9 @@ static bool dname_eq_lower(const uint8_t *lower, const uint8_t *d, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = d[i] >= 'A' && d[i] <= 'Z' ? d[i] + 'a' - 'A' : d[i];
-		if (c != lower[i])
+		if (c != lower[i]) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -112,8 +114,9 @@ const char *gate_reason_str(enum gate_reason reason)
 
 static bool src_of(const struct sockaddr_storage *ss, struct gate_src *s)
 {
-	if (ss == NULL)
+	if (ss == NULL) {
 		return false;
+	}
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
 		s->addr = in6->sin6_addr.s6_addr;
@@ -144,19 +147,23 @@ struct gate_verdict gate_acl_check_linear(const struct gate_acl *l, const struct
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct gate_entry *e = &l->e[i];
 
-		if (r->src == NULL || !nsdconf_acl_addr_matches(&e->acl, r->src))
+		if (r->src == NULL || !nsdconf_acl_addr_matches(&e->acl, r->src)) {
 			continue;
+		}
 		if (!gate_entry_key_ok(e, r)) {
 			addr_matched = true;
 			continue;
 		}
-		if (e->acl.key == NSDCONF_ACL_BLOCKED)
+		if (e->acl.key == NSDCONF_ACL_BLOCKED) {
 			return verdict(false, GATE_R_BLOCKED, e->index);
-		if (first < 0)
+		}
+		if (first < 0) {
 			first = (int)i;
+		}
 	}
-	if (first >= 0)
+	if (first >= 0) {
 		return verdict(true, GATE_R_MATCH, l->e[first].index);
+	}
 	return verdict(false, addr_matched ? GATE_R_KEY_MISMATCH : GATE_R_NO_MATCH, -1);
 }
 
@@ -191,7 +198,7 @@ struct gate_verdict gate_acl_check(const struct gate_acl *l, const struct gate_r
  * The zone and key tables are open addressing of their own, not conf/index.c: a
  * look-up on the query path compares the name stored in the slot's object itself
  * (the general index goes through an entry array first), and a build that runs out
- * of memory inside knotd must fail softly (the index aborts).
+ * of memory inside knotd must fail softly, with every allocation checked.
  */
 struct build {
 	struct gate *g;
@@ -257,7 +264,8 @@ static void key_insert(struct gate *g, struct gate_key *k, size_t len)
 			*slot = k;
 			return;
 		}
-		if (dname_len((*slot)->dname) == len && memcmp((*slot)->dname, k->dname, len) == 0) {
+		if (dname_len((*slot)->dname) == len &&
+		    memcmp((*slot)->dname, k->dname, len) == 0) {
 			k->id = (*slot)->id;
 			if (strcmp(k->name, (*slot)->name) < 0) {
 				*slot = k;
@@ -585,16 +593,19 @@ bool gate_has_query_acl(const struct gate *g)
 
 const struct gate_zone *gate_zone_find(const struct gate *g, const uint8_t *dname)
 {
-	if (dname == NULL)
+	if (dname == NULL) {
 		return NULL;
+	}
 	size_t len = dname_len(dname);
 	for (uint64_t h = zone_hash(dname, len);; h++) {
 		const struct gate_zone *z = g->zone_tab[h & g->zone_mask];
 
-		if (z == NULL)
+		if (z == NULL) {
 			return NULL;
-		if (z->dname_len == len && memcmp(z->dname, dname, len) == 0)
+		}
+		if (z->dname_len == len && memcmp(z->dname, dname, len) == 0) {
 			return z;
+		}
 	}
 }
 
@@ -630,8 +641,9 @@ struct gate_verdict gate_check(const struct gate_zone *z, enum gate_kind kind,
 	if (l == NULL) {
 		/* NSD: no allow-query lets everybody query; no provide-xfr or
 		 * allow-notify lets nobody transfer or notify. */
-		if (kind == GATE_QUERY)
+		if (kind == GATE_QUERY) {
 			return verdict(true, GATE_R_MATCH, -1);
+		}
 		return verdict(false, GATE_R_NO_MATCH, -1);
 	}
 	return gate_acl_check(l, r);
@@ -664,10 +676,11 @@ const char *gate_acl_entry_text(const struct gate_acl *l, int i)
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->e[mid].index < i)
+		if (l->e[mid].index < i) {
 			lo = mid + 1;
-		else
+		} else {
 			hi = mid;
+		}
 	}
 	return l != NULL && lo < l->n && l->e[lo].index == i ? l->e[lo].text : "";
 }

@@ -145,8 +145,9 @@ static char *tsig_to_str(uint32_t idx, uint32_t count)
 
 static void count(const struct gate_hook *h, knotd_qdata_t *qdata, uint32_t ctr, uint32_t idx)
 {
-	if (h->counting)
+	if (h->counting) {
 		knotd_mod_stats_incr(h->mod, qdata->params->thread_id, ctr, idx, 1);
+	}
 }
 
 /* --- logging (knotd logs debug only when asked to; NSD logs these at verbosity 2) --- */
@@ -175,10 +176,12 @@ static void log_refusal(knotd_mod_t *mod, knotd_qdata_t *qdata, enum gate_kind k
 	char addr[INET6_ADDRSTRLEN + 8];
 	const knot_rrset_t *tsig = qdata->query->tsig_rr;
 
-	if (knot_dname_to_str(zone, knot_pkt_qname(qdata->query), sizeof(zone)) == NULL)
+	if (knot_dname_to_str(zone, knot_pkt_qname(qdata->query), sizeof(zone)) == NULL) {
 		strcpy(zone, "?");
-	if (tsig != NULL && knot_dname_to_str(key, tsig->owner, sizeof(key)) == NULL)
+	}
+	if (tsig != NULL && knot_dname_to_str(key, tsig->owner, sizeof(key)) == NULL) {
 		strcpy(key, "?");
+	}
 	addr_str(knotd_qdata_remote_addr(qdata), addr, sizeof(addr));
 	knotd_mod_log(mod, LOG_DEBUG, "%s for %s from %s refused, %s, key %s",
 	              gate_kind_str(kind), zone, addr, why, key);
@@ -190,13 +193,14 @@ static void log_verdict(knotd_mod_t *mod, knotd_qdata_t *qdata, enum gate_kind k
 	char why[600];
 	const struct gate_acl *l = gate_zone_acl(z, kind);
 
-	if (v.reason == GATE_R_BLOCKED)
+	if (v.reason == GATE_R_BLOCKED) {
 		snprintf(why, sizeof(why), "blocked by '%s'", gate_acl_entry_text(l, v.entry));
-	else if (l == NULL)
+	} else if (l == NULL) {
 		snprintf(why, sizeof(why), "no acl matches (the zone has no %s)",
 		         kind == GATE_NOTIFY ? "allow-notify" : "provide-xfr");
-	else
+	} else {
 		snprintf(why, sizeof(why), "%s", gate_reason_str(v.reason));
+	}
 	log_refusal(mod, qdata, kind, why);
 }
 
@@ -230,7 +234,8 @@ static knotd_state_t badtime_unsigned(knot_pkt_t *pkt, knotd_qdata_t *qdata, uin
 
 	knot_wire_set_rcode(pkt->wire, KNOT_RCODE_NOTAUTH);
 	if (rr == NULL ||
-	    knot_tsig_create_rdata(rr, knot_tsig_rdata_alg_name(q), 0, KNOT_RCODE_BADTIME) != KNOT_EOK) {
+	    knot_tsig_create_rdata(rr, knot_tsig_rdata_alg_name(q), 0,
+	                           KNOT_RCODE_BADTIME) != KNOT_EOK) {
 		knot_rrset_free(rr, NULL);
 		return KNOTD_STATE_FINAL;
 	}
@@ -260,8 +265,9 @@ static knotd_state_t tsig_error(struct gate_hook *h, knot_pkt_t *pkt, knotd_qdat
 	log_refusal(h->mod, qdata, kind, why);
 
 	if (tc->result == GATE_TSIG_R_BADTIME) {
-		if (!tc->mac_ok)
+		if (!tc->mac_ok) {
 			return badtime_unsigned(pkt, qdata, now);
+		}
 		/* RFC 8945 5.2.3: signed, the request's time in Time Signed, ours in
 		 * Other Data: what knotd's own check answers (process_query_verify). */
 		qdata->sign.tsig_time_signed = knot_tsig_rdata_time_signed(qdata->query->tsig_rr);
@@ -281,8 +287,9 @@ static bool seen_fill(struct xfr_seen *s, knotd_qdata_t *qdata, enum gate_kind k
 	const knot_pkt_t *q = qdata->query;
 
 	memset(s, 0, sizeof(*s));
-	if (ss == NULL)
+	if (ss == NULL) {
 		return false;
+	}
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
 		memcpy(s->addr, &in6->sin6_addr, 16);
@@ -321,8 +328,9 @@ static void xfr_remember(struct gate_hook *h, knotd_qdata_t *qdata, enum gate_ki
 {
 	struct xfr_seen *slot = seen_slot(h, qdata);
 
-	if (slot != NULL && !seen_fill(slot, qdata, kind))
+	if (slot != NULL && !seen_fill(slot, qdata, kind)) {
 		memset(slot, 0, sizeof(*slot));
+	}
 }
 
 static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
@@ -336,15 +344,18 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 		/* the zone knotd answers from, as NSD's allow-query is the answering zone's */
 		const knot_dname_t *zone = knotd_qdata_zone_name(qdata);
 		z = gate_zone_find(set->gate, zone);
-		if (z == NULL && zone != NULL)
+		if (z == NULL && zone != NULL) {
 			return state;   /* a zone of knot.conf itself */
-		if ((z == NULL || !gate_zone_has_query_acl(z)) && query->tsig_rr == NULL)
+		}
+		if ((z == NULL || !gate_zone_has_query_acl(z)) && query->tsig_rr == NULL) {
 			return state;
+		}
 	} else {
 		/* NSD looks transfers and notifies up by the exact name, as knotd does */
 		z = gate_zone_find(set->gate, knot_pkt_qname(query));
-		if (z == NULL && knotd_qdata_zone_name(qdata) != NULL)
+		if (z == NULL && knotd_qdata_zone_name(qdata) != NULL) {
 			return state;   /* a zone of knot.conf itself: knotd's business */
+		}
 		if (z == NULL && kind == GATE_NOTIFY) {
 			/* NSD: NXDOMAIN before any TSIG (answer_notify); knotd would say
 			 * NOTAUTH. */
@@ -364,8 +375,9 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 	if (query->tsig_rr != NULL) {
 		uint64_t now = (uint64_t)time(NULL);
 		gate_tsig_verify(set->tsig, query->tsig_rr, query->wire, query->size, now, &tc);
-		if (tc.result != GATE_TSIG_R_OK)
+		if (tc.result != GATE_TSIG_R_OK) {
 			return tsig_error(h, pkt, qdata, kind, &tc, now);
+		}
 		r.tsig = GATE_TSIG_OK;
 		r.key = tc.key->id;
 		r.alg = tc.alg;
@@ -398,8 +410,9 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 	if (v.allow) {
 		count(h, qdata, CTR_ALLOWED, kind);
 		if (kind <= GATE_IXFR && signed_ok == NULL &&
-		    qdata->params->proto == KNOTD_QUERY_PROTO_TCP)
+		    qdata->params->proto == KNOTD_QUERY_PROTO_TCP) {
 			xfr_remember(h, qdata, kind);
+		}
 		/* knotd's own ACL still applies: the gate only narrows it. */
 		return state;
 	}
@@ -420,14 +433,16 @@ gate_begin_slow(knotd_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata, knot
 	struct gate_hook *h = nsd_gate(mod);
 	const struct gate_set *set = h != NULL ? __atomic_load_n(&h->set, __ATOMIC_ACQUIRE) : NULL;
 	if (set == NULL || (kind == GATE_QUERY && qdata->query->tsig_rr == NULL &&
-	                    !gate_has_query_acl(set->gate)))
+	                    !gate_has_query_acl(set->gate))) {
 		return state;
+	}
 
 	/* Decide on the first message only: the TSIG of a request cannot be checked
 	 * again once knotd has signed an answer (it reuses the request's MAC buffer). */
 	if (qdata->query->tsig_rr != NULL) {
-		if (qdata->sign.tsig_key.name != NULL)
+		if (qdata->sign.tsig_key.name != NULL) {
 			return state;   /* knotd verified it and signs this request's answers */
+		}
 	} else if (kind <= GATE_IXFR && qdata->params->proto == KNOTD_QUERY_PROTO_TCP &&
 	           xfr_continues(h, qdata, kind)) {
 		return state;
@@ -444,8 +459,10 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 		 * at for their TSIG: NSD checks it first, knotd after its ACL (a stale
 		 * request with a bad MAC is BADTIME to NSD, BADSIG to knotd). */
 		if (qdata->query->tsig_rr == NULL &&
-		    atomic_load_explicit(&nsd_process.gate_query_users, memory_order_relaxed) == 0)
+		    atomic_load_explicit(&nsd_process.gate_query_users,
+		                         memory_order_relaxed) == 0) {
 			return state;
+		}
 		return gate_begin_slow(state, pkt, qdata, mod, GATE_QUERY);
 	case KNOTD_QUERY_TYPE_AXFR:
 		return gate_begin_slow(state, pkt, qdata, mod, GATE_AXFR);
@@ -507,7 +524,8 @@ int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m)
 	if (m == NULL) {
 		if (h->set != NULL) {
 			knotd_mod_log(h->mod, LOG_WARNING, "access gate: keeps the rules of the "
-			              "last good nsd.conf (%zu zones)", gate_zone_count(h->set->gate));
+			              "last good nsd.conf (%zu zones)",
+			              gate_zone_count(h->set->gate));
 		} else {
 			knotd_mod_log(h->mod, LOG_WARNING, "access gate: off until nsd.conf "
 			              "parses; knotd's own ACL from the include applies");

@@ -242,7 +242,8 @@ static int range_points(struct nsdconf_arena *a, const struct gate_entry *e,
 		return KNOT_ENOMEM;
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		u128 lo = range_key(e[pos[i]].acl.addr, ipv6), hi = range_key(e[pos[i]].acl.mask, ipv6);
+		u128 lo = range_key(e[pos[i]].acl.addr, ipv6);
+		u128 hi = range_key(e[pos[i]].acl.mask, ipv6);
 
 		if (lo > hi) {
 			continue;   /* NSD's comparison matches nothing */

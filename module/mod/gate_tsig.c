@@ -31,8 +31,9 @@ struct gate_tsig *gate_tsig_new(const struct gate *g,
                                 void *ctx)
 {
 	struct gate_tsig *t = calloc(1, sizeof(*t));
-	if (t == NULL)
+	if (t == NULL) {
 		return NULL;
+	}
 	t->g = g;
 	t->n = gate_key_count(g);
 	t->keys = calloc(t->n ? t->n : 1, sizeof(*t->keys));
@@ -51,8 +52,9 @@ struct gate_tsig *gate_tsig_new(const struct gate *g,
 		}
 		if (ret != KNOT_EOK) {
 			memset(&t->keys[i], 0, sizeof(t->keys[i]));
-			if (bad != NULL)
+			if (bad != NULL) {
 				bad(ctx, k);
+			}
 		}
 	}
 	return t;
@@ -60,10 +62,12 @@ struct gate_tsig *gate_tsig_new(const struct gate *g,
 
 void gate_tsig_free(struct gate_tsig *t)
 {
-	if (t == NULL)
+	if (t == NULL) {
 		return;
-	for (size_t i = 0; i < t->n; i++)
+	}
+	for (size_t i = 0; i < t->n; i++) {
 		knot_tsig_key_deinit(&t->keys[i]);
+	}
 	free(t->keys);
 	free(t);
 }
@@ -78,8 +82,9 @@ void gate_tsig_verify(const struct gate_tsig *t, const knot_rrset_t *tsig_rr,
 	const struct gate_key *k = gate_key_find(t->g, tsig_rr->owner);
 	dnssec_tsig_algorithm_t alg =
 		dnssec_tsig_algorithm_from_dname(knot_tsig_rdata_alg_name(tsig_rr));
-	if (k == NULL || alg_from_knot(alg) == NSDCONF_TSIG_ALG_NONE)
+	if (k == NULL || alg_from_knot(alg) == NSDCONF_TSIG_ALG_NONE) {
 		return;
+	}
 	out->key = k;
 	out->alg = alg_from_knot(alg);
 
@@ -103,16 +108,17 @@ void gate_tsig_verify(const struct gate_tsig *t, const knot_rrset_t *tsig_rr,
 	/* BADTIME from libknot comes after a good MAC (and for fudge 0, which NSD
 	 * accepts at the exact second; knotd would answer BADTIME later anyway). */
 	out->mac_ok = ret == KNOT_EOK || ret == KNOT_TSIG_EBADTIME;
-	if (!time_ok)
+	if (!time_ok) {
 		out->result = GATE_TSIG_R_BADTIME;
-	else if (ret == KNOT_EOK)
+	} else if (ret == KNOT_EOK) {
 		out->result = GATE_TSIG_R_OK;
-	else if (ret == KNOT_TSIG_EBADTIME)
+	} else if (ret == KNOT_TSIG_EBADTIME) {
 		out->result = GATE_TSIG_R_BADTIME;
-	else if (ret == KNOT_TSIG_EBADKEY)
+	} else if (ret == KNOT_TSIG_EBADKEY) {
 		out->result = GATE_TSIG_R_BADKEY;
-	else
+	} else {
 		out->result = GATE_TSIG_R_BADSIG;
+	}
 }
 
 uint16_t gate_tsig_rcode(enum gate_tsig_result r)

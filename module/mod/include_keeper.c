@@ -37,13 +37,15 @@ bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now)
 		time_t last = st->reloads[(st->n_reloads - 1) % KEEPER_GUARD_MAX];
 		/* The reload asked for this text already happened (or is under way) and
 		 * rendered it again: asking again cannot help and may loop. */
-		if (hash == st->reload_hash && now - last < KEEPER_GUARD_WINDOW)
+		if (hash == st->reload_hash && now - last < KEEPER_GUARD_WINDOW) {
 			return false;
+		}
 	}
 	if (st->n_reloads >= KEEPER_GUARD_MAX) {
 		time_t oldest = st->reloads[st->n_reloads % KEEPER_GUARD_MAX];
-		if (now - oldest < KEEPER_GUARD_WINDOW)
+		if (now - oldest < KEEPER_GUARD_WINDOW) {
 			return false;
+		}
 	}
 	st->reloads[st->n_reloads % KEEPER_GUARD_MAX] = now;
 	st->n_reloads++;
@@ -57,8 +59,9 @@ bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now)
 static bool file_equals(const char *path, const char *text, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
 		return false;
+	}
 
 	struct stat s;
 	bool same = fstat(fd, &s) == 0 && S_ISREG(s.st_mode) && (size_t)s.st_size == len;
@@ -66,12 +69,14 @@ static bool file_equals(const char *path, const char *text, size_t len)
 	size_t off = 0;
 	while (same && off < len) {
 		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR) {
 			continue;
-		if (n <= 0 || off + (size_t)n > len || memcmp(buf, text + off, n) != 0)
+		}
+		if (n <= 0 || off + (size_t)n > len || memcmp(buf, text + off, n) != 0) {
 			same = false;
-		else
+		} else {
 			off += n;
+		}
 	}
 	close(fd);
 	return same;
@@ -110,12 +115,13 @@ static void log_write_error(const struct keeper_opts *o, const char *what, const
 static void dir_of(const char *path, char *dir, size_t size)
 {
 	const char *slash = strrchr(path, '/');
-	if (slash == NULL)
+	if (slash == NULL) {
 		snprintf(dir, size, ".");
-	else if (slash == path)
+	} else if (slash == path) {
 		snprintf(dir, size, "/");
-	else
+	} else {
 		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+	}
 }
 
 /* A knotd killed between writing "<include>.tmp.<pid>" and the rename leaves that file
@@ -127,26 +133,32 @@ static void remove_stale_temps(const struct keeper_opts *o, const char *dir)
 	base = base != NULL ? base + 1 : o->include;
 	size_t blen = strlen(base);
 	DIR *d = opendir(dir);
-	if (d == NULL)
+	if (d == NULL) {
 		return;
+	}
 	for (struct dirent *e; (e = readdir(d)) != NULL; ) {
 		const char *name = e->d_name;
-		if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp.", 5) != 0)
+		if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp.", 5) != 0) {
 			continue;
+		}
 		char *end;
 		errno = 0;
 		long pid = strtol(name + blen + 5, &end, 10);
 		if (errno != 0 || *end != '\0' || pid <= 0 || end == name + blen + 5 ||
-		    pid == (long)getpid() || pid != (long)(pid_t)pid)
+		    pid == (long)getpid() || pid != (long)(pid_t)pid) {
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		}
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) {
 			continue;
+		}
 		char path[PATH_MAX];
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
 			continue;
-		if (unlink(path) == 0)
+		}
+		if (unlink(path) == 0) {
 			o->log(o->log_ctx, LOG_NOTICE, "removed '%s', left by a write that did "
 			       "not finish (process %ld is gone)", path, pid);
+		}
 	}
 	closedir(d);
 }
@@ -157,8 +169,9 @@ enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, s
 	dir_of(o->include, dir, sizeof(dir));
 	remove_stale_temps(o, dir);
 
-	if (file_equals(o->include, text, len))
+	if (file_equals(o->include, text, len)) {
 		return KEEPER_UNCHANGED;
+	}
 
 	if (mkdir(dir, 0750) == 0) {
 		o->log(o->log_ctx, LOG_INFO, "created folder '%s'", dir);
@@ -196,9 +209,10 @@ enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, s
 	/* The rename itself must survive a crash, or a reboot could bring back the old file. */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		if (fsync(dfd) != 0)
+		if (fsync(dfd) != 0) {
 			o->log(o->log_ctx, LOG_WARNING, "cannot sync folder '%s' (%s)", dir,
 			       strerror(errno));
+		}
 		close(dfd);
 	}
 	return KEEPER_WRITTEN;
@@ -231,8 +245,9 @@ struct notes {
 
 static void notes_free(struct notes *ns)
 {
-	for (size_t i = 0; i < ns->n; i++)
+	for (size_t i = 0; i < ns->n; i++) {
 		free(ns->v[i].text);
+	}
 	free(ns->v);
 }
 
@@ -265,19 +280,22 @@ static void note_collect(void *ctx, const struct knotmap_note *note)
 	if (ns->n == ns->cap) {
 		size_t cap = ns->cap ? 2 * ns->cap : 16;
 		struct note *v = realloc(ns->v, cap * sizeof(*v));
-		if (v == NULL)
+		if (v == NULL) {
 			return;
+		}
 		ns->v = v;
 		ns->cap = cap;
 	}
 	char where[32] = "";
-	if (note->line > 0)
+	if (note->line > 0) {
 		snprintf(where, sizeof(where), ":%d", note->line);
+	}
 	char *text = NULL;
 	if (asprintf(&text, "%s%s: %s: %s, %s", note->file ? note->file : "nsd.conf", where,
 	             note->option ? note->option : "?", verdict,
-	             note->how ? note->how : "") < 0)
+	             note->how ? note->how : "") < 0) {
 		return;
+	}
 	ns->v[ns->n++] = (struct note){ prio, text };
 }
 
@@ -286,8 +304,9 @@ static int render(const struct keeper_opts *o, const struct nsdconf_model *m,
 {
 	char cwd[PATH_MAX];
 	const char *start = o->cwd;
-	if (start == NULL)
+	if (start == NULL) {
 		start = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "/";
+	}
 
 	struct knotmap_opts mo = {
 		.full = false,
@@ -305,12 +324,14 @@ static void first_template(const char *text, char *out, size_t size)
 	static const char head[] = "\ntemplate:\n  - id: ";
 	const char *p = strstr(text, head);
 	out[0] = '\0';
-	if (p == NULL)
+	if (p == NULL) {
 		return;
+	}
 	p += sizeof(head) - 1;
 	size_t n = strcspn(p, "\n");
-	if (n < size)
+	if (n < size) {
 		snprintf(out, size, "%.*s", (int)n, p);
+	}
 }
 
 struct nsdconf_model *keeper_parse(const struct keeper_opts *o)

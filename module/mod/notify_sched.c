@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libknot/errcode.h>
+
 #include "mod/notify_sched.h"
 
 #define RCODE_NOERROR	0
@@ -15,14 +17,17 @@ int nsched_init(struct nsched *s, size_t n, long long notify_retry, nsched_send_
 	/* NSD: notify-retry is the number of transmissions, and the first one is
 	 * always made (xfrd_notify_send_udp is reached before the count is checked). */
 	s->max_sends = notify_retry < 1 ? 1 : notify_retry > 255 ? 255 : (unsigned)notify_retry;
-	if (n == 0)
-		return 0;
+	if (n == 0) {
+		return KNOT_EOK;
+	}
 	s->t = calloc(n, sizeof(*s->t));
-	if (s->t == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
+	if (s->t == NULL) {
+		return KNOT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
 		s->t[i].last_rcode = -1;
-	return 0;
+	}
+	return KNOT_EOK;
 }
 
 void nsched_free(struct nsched *s)
@@ -34,8 +39,9 @@ void nsched_free(struct nsched *s)
 
 void nsched_restart(struct nsched *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		s->t[i] = (struct nsched_target){ .state = NSCHED_WAITING, .last_rcode = -1 };
+	}
 	s->next_waiting = 0;
 	s->inflight = 0;
 	s->finished = 0;
@@ -45,12 +51,14 @@ static void finish(struct nsched *s, size_t i, enum nsched_state state)
 {
 	struct nsched_target *t = &s->t[i];
 
-	if (t->state == NSCHED_INFLIGHT)
+	if (t->state == NSCHED_INFLIGHT) {
 		s->inflight--;
+	}
 	t->state = state;
 	s->finished++;
-	if (s->end != NULL)
+	if (s->end != NULL) {
 		s->end(s->ctx, i, state);
+	}
 }
 
 static void transmit(struct nsched *s, size_t i, uint64_t now_ms)
@@ -70,20 +78,23 @@ void nsched_run(struct nsched *s, uint64_t now_ms)
 {
 	for (size_t i = 0; i < s->n && s->inflight > 0; i++) {
 		struct nsched_target *t = &s->t[i];
-		if (t->state != NSCHED_INFLIGHT || t->due_ms > now_ms)
+		if (t->state != NSCHED_INFLIGHT || t->due_ms > now_ms) {
 			continue;
-		if (t->sent >= s->max_sends)
+		}
+		if (t->sent >= s->max_sends) {
 			finish(s, i, NSCHED_GAVE_UP);
-		else
+		} else {
 			transmit(s, i, now_ms);
+		}
 	}
 	/* Slots freed above (or by replies) go to the next waiting targets at once, as
 	 * NSD's notify_enable_next does. finish() may be re-entered through send(), so
 	 * the loop re-reads the counters every time. */
 	while (s->inflight < NSCHED_MAX_INFLIGHT && s->next_waiting < s->n) {
 		size_t i = s->next_waiting++;
-		if (s->t[i].state != NSCHED_WAITING)
+		if (s->t[i].state != NSCHED_WAITING) {
 			continue;
+		}
 		s->t[i].state = NSCHED_INFLIGHT;
 		s->inflight++;
 		transmit(s, i, now_ms);
@@ -92,8 +103,9 @@ void nsched_run(struct nsched *s, uint64_t now_ms)
 
 void nsched_reply(struct nsched *s, size_t i, int rcode, uint64_t now_ms)
 {
-	if (i >= s->n || s->t[i].state != NSCHED_INFLIGHT)
+	if (i >= s->n || s->t[i].state != NSCHED_INFLIGHT) {
 		return;
+	}
 	struct nsched_target *t = &s->t[i];
 	t->last_rcode = rcode;
 	if (rcode == RCODE_NOERROR || rcode == RCODE_NOTIMP) {
@@ -108,8 +120,9 @@ void nsched_reply(struct nsched *s, size_t i, int rcode, uint64_t now_ms)
 
 void nsched_resume(struct nsched *s, size_t i, unsigned sent, uint64_t last_ms)
 {
-	if (i >= s->n || sent == 0 || s->t[i].state != NSCHED_WAITING)
+	if (i >= s->n || sent == 0 || s->t[i].state != NSCHED_WAITING) {
 		return;
+	}
 	struct nsched_target *t = &s->t[i];
 	t->sent = sent < s->max_sends ? sent : s->max_sends;
 	if (s->inflight < NSCHED_MAX_INFLIGHT) {
@@ -123,11 +136,13 @@ void nsched_resume(struct nsched *s, size_t i, unsigned sent, uint64_t last_ms)
 
 void nsched_skip(struct nsched *s, size_t i)
 {
-	if (i >= s->n)
+	if (i >= s->n) {
 		return;
+	}
 	enum nsched_state st = s->t[i].state;
-	if (st == NSCHED_WAITING || st == NSCHED_INFLIGHT)
+	if (st == NSCHED_WAITING || st == NSCHED_INFLIGHT) {
 		finish(s, i, NSCHED_SKIPPED);
+	}
 }
 
 uint64_t nsched_next_ms(const struct nsched *s)
@@ -135,14 +150,16 @@ uint64_t nsched_next_ms(const struct nsched *s)
 	uint64_t next = UINT64_MAX;
 
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->t[i].state == NSCHED_INFLIGHT && s->t[i].due_ms < next)
+		if (s->t[i].state == NSCHED_INFLIGHT && s->t[i].due_ms < next) {
 			next = s->t[i].due_ms;
+		}
 	}
 	/* Waiting targets with a free slot are due at once. */
 	if (s->inflight < NSCHED_MAX_INFLIGHT) {
 		for (size_t i = s->next_waiting; i < s->n; i++) {
-			if (s->t[i].state == NSCHED_WAITING)
+			if (s->t[i].state == NSCHED_WAITING) {
 				return 0;
+			}
 		}
 	}
 	return next;
@@ -162,12 +179,14 @@ static long reg_find(const struct nsched_registry *r, const char *key)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(key, r->keys[mid]);
-		if (c == 0)
+		if (c == 0) {
 			return (long)mid;
-		if (c < 0)
+		}
+		if (c < 0) {
 			hi = mid;
-		else
+		} else {
 			lo = mid + 1;
+		}
 	}
 	return -1;
 }
@@ -181,12 +200,14 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 	unsigned *nc = calloc(n > 0 ? n : 1, sizeof(*nc));
 	uint64_t *nl = calloc(n > 0 ? n : 1, sizeof(*nl));
 	size_t m = 0;
-	if (nk == NULL || nd == NULL || ns == NULL || nc == NULL || nl == NULL)
+	if (nk == NULL || nd == NULL || ns == NULL || nc == NULL || nl == NULL) {
 		goto fail;
+	}
 	for (size_t i = 0; i < n; i++) {
 		nk[i] = strdup(keys[i]);
-		if (nk[i] == NULL)
+		if (nk[i] == NULL) {
 			goto fail;
+		}
 	}
 	qsort(nk, n, sizeof(*nk), cmp_str);
 	for (size_t i = 0; i < n; i++) {
@@ -211,21 +232,23 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 	r->n = m;
 	r->used = true;
 	if (pending != NULL) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			pending[i] = nsched_registry_pending(r, keys[i]);
+		}
 	}
-	return 0;
+	return KNOT_EOK;
 fail:
 	if (nk != NULL) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			free(nk[i]);
+		}
 	}
 	free(nk);
 	free(nd);
 	free(ns);
 	free(nc);
 	free(nl);
-	return -1;
+	return KNOT_ENOMEM;
 }
 
 bool nsched_registry_pending(const struct nsched_registry *r, const char *key)
@@ -260,14 +283,16 @@ void nsched_registry_progress(const struct nsched_registry *r, const char *key,
 void nsched_registry_done(struct nsched_registry *r, const char *key)
 {
 	long i = reg_find(r, key);
-	if (i >= 0)
+	if (i >= 0) {
 		r->done[i] = true;
+	}
 }
 
 void nsched_registry_free(struct nsched_registry *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->keys[i]);
+	}
 	free(r->keys);
 	free(r->done);
 	free(r->startup);

@@ -43,7 +43,7 @@ struct nsched {
 };
 
 /* n targets, all waiting; notify_retry as nsd.conf says it (NSD sends at least once).
- * Returns 0 or -1 (ENOMEM). */
+ * KNOT_EOK or KNOT_ENOMEM. */
 int nsched_init(struct nsched *s, size_t n, long long notify_retry, nsched_send_t send,
                 nsched_end_t end, void *ctx);
 void nsched_free(struct nsched *s);
@@ -96,7 +96,7 @@ struct nsched_registry {
 /* Makes the registry hold exactly keys[0..n) (any order, duplicates allowed): keys
  * already held keep their state, new ones are pending, keys no longer listed are
  * dropped (a target removed and added again is notified again). pending[i] (may be
- * NULL) tells whether keys[i] still needs its NOTIFY. Returns 0 or -1 (ENOMEM, the
+ * NULL) tells whether keys[i] still needs its NOTIFY. KNOT_EOK, or KNOT_ENOMEM (the
  * registry is then unchanged). */
 int nsched_registry_update(struct nsched_registry *r, const char *const *keys, size_t n,
                            bool *pending);

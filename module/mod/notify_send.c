@@ -18,8 +18,9 @@ static int build(struct notify_msg *m, const knot_dname_t *zone, uint16_t id, bo
 	/* libknot writes into a buffer of its own: one handed to knot_pkt_new is taken
 	 * as a received message to parse. */
 	knot_pkt_t *pkt = knot_pkt_new(NULL, sizeof(m->wire), NULL);
-	if (pkt == NULL)
+	if (pkt == NULL) {
 		return KNOT_ENOMEM;
+	}
 
 	knot_wire_set_id(pkt->wire, id);
 	int ret = knot_pkt_put_question(pkt, zone, KNOT_CLASS_IN, KNOT_RRTYPE_SOA);
@@ -30,8 +31,9 @@ static int build(struct notify_msg *m, const knot_dname_t *zone, uint16_t id, bo
 		if (soa != NULL && soa->type == KNOT_RRTYPE_SOA && soa->rrs.count > 0 &&
 		    knot_soa_serial(soa->rrs.rdata) != 0) {
 			ret = knot_pkt_begin(pkt, KNOT_ANSWER);
-			if (ret == KNOT_EOK)
+			if (ret == KNOT_EOK) {
 				ret = knot_pkt_put(pkt, KNOT_COMPR_HINT_QNAME, soa, 0);
+			}
 		}
 	}
 	if (ret == KNOT_EOK) {
@@ -47,14 +49,16 @@ int notify_build(struct notify_msg *m, const knot_dname_t *zone, const knot_rrse
                  const knot_tsig_key_t *key, uint16_t id)
 {
 	int ret = build(m, zone, id, true, soa);
-	if (ret != KNOT_EOK || key == NULL)
+	if (ret != KNOT_EOK || key == NULL) {
 		return ret;
+	}
 
 	m->mac_len = sizeof(m->mac);
 	ret = knot_tsig_sign(m->wire, &m->len, sizeof(m->wire), NULL, 0, m->mac, &m->mac_len,
 	                     key, 0, 0);
-	if (ret != KNOT_EOK)
+	if (ret != KNOT_EOK) {
 		return ret;
+	}
 	m->signed_ = true;
 	return KNOT_EOK;
 }
@@ -71,15 +75,18 @@ static enum notify_answer check(const struct notify_msg *m, const knot_dname_t *
                                 uint8_t *wire, size_t len, knot_pkt_t **pkt)
 {
 	*pkt = NULL;
-	if (len < KNOT_WIRE_HEADER_SIZE)
+	if (len < KNOT_WIRE_HEADER_SIZE) {
 		return NOTIFY_ANSWER_MALFORMED;
+	}
 	if (knot_wire_get_id(wire) != m->id || !knot_wire_get_qr(wire) ||
-	    knot_wire_get_opcode(wire) != opcode)
+	    knot_wire_get_opcode(wire) != opcode) {
 		return NOTIFY_ANSWER_FOREIGN;
+	}
 
 	knot_pkt_t *p = knot_pkt_new(wire, len, NULL);
-	if (p == NULL)
+	if (p == NULL) {
 		return NOTIFY_ANSWER_MALFORMED;
+	}
 	int ret = knot_pkt_parse(p, 0);
 	if (ret != KNOT_EOK && ret != KNOT_ETRAIL) {
 		knot_pkt_free(p);
@@ -94,14 +101,17 @@ static enum notify_answer check(const struct notify_msg *m, const knot_dname_t *
 		return NOTIFY_ANSWER_FOREIGN;
 	}
 	*pkt = p;
-	if (!m->signed_)
+	if (!m->signed_) {
 		return NOTIFY_ANSWER_OK;
-	if (p->tsig_rr == NULL || key == NULL)
+	}
+	if (p->tsig_rr == NULL || key == NULL) {
 		return NOTIFY_ANSWER_BADTSIG;
+	}
 	/* The peer signs with the key name as its own nsd.conf spells it; libknot compares
 	 * names byte for byte, so take the answer's spelling of the same name. */
-	if (!knot_dname_is_case_equal(p->tsig_rr->owner, key->name))
+	if (!knot_dname_is_case_equal(p->tsig_rr->owner, key->name)) {
 		return NOTIFY_ANSWER_BADTSIG;
+	}
 	knot_tsig_key_t k = *key;
 	k.name = p->tsig_rr->owner;
 	ret = knot_tsig_client_check(p->tsig_rr, p->wire, p->size, m->mac, m->mac_len, &k, 0);
@@ -128,8 +138,9 @@ enum notify_answer notify_parse_soa_answer(const struct notify_msg *m, const kno
 	*soa = NULL;
 	knot_pkt_t *p;
 	enum notify_answer a = check(m, zone, KNOT_OPCODE_QUERY, NULL, wire, len, &p);
-	if (p == NULL)
+	if (p == NULL) {
 		return a;
+	}
 	*rcode = knot_wire_get_rcode(wire);
 	if (*rcode == KNOT_RCODE_NOERROR && knot_wire_get_aa(wire)) {
 		const knot_pktsection_t *an = knot_pkt_section(p, KNOT_ANSWER);
@@ -163,8 +174,9 @@ void notify_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 
 bool notify_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	if (a->ss_family != b->ss_family)
+	if (a->ss_family != b->ss_family) {
 		return false;
+	}
 	if (a->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
 		const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;

@@ -268,29 +268,27 @@ static int sock_get(struct notify_thread *t, const struct nt_zone *z, int family
 }
 
 /* The socket a NOTIFY to dst leaves from: NSD binds the first outgoing-interface of the
- * destination's family that binds; none of that family: the OS chooses. -1: none. */
+ * destination's family that binds; none of that family: the OS chooses. Its fd, or the
+ * error of the last socket tried. */
 static int socket_for(struct notify_thread *t, const struct nt_zone *z,
                       const struct sockaddr_storage *dst)
 {
 	const struct notify_plan_zone *p = z->p;
 	int family = dst->ss_family;
-	bool have_family = false;
+	int ret = KNOT_EOK;
 
 	for (size_t v = 0; v < p->n_via; v++) {
-		if (p->via[v].ss_family != family) {
-			continue;
-		}
-		have_family = true;
-		int fd = sock_get(t, z, family, &p->via[v]);
-		if (fd >= 0) {
-			return fd;
+		if (p->via[v].ss_family == family) {
+			ret = sock_get(t, z, family, &p->via[v]);
+			if (ret >= 0) {
+				return ret;
+			}
 		}
 	}
-	if (have_family) {
-		return -1;   /* entries of this family exist, none binds: NSD fails */
+	if (ret != KNOT_EOK) {
+		return ret;   /* entries of this family exist, none binds: NSD fails */
 	}
-	int fd = sock_get(t, z, family, NULL);
-	return fd >= 0 ? fd : -1;
+	return sock_get(t, z, family, NULL);
 }
 
 /* --- the process's registry of notified targets (nsd_process, notify_lock) --- */
@@ -405,7 +403,8 @@ static void on_end(void *ctx, size_t i, enum nsched_state st)
 	case NSCHED_DONE:
 		z->answered++;
 		knotd_mod_log(t->mod, LOG_DEBUG, "zone %s, NOTIFY to %s answered %s", z->p->txt, a,
-		              z->sched.t[i].last_rcode == KNOT_RCODE_NOTIMPL ? "NOTIMP" : "NOERROR");
+		              z->sched.t[i].last_rcode == KNOT_RCODE_NOTIMPL ? "NOTIMP" :
+		              "NOERROR");
 		break;
 	case NSCHED_GAVE_UP:
 		z->unreachable++;
@@ -677,7 +676,8 @@ static void receive(struct notify_thread *t, int fd)
 		uint64_t now = now_ms();
 		if (ti >= 0) {
 			target_answer(t, z, ti, fd, &from, buf, len, now);
-		} else if (fd == t->knotd_fd && notify_addr_equal(&from, &t->knotd) && z->soa_live) {
+		} else if (fd == t->knotd_fd && notify_addr_equal(&from, &t->knotd) &&
+		           z->soa_live) {
 			soa_answer(t, z, buf, len, now);
 		}
 	}
@@ -837,8 +837,9 @@ static int thread_prepare(struct notify_thread *t)
 	if (t->knotd.ss_family != 0) {
 		t->knotd_fd = notify_socket(t->knotd.ss_family, NULL);
 		if (t->knotd_fd < 0) {
-			knotd_mod_log(t->mod, LOG_WARNING, "cannot open a socket to ask knotd for "
-			              "serials (%s); NOTIFY without SOA", knot_strerror(t->knotd_fd));
+			knotd_mod_log(t->mod, LOG_WARNING, "cannot open a socket to ask knotd "
+			              "for serials (%s); NOTIFY without SOA",
+			              knot_strerror(t->knotd_fd));
 			t->knotd.ss_family = 0;
 		}
 	}

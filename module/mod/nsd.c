@@ -98,17 +98,19 @@ static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
 static void check_included(knotd_mod_t *mod, const nsd_ctx_t *ctx)
 {
 	const char *tpl = nsd_process.keeper.first_template;
-	if (tpl[0] == '\0')
+	if (tpl[0] == '\0') {
 		return;  /* no zones */
+	}
 	knotd_conf_t id = { .single = { .data = (const uint8_t *)tpl,
 	                                .data_len = strlen(tpl) + 1 } };
 	knotd_conf_t val = knotd_conf(mod, (const yp_name_t *)"\x08""template",
 	                              (const yp_name_t *)"\x0f""journal-content", &id);
-	if (val.count == 0)
+	if (val.count == 0) {
 		knotd_mod_log(mod, LOG_ERR, "'%s' is not part of knotd's configuration (no "
 		              "template '%s'): knotd serves none of the zones of %s; add "
 		              "'include: <its folder>/*.conf' to knot.conf", ctx->include, tpl,
 		              ctx->config);
+	}
 }
 
 /* Called by the NOTIFY thread. load holds the keeper's lock until it has asked for a
@@ -197,7 +199,11 @@ static int nsd_load(knotd_mod_t *mod)
 
 	(void)gate_hook_load(mod, &ctx->gate);
 	if (knotd_conf_mod(mod, (const yp_name_t *)MOD_WATCH).single.boolean) {
-		struct watch_opts wo = { .mod = mod, .config = ctx->config, .include = ctx->include };
+		struct watch_opts wo = {
+			.mod = mod,
+			.config = ctx->config,
+			.include = ctx->include,
+		};
 		(void)watch_prepare(&wo, &ctx->watch);
 	}
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Watch mode: inotify on nsd.conf, its includes and the zonelistfile; debounced re-render + SIGHUP. */
+/* Watch mode: inotify on nsd.conf, its includes and zonelistfile; debounced re-render, SIGHUP. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -74,10 +74,12 @@ static void sync_watches(struct watch *w, const struct watch_set *s)
 {
 	for (size_t i = 0; i < s->nd; i++) {
 		bool have = false;
-		for (size_t k = 0; k < w->n_wds && !have; k++)
+		for (size_t k = 0; k < w->n_wds && !have; k++) {
 			have = strcmp(w->wds[k].dir, s->dirs[i]) == 0;
-		if (have)
+		}
+		if (have) {
 			continue;
+		}
 		int wd = inotify_add_watch(w->ifd, s->dirs[i], EVENTS | IN_ONLYDIR);
 		if (wd < 0) {
 			knotd_mod_log(w->mod, LOG_DEBUG, "watch: cannot watch folder '%s' (%s)",
@@ -88,8 +90,9 @@ static void sync_watches(struct watch *w, const struct watch_set *s)
 		char *dir = strdup(s->dirs[i]);
 		if (nw == NULL || dir == NULL) {
 			free(dir);
-			if (nw != NULL)
+			if (nw != NULL) {
 				w->wds = nw;
+			}
 			inotify_rm_watch(w->ifd, wd);
 			continue;
 		}
@@ -101,8 +104,9 @@ static void sync_watches(struct watch *w, const struct watch_set *s)
 static const char *wd_dir(const struct watch *w, int wd)
 {
 	for (size_t k = 0; k < w->n_wds; k++) {
-		if (w->wds[k].wd == wd)
+		if (w->wds[k].wd == wd) {
 			return w->wds[k].dir;
+		}
 	}
 	return NULL;
 }
@@ -134,8 +138,9 @@ static int reread_set(struct watch *w, const struct watch_set *from, struct watc
 		return KNOT_ENOMEM;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < from->nf; i++)
+	for (size_t i = 0; i < from->nf; i++) {
 		paths[n++] = from->f[i].path;
+	}
 	int ret = watch_set_build(out, paths, n, NULL, w->cwd, NULL);
 	free(paths);
 	return ret;
@@ -196,11 +201,12 @@ static bool ask_reload(struct watch *w, uint64_t hash, bool written)
 		              "reload too often; trying again in %d s", w->config, RETRY_MS / 1000);
 		return false;
 	}
-	if (written)
+	if (written) {
 		knotd_mod_log(w->mod, LOG_NOTICE, "watch: %s changed, '%s' updated, reloading",
 		              w->config, w->include);
-	else
+	} else {
 		knotd_mod_log(w->mod, LOG_NOTICE, "watch: %s changed, reloading", w->config);
+	}
 	kill(getpid(), SIGHUP);
 	return true;
 }
@@ -254,9 +260,10 @@ static bool settle(struct watch *w)
 		done = false;   /* e.g. the include folder not writable yet */
 		break;
 	default:
-		if (changed)
+		if (changed) {
 			done = ask_reload(w, res == KEEPER_WRITTEN ? hash : sig,
 			                  res == KEEPER_WRITTEN);
+		}
 		if (done && w->seen_model) {
 			/* the running configuration is now what was seen */
 			watch_set_free(&w->set);
@@ -286,15 +293,17 @@ static bool relevant(struct watch *w, char *buf, ssize_t len)
 			continue;
 		}
 		const char *dir = wd_dir(w, ev->wd);
-		if (dir == NULL)
+		if (dir == NULL) {
 			continue;
+		}
 		if (ev->len == 0 || ev->name[0] == '\0') {
 			any |= (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) != 0;
 			continue;
 		}
 		if (watch_set_relevant(&w->set, dir, ev->name) ||
-		    watch_set_relevant(&w->seen, dir, ev->name))
+		    watch_set_relevant(&w->seen, dir, ev->name)) {
 			any = true;
+		}
 	}
 	return any;
 }
@@ -323,15 +332,17 @@ static void loop(struct watch *w)
 			{ .fd = w->ifd, .events = POLLIN },
 		};
 		int r = poll(p, 2, timeout);
-		if (atomic_load(&w->stop) || (r > 0 && p[0].revents != 0))
+		if (atomic_load(&w->stop) || (r > 0 && p[0].revents != 0)) {
 			break;
+		}
 		if (r > 0 && (p[1].revents & POLLIN)) {
 			ssize_t len;
 			while ((len = read(w->ifd, buf, sizeof(buf))) > 0) {
 				if (relevant(w, buf, len)) {
 					uint64_t now = now_ms();
-					if (!dirty)
+					if (!dirty) {
 						first = now;
+					}
 					dirty = true;
 					last = now;
 				}
@@ -360,15 +371,18 @@ static void *thread_main(void *arg)
 
 static void watch_free(struct watch *w)
 {
-	for (size_t k = 0; k < w->n_wds; k++)
+	for (size_t k = 0; k < w->n_wds; k++) {
 		free(w->wds[k].dir);
+	}
 	free(w->wds);
 	watch_set_free(&w->set);
 	watch_set_free(&w->seen);
-	if (w->ifd >= 0)
+	if (w->ifd >= 0) {
 		close(w->ifd);
-	if (w->stop_fd >= 0)
+	}
+	if (w->stop_fd >= 0) {
 		close(w->stop_fd);
+	}
 	free(w->config);
 	free(w->include);
 	free(w);
@@ -490,8 +504,9 @@ int watch_start(struct watch *w, const struct nsdconf_model *m)
 
 void watch_stop(struct watch *w)
 {
-	if (w == NULL)
+	if (w == NULL) {
 		return;
+	}
 	if (w->running) {
 		atomic_store(&w->stop, true);
 		uint64_t one = 1;

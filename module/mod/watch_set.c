@@ -21,10 +21,12 @@
 static char *abs_path(const char *cwd, const char *name)
 {
 	char *out = NULL;
-	if (name[0] == '/')
+	if (name[0] == '/') {
 		return strdup(name);
-	if (asprintf(&out, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, name) < 0)
+	}
+	if (asprintf(&out, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, name) < 0) {
 		return NULL;
+	}
 	return out;
 }
 
@@ -48,22 +50,26 @@ void watch_scan_includes(const char *text, size_t len,
 			continue;
 		}
 		if (text[i] == '#' && !want_name) {
-			while (i < len && text[i] != '\n')
+			while (i < len && text[i] != '\n') {
 				i++;
+			}
 			continue;
 		}
 		size_t start = i, end;
 		bool quoted = text[i] == '"';
 		if (quoted) {
 			start = ++i;
-			while (i < len && text[i] != '"' && text[i] != '\n')
+			while (i < len && text[i] != '"' && text[i] != '\n') {
 				i++;
+			}
 			end = i;
-			if (i < len && text[i] == '"')
+			if (i < len && text[i] == '"') {
 				i++;
+			}
 		} else {
-			while (i < len && !is_space(text[i]))
+			while (i < len && !is_space(text[i])) {
 				i++;
+			}
 			end = i;
 		}
 		size_t n = end - start;
@@ -99,8 +105,9 @@ struct build {
 
 static int push_str(char ***v, size_t *n, char *str)
 {
-	if (str == NULL)
+	if (str == NULL) {
 		return KNOT_ENOMEM;
+	}
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*v)[i], str) == 0) {
 			free(str);
@@ -120,8 +127,9 @@ static int push_str(char ***v, size_t *n, char *str)
 static void add_glob(void *ctx, const char *name)
 {
 	struct build *b = ctx;
-	if (push_str(&b->s->globs, &b->s->ng, abs_path(b->cwd, name)) != KNOT_EOK)
+	if (push_str(&b->s->globs, &b->s->ng, abs_path(b->cwd, name)) != KNOT_EOK) {
 		b->err = KNOT_ENOMEM;
+	}
 }
 
 /* Reads path: its hash, and the include: names in it. */
@@ -131,8 +139,9 @@ static void read_file(struct build *b, struct watch_file *f, bool scan)
 	struct stat st;
 	f->exists = false;
 	f->hash = 0;
-	if (fd < 0)
+	if (fd < 0) {
 		return;
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return;
@@ -151,10 +160,12 @@ static void read_file(struct build *b, struct watch_file *f, bool scan)
 			cap *= 2;
 		}
 		ssize_t r = read(fd, text + len, cap - len);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR) {
 			continue;
-		if (r <= 0)
+		}
+		if (r <= 0) {
 			break;
+		}
 		len += r;
 	}
 	close(fd);
@@ -164,16 +175,18 @@ static void read_file(struct build *b, struct watch_file *f, bool scan)
 	}
 	f->exists = true;
 	f->hash = nsdconf_hash(text, len, 0);
-	if (scan)
+	if (scan) {
 		watch_scan_includes(text, len, add_glob, b);
+	}
 	free(text);
 }
 
 static const struct watch_file *find(const struct watch_set *s, const char *path)
 {
 	for (size_t i = 0; s != NULL && i < s->nf; i++) {
-		if (strcmp(s->f[i].path, path) == 0)
+		if (strcmp(s->f[i].path, path) == 0) {
 			return &s->f[i];
+		}
 	}
 	return NULL;
 }
@@ -181,10 +194,12 @@ static const struct watch_file *find(const struct watch_set *s, const char *path
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	if (slash == NULL)
+	if (slash == NULL) {
 		return strdup(".");
-	if (slash == path)
+	}
+	if (slash == path) {
 		return strdup("/");
+	}
 	return strndup(path, slash - path);
 }
 
@@ -192,8 +207,9 @@ static int add_file(struct build *b, const char *name, bool scan, const struct w
 {
 	struct watch_set *s = b->s;
 	char *path = abs_path(b->cwd, name);
-	if (path == NULL)
+	if (path == NULL) {
 		return KNOT_ENOMEM;
+	}
 	if (find(s, path) != NULL) {
 		free(path);
 		return KNOT_EOK;
@@ -215,13 +231,16 @@ static int add_file(struct build *b, const char *name, bool scan, const struct w
 	char real[PATH_MAX];
 	if (realpath(path, real) != NULL && strcmp(real, path) != KNOT_EOK) {
 		f->real = strdup(real);
-		if (f->real == NULL)
+		if (f->real == NULL) {
 			return KNOT_ENOMEM;
+		}
 	}
-	if (push_str(&s->dirs, &s->nd, dir_of(path)) != KNOT_EOK)
+	if (push_str(&s->dirs, &s->nd, dir_of(path)) != KNOT_EOK) {
 		return KNOT_ENOMEM;
-	if (f->real != NULL && push_str(&s->dirs, &s->nd, dir_of(f->real)) != KNOT_EOK)
+	}
+	if (f->real != NULL && push_str(&s->dirs, &s->nd, dir_of(f->real)) != KNOT_EOK) {
 		return KNOT_ENOMEM;
+	}
 	return KNOT_EOK;
 }
 
@@ -232,12 +251,14 @@ int watch_set_build(struct watch_set *s, const char *const *files, size_t n,
 	memset(s, 0, sizeof(*s));
 
 	for (size_t i = 0; i < n && b.err == KNOT_EOK; i++) {
-		if (add_file(&b, files[i], true, prev) != KNOT_EOK)
+		if (add_file(&b, files[i], true, prev) != KNOT_EOK) {
 			b.err = KNOT_ENOMEM;
+		}
 	}
 	if (b.err == KNOT_EOK && zonelist != NULL && zonelist[0] != '\0' &&
-	    add_file(&b, zonelist, false, prev) != KNOT_EOK)
+	    add_file(&b, zonelist, false, prev) != KNOT_EOK) {
 		b.err = KNOT_ENOMEM;
+	}
 	/* A file that appears where an include: glob points is a change too: watch the
 	 * glob's folder when that part has no wildcard. */
 	for (size_t i = 0; i < s->ng && b.err == KNOT_EOK; i++) {
@@ -246,11 +267,13 @@ int watch_set_build(struct watch_set *s, const char *const *files, size_t n,
 			free(dir);
 			continue;
 		}
-		if (push_str(&s->dirs, &s->nd, dir) != KNOT_EOK)
+		if (push_str(&s->dirs, &s->nd, dir) != KNOT_EOK) {
 			b.err = KNOT_ENOMEM;
+		}
 	}
-	if (b.err != KNOT_EOK)
+	if (b.err != KNOT_EOK) {
 		watch_set_free(s);
+	}
 	return b.err;
 }
 
@@ -261,11 +284,13 @@ void watch_set_free(struct watch_set *s)
 		free(s->f[i].real);
 	}
 	free(s->f);
-	for (size_t i = 0; i < s->ng; i++)
+	for (size_t i = 0; i < s->ng; i++) {
 		free(s->globs[i]);
+	}
 	free(s->globs);
-	for (size_t i = 0; i < s->nd; i++)
+	for (size_t i = 0; i < s->nd; i++) {
 		free(s->dirs[i]);
+	}
 	free(s->dirs);
 	memset(s, 0, sizeof(*s));
 }
@@ -287,19 +312,23 @@ bool watch_set_relevant(const struct watch_set *s, const char *dir, const char *
 {
 	char full[PATH_MAX];
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name) >=
-	    (int)sizeof(full))
+	    (int)sizeof(full)) {
 		return true;
+	}
 	for (size_t i = 0; i < s->nf; i++) {
 		if (strcmp(s->f[i].path, full) == 0 ||
-		    (s->f[i].real != NULL && strcmp(s->f[i].real, full) == 0))
+		    (s->f[i].real != NULL && strcmp(s->f[i].real, full) == 0)) {
 			return true;
+		}
 	}
 	for (size_t i = 0; i < s->ng; i++) {
 		/* glob(3) with GLOB_BRACE or GLOB_TILDE: fnmatch cannot say, take it */
-		if (strpbrk(s->globs[i], "{~") != NULL)
+		if (strpbrk(s->globs[i], "{~") != NULL) {
 			return true;
-		if (fnmatch(s->globs[i], full, FNM_PATHNAME | FNM_PERIOD) == 0)
+		}
+		if (fnmatch(s->globs[i], full, FNM_PATHNAME | FNM_PERIOD) == 0) {
 			return true;
+		}
 	}
 	return false;
 }
