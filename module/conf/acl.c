@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libknot/errcode.h>
+
 #include "conf/acl.h"
 
 /*
@@ -155,6 +157,9 @@ int nsdconf_acl_parse_spec(struct nsdconf_acl *acl, const char *spec,
 	acl->port = 0;
 	memset(acl->addr, 0, sizeof(acl->addr));
 	memset(acl->mask, 0, sizeof(acl->mask));
+	if (ip == NULL || acl->spec == NULL) {
+		return KNOT_ENOMEM;
+	}
 
 	/* NSD's order matters: "@port" is cut off first (at the last '@'), so
 	 * "1.2.3.4/24@53" works and "1.2.3.4@53/24" is a single address with
@@ -167,8 +172,8 @@ int nsdconf_acl_parse_spec(struct nsdconf_acl *acl, const char *spec,
 	return e.count;
 }
 
-void nsdconf_acl_parse_key(struct nsdconf_acl *acl, const char *key,
-                           struct nsdconf_arena *arena)
+int nsdconf_acl_parse_key(struct nsdconf_acl *acl, const char *key,
+                          struct nsdconf_arena *arena)
 {
 	/* strcmp in NSD: "nokey" or "Blocked" are key names (and then fail the
 	 * key look-up), not the keywords. */
@@ -180,7 +185,11 @@ void nsdconf_acl_parse_key(struct nsdconf_acl *acl, const char *key,
 	} else {
 		acl->key = NSDCONF_ACL_KEY;
 		acl->key_name = nsdconf_arena_strdup(arena, key);
+		if (acl->key_name == NULL) {
+			return KNOT_ENOMEM;
+		}
 	}
+	return KNOT_EOK;
 }
 
 struct nsdconf_acl *nsdconf_acl_copy(const struct nsdconf_acl *src,
@@ -188,6 +197,8 @@ struct nsdconf_acl *nsdconf_acl_copy(const struct nsdconf_acl *src,
 {
 	struct nsdconf_acl *acl = nsdconf_arena_alloc(arena, sizeof(*acl));
 
+	if (acl == NULL)
+		return NULL;
 	/* The strings stay shared: they are the model's, never changed, and freed
 	 * with it. include-pattern copies a pattern's entries into every zone that
 	 * includes it; copying the strings too cost four allocations per entry. */

@@ -44,17 +44,19 @@ struct nsdconf_acl {
 typedef void (*nsdconf_acl_err_t)(void *ctx, const char *msg);
 
 /* Parses an ip-spec into acl (spec stored in arena). NSD reports errors and still
- * keeps the entry, so this always fills what it can; returns the number of errors.
- * Sets spec, ipv6, range, port, addr and mask only; err may be NULL. */
+ * keeps the entry, so this always fills what it can; returns the number of errors,
+ * or KNOT_ENOMEM (nothing reported). Sets spec, ipv6, range, port, addr and mask
+ * only; err may be NULL. */
 int nsdconf_acl_parse_spec(struct nsdconf_acl *acl, const char *spec,
                            struct nsdconf_arena *arena, nsdconf_acl_err_t err, void *ctx);
 
-/* Parses the key field: "NOKEY", "BLOCKED" (exact case) or a key name. */
-void nsdconf_acl_parse_key(struct nsdconf_acl *acl, const char *key, struct nsdconf_arena *arena);
+/* Parses the key field: "NOKEY", "BLOCKED" (exact case) or a key name (copied into
+ * arena): KNOT_EOK or KNOT_ENOMEM. */
+int nsdconf_acl_parse_key(struct nsdconf_acl *acl, const char *key, struct nsdconf_arena *arena);
 
 /* Copy of one entry, unlinked, for a list of the same model (include-pattern
- * appends copies): its strings are shared with src, so src's must live in that
- * model's arena (or longer). */
+ * appends copies), or NULL when out of memory: its strings are shared with src, so
+ * src's must live in that model's arena (or longer). */
 struct nsdconf_acl *nsdconf_acl_copy(const struct nsdconf_acl *src, struct nsdconf_arena *arena);
 
 /* Address test of one entry against a request's source (NSD acl_addr_matches, with

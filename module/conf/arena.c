@@ -2,12 +2,12 @@
 /* Arena allocator: big blocks, bump allocation, one free for the whole model. */
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/arena.h"
 #include "conf/bigmem.h"
+#include "conf/mem.h"
 
 #define ARENA_BLOCK (64 * 1024)
 #define ARENA_BLOCK_MAX (4 * 1024 * 1024)
@@ -25,23 +25,15 @@ struct nsdconf_arena {
 	struct arena_block *head;
 	size_t total;
 	size_t next_block;   /* blocks grow so a large config needs few of them */
+	bool failed;         /* an allocation failed: every later one fails too */
 };
-
-static void *xcalloc(size_t size)
-{
-	void *p = calloc(1, size);
-	if (p == NULL) {
-		/* Nothing sensible can be done with half a configuration. */
-		fprintf(stderr, "knot-nsd: out of memory\n");
-		abort();
-	}
-	return p;
-}
 
 struct nsdconf_arena *nsdconf_arena_new(void)
 {
-	struct nsdconf_arena *a = xcalloc(sizeof(*a));
-	a->next_block = ARENA_BLOCK;
+	struct nsdconf_arena *a = nsdconf_calloc(1, sizeof(*a));
+	if (a != NULL) {
+		a->next_block = ARENA_BLOCK;
+	}
 	return a;
 }
 
@@ -65,9 +57,14 @@ void nsdconf_arena_free(struct nsdconf_arena *arena)
 
 /* A block of cap bytes, zeroed. Big blocks are mapped (bigmem.c: populated at once
  * or backed by huge pages) instead of faulted in 4 KiB at a time. */
+/* A block of cap bytes, zeroed, or NULL. Big blocks are mapped (bigmem.c: populated
+ * at once or backed by huge pages) instead of faulted in 4 KiB at a time. */
 static struct arena_block *new_block(size_t cap)
 {
 	struct arena_block *b = NULL;
+	if (cap > SIZE_MAX - sizeof(*b)) {
+		return NULL;
+	}
 	if (cap >= ARENA_MAPPED_MIN) {
 		b = nsdconf_bigmem_alloc(sizeof(*b) + cap);
 		if (b != NULL) {
@@ -75,14 +72,17 @@ static struct arena_block *new_block(size_t cap)
 		}
 	}
 	if (b == NULL) {
-		b = xcalloc(sizeof(*b) + cap);
+		b = nsdconf_calloc(1, sizeof(*b) + cap);
+		if (b == NULL) {
+			return NULL;
+		}
 	}
 	b->size = cap;
 	return b;
 }
 
 /* A new current block with room for size bytes (or, for a large object, a block
- * of its own behind the current one, which stays current). */
+ * of its own behind the current one, which stays current); NULL when out of memory. */
 static struct arena_block *add_block(struct nsdconf_arena *arena, size_t size)
 {
 	struct arena_block *b = arena->head;
@@ -90,6 +90,9 @@ static struct arena_block *add_block(struct nsdconf_arena *arena, size_t size)
 	/* Growing blocks are sized so that block and header fill whole pages. */
 	size_t cap = own_block ? size : arena->next_block - sizeof(*b);
 	struct arena_block *nb = new_block(cap);
+	if (nb == NULL) {
+		return NULL;
+	}
 	if (!own_block && arena->next_block < ARENA_BLOCK_MAX) {
 		arena->next_block *= 2;
 	}
@@ -103,16 +106,33 @@ static struct arena_block *add_block(struct nsdconf_arena *arena, size_t size)
 	return nb;
 }
 
+/* The slow path of take(): a new block, or the arena's sticky failure. */
+static void *take_new_block(struct nsdconf_arena *arena, size_t size)
+{
+	struct arena_block *b = arena->failed ? NULL : add_block(arena, size);
+	if (b == NULL) {
+		arena->failed = true;
+		return NULL;
+	}
+	b->used = size;
+	arena->total += size;
+	return b->data;
+}
+
 /* Every block starts zeroed and nothing is handed out twice, so allocations need
- * no memset of their own. align is a power of two. */
+ * no memset of their own. align is a power of two. A failed arena has no block
+ * with room (take_new_block() refuses), whatever the current block still holds. */
 __attribute__((always_inline))
 static inline void *take(struct nsdconf_arena *arena, size_t size, size_t align)
 {
 	struct arena_block *b = arena->head;
 	size_t off = b != NULL ? (b->used + align - 1) & ~(align - 1) : 0;
-	if (b == NULL || off > b->size || b->size - off < size) {
-		b = add_block(arena, size);
-		off = 0;
+	/* Tests fail single allocations, not only blocks: every caller's check runs. */
+	if (nsdconf_mem_injected_failure()) {
+		arena->failed = true;
+	}
+	if (b == NULL || arena->failed || off > b->size || b->size - off < size) {
+		return take_new_block(arena, size);
 	}
 	b->used = off + size;
 	arena->total += size;
@@ -133,7 +153,10 @@ void *nsdconf_arena_bytes(struct nsdconf_arena *arena, size_t n)
 
 char *nsdconf_arena_strndup(struct nsdconf_arena *arena, const char *s, size_t n)
 {
-	char *d = take(arena, n + 1, 1);
+	char *d = n < SIZE_MAX ? take(arena, n + 1, 1) : NULL;
+	if (d == NULL) {
+		return NULL;
+	}
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
@@ -142,6 +165,11 @@ char *nsdconf_arena_strndup(struct nsdconf_arena *arena, const char *s, size_t n
 char *nsdconf_arena_strdup(struct nsdconf_arena *arena, const char *s)
 {
 	return s == NULL ? NULL : nsdconf_arena_strndup(arena, s, strlen(s));
+}
+
+bool nsdconf_arena_failed(const struct nsdconf_arena *arena)
+{
+	return arena->failed;
 }
 
 size_t nsdconf_arena_used(const struct nsdconf_arena *arena)

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "conf/bigmem.h"
+#include "conf/mem.h"
 
 #define HUGE_SIZE ((size_t)2 * 1024 * 1024)
 
@@ -24,6 +25,9 @@ static size_t mapped_size(size_t size)
 
 void *nsdconf_bigmem_alloc(size_t size)
 {
+	if (size > SIZE_MAX - 2 * HUGE_SIZE || nsdconf_mem_injected_failure()) {
+		return NULL;
+	}
 	size_t len = mapped_size(size);
 	if (len < HUGE_SIZE) {
 		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,

@@ -5,13 +5,17 @@
 
 #include "conf/checks.h"
 
-/* NSD's append_trailing_slash on a server path value. */
+/* NSD's append_trailing_slash on a server path value. Out of memory leaves the value
+ * as it was; the arena remembers the failure for nsdconf_semantic_checks(). */
 static void add_slash(struct nsdconf_model *m, enum nsdconf_gslot s)
 {
 	const char *v = nsdconf_gstr(m, s);
 	size_t l = v ? strlen(v) : 0;
 	if (l > 0 && v[l - 1] != '/') {
 		char *w = nsdconf_arena_alloc(m->arena, l + 2);
+		if (w == NULL) {
+			return;
+		}
 		memcpy(w, v, l);
 		w[l] = '/';
 		m->global[s].str = w;
@@ -50,7 +54,9 @@ static int check_zone(const struct nsdconf_zone *z, const char *file, struct nsd
 	return errors;
 }
 
-static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf_diag *d)
+/* *oom is set when the zones could not be put in order for their report. */
+static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf_diag *d,
+                       bool *oom)
 {
 	int errors = 0, n;
 	for (int i = 0; i < m->n_zones; i++) {
@@ -60,6 +66,10 @@ static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf
 		return 0;   /* the canonical-order pass is only needed to report */
 	}
 	struct nsdconf_zone **zones = nsdconf_zones_sorted(m, false, &n);
+	if (zones == NULL) {
+		*oom = true;
+		return errors;
+	}
 	for (int i = 0; i < n; i++) {
 		check_zone(zones[i], file, d);
 	}
@@ -104,7 +114,8 @@ static int check_chroot(struct nsdconf_model *m, const char *file, struct nsdcon
 
 int nsdconf_semantic_checks(struct nsdconf_model *m, const char *file, struct nsdconf_diag *d)
 {
-	int errors = check_zones(m, file, d);
+	bool oom = false;
+	int errors = check_zones(m, file, d, &oom);
 	const char *id = nsdconf_gstr(m, NSDCONF_G_IDENTITY);
 	if (id != NULL && strlen(id) > 255) {
 		nsdconf_diag_line(d, "%s: server identity too long (%u characters)", file,
@@ -122,6 +133,11 @@ int nsdconf_semantic_checks(struct nsdconf_model *m, const char *file, struct ns
 	if (atoi(port ? port : "0") <= 0) {
 		nsdconf_diag_line(d, "%s: port number '%s' is not a positive number.", file,
 		                  port ? port : "(null)");
+		errors++;
+	}
+	if (oom || nsdconf_arena_failed(m->arena)) {
+		/* Checks that ran without their memory prove nothing: one error more. */
+		nsdconf_diag_oom(d, file, 0);
 		errors++;
 	}
 	if (errors != 0) {

@@ -45,3 +45,17 @@ void nsdconf_diag_error_at(struct nsdconf_diag *d, const char *file, int line,
 		nsdconf_diag_line(d, "%s:%d: error: %s", file, line, msg);
 	}
 }
+
+void nsdconf_diag_oom(struct nsdconf_diag *d, const char *file, int line)
+{
+	if (d->oom) {
+		return;
+	}
+	d->oom = 1;
+	d->errors++;
+	if (line > 0) {
+		nsdconf_diag_line(d, "%s:%d: error: out of memory", file, line);
+	} else {
+		nsdconf_diag_line(d, "%s: error: out of memory", file);
+	}
+}

@@ -13,6 +13,7 @@ struct nsdconf_diag {
 	int errors;                 /* counted errors (warnings are not counted) */
 	int aborted;                /* the grammar stopped (syntax error, bad bool/number) */
 	int fatal;                  /* flex-style fatal error: no summary line, exit 2 */
+	int oom;                    /* out of memory: the parse failed, reported once */
 };
 
 /* "file:line: error: msg" */
@@ -25,3 +26,6 @@ void nsdconf_diag_error_at(struct nsdconf_diag *d, const char *file, int line,
 void nsdconf_diag_line(struct nsdconf_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void nsdconf_diag_vline(struct nsdconf_diag *d, const char *fmt, va_list ap);
+/* "file:line: error: out of memory" ("file: error: out of memory" for line 0), once per
+ * diag however many allocations fail; counted, and sets oom. */
+void nsdconf_diag_oom(struct nsdconf_diag *d, const char *file, int line);

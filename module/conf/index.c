@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libknot/errcode.h>
+
 #include "conf/bigmem.h"
 #include "conf/hash.h"
 #include "conf/index.h"
+#include "conf/mem.h"
 
 struct slot {
 	uint32_t tag;        /* high half of the hash */
@@ -34,22 +37,9 @@ struct nsdconf_index {
 	size_t n, entries_cap;
 };
 
-static void *xbigmem(size_t size)
-{
-	void *p = nsdconf_bigmem_alloc(size);
-	if (p == NULL) {
-		abort();
-	}
-	return p;
-}
-
 struct nsdconf_index *nsdconf_index_new(void)
 {
-	struct nsdconf_index *ix = calloc(1, sizeof(*ix));
-	if (ix == NULL) {
-		abort();
-	}
-	return ix;
+	return nsdconf_calloc(1, sizeof(struct nsdconf_index));
 }
 
 void nsdconf_index_free(struct nsdconf_index *ix)
@@ -89,57 +79,69 @@ void *nsdconf_index_get(const struct nsdconf_index *ix, const void *key, size_t 
 	return s->entry != 0 ? ix->entries[s->entry - 1].val : NULL;
 }
 
-/* Doubles the table; entries are re-slotted in order, read sequentially. */
-static void grow_slots(struct nsdconf_index *ix)
+/* Doubles the table; entries are re-slotted in order, read sequentially. The old
+ * table stays until the new one is there, so a failure leaves the index as it was. */
+static int grow_slots(struct nsdconf_index *ix)
 {
-	size_t old_cap = ix->cap;
-	nsdconf_bigmem_free(ix->slots, old_cap * sizeof(*ix->slots));
-	ix->cap = old_cap ? old_cap * 2 : 64;
-	ix->slots = xbigmem(ix->cap * sizeof(*ix->slots));
-	size_t mask = ix->cap - 1;
+	size_t cap = ix->cap ? ix->cap * 2 : 64;
+	struct slot *slots = nsdconf_bigmem_alloc(cap * sizeof(*slots));
+	if (slots == NULL) {
+		return KNOT_ENOMEM;
+	}
+	size_t mask = cap - 1;
 	for (size_t n = 0; n < ix->n; n++) {
 		uint64_t h = ix->entries[n].hash;
 		size_t i = h & mask;
 		/* Keys are unique: any empty slot on the probe path will do. */
-		while (ix->slots[i].entry != 0) {
+		while (slots[i].entry != 0) {
 			i = (i + 1) & mask;
 		}
-		ix->slots[i] = (struct slot){ .tag = (uint32_t)(h >> 32), .entry = (uint32_t)(n + 1) };
+		slots[i] = (struct slot){ .tag = (uint32_t)(h >> 32), .entry = (uint32_t)(n + 1) };
 	}
+	nsdconf_bigmem_free(ix->slots, ix->cap * sizeof(*ix->slots));
+	ix->slots = slots;
+	ix->cap = cap;
+	return KNOT_EOK;
 }
 
-static void grow_entries(struct nsdconf_index *ix)
+static int grow_entries(struct nsdconf_index *ix)
 {
 	size_t cap = ix->entries_cap ? ix->entries_cap * 2 : 32;
-	struct entry *e = xbigmem(cap * sizeof(*e));
+	struct entry *e = nsdconf_bigmem_alloc(cap * sizeof(*e));
+	if (e == NULL) {
+		return KNOT_ENOMEM;
+	}
 	if (ix->n > 0) {
 		memcpy(e, ix->entries, ix->n * sizeof(*e));
 	}
 	nsdconf_bigmem_free(ix->entries, ix->entries_cap * sizeof(*e));
 	ix->entries = e;
 	ix->entries_cap = cap;
+	return KNOT_EOK;
 }
 
-bool nsdconf_index_insert(struct nsdconf_index *ix, const void *key, size_t len, void *val)
+int nsdconf_index_insert(struct nsdconf_index *ix, const void *key, size_t len, void *val)
 {
-	if ((ix->n + 1) * 2 > ix->cap) {
-		grow_slots(ix);
-	}
+	/* Slots number entries in 32 bits; an index that full (4 G names, 128 GiB
+	 * of entries) could not have been allocated anyway. */
 	if (ix->n == UINT32_MAX - 1) {
-		abort();   /* slots number entries in 32 bits */
+		return KNOT_ENOMEM;
 	}
-	if (ix->n == ix->entries_cap) {
-		grow_entries(ix);
+	if ((ix->n + 1) * 2 > ix->cap && grow_slots(ix) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
+	if (ix->n == ix->entries_cap && grow_entries(ix) != KNOT_EOK) {
+		return KNOT_ENOMEM;
 	}
 	uint64_t h = nsdconf_hash(key, len, 0);
 	struct slot *s = find(ix, key, len, h);
 	if (s->entry != 0) {
-		return false;
+		return KNOT_EEXIST;
 	}
 	ix->entries[ix->n] = (struct entry){ .key = key, .val = val, .hash = h, .len = len };
 	ix->n++;
 	*s = (struct slot){ .tag = (uint32_t)(h >> 32), .entry = (uint32_t)ix->n };
-	return true;
+	return KNOT_EOK;
 }
 
 size_t nsdconf_index_count(const struct nsdconf_index *ix)

@@ -12,6 +12,7 @@
 
 #include "conf/hash.h"
 #include "conf/lexer.h"
+#include "conf/mem.h"
 
 /* NSD's nesting limit (config_start_include); resources run out long before. */
 #define INCLUDE_DEPTH_MAX 10000000L
@@ -50,7 +51,8 @@ struct nsdconf_lexer {
 	int nfiles, files_cap;
 	char *echo;                 /* arena, NUL-terminated */
 	size_t echo_len, echo_cap;
-	bool done;                  /* EOF or FATAL returned: repeat it */
+	bool done;                  /* EOF, FATAL or NOMEM returned: repeat it */
+	bool oom;                   /* an allocation of the scanner's own failed */
 	enum nsdconf_tok done_type;
 	const char *fatal_msg;
 	/* keyword texts repeat endlessly in big configs: share one copy */
@@ -111,14 +113,12 @@ static int cur_line(const struct nsdconf_lexer *lx)
 	return top(lx)->line;
 }
 
-static void *xrealloc(void *p, size_t size)
+/* Notes a failed allocation; the next token is NOMEM. Returns NULL for callers'
+ * convenience. */
+static void *nomem(struct nsdconf_lexer *lx)
 {
-	void *n = realloc(p, size);
-	if (n == NULL) {
-		/* Same policy as the arena: no sensible partial configuration. */
-		abort();
-	}
-	return n;
+	lx->oom = true;
+	return NULL;
 }
 
 /* flex -i compares ASCII letters only, whatever the locale says. */
@@ -139,10 +139,11 @@ static bool ascii_ieq(const char *s, const char *lit, size_t n)
 /* lit is a string literal: its length is known at compile time. */
 #define word_is(w, n, lit) ((n) == sizeof(lit) - 1 && ascii_ieq((w), (lit), sizeof(lit) - 1))
 
-/* NSD prints no "at '...'" part when c_text is empty. */
+/* NSD prints no "at '...'" part when c_text is empty. s is NULL when out of memory
+ * (the token becomes NOMEM). */
 static const char *at_text(const char *s)
 {
-	return s[0] != '\0' ? s : NULL;
+	return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
 static const char *intern_text(struct nsdconf_lexer *lx, const char *s, size_t n)
@@ -178,6 +179,9 @@ static void echo(struct nsdconf_lexer *lx, const char *s, size_t n)
 			cap *= 2;
 		}
 		char *nb = nsdconf_arena_alloc(lx->arena, cap);
+		if (nb == NULL) {
+			return;   /* the arena's failure is sticky: the next token is NOMEM */
+		}
 		if (lx->echo_len > 0) {
 			memcpy(nb, lx->echo, lx->echo_len);
 		}
@@ -196,6 +200,9 @@ static void add_file(struct nsdconf_lexer *lx, const char *name)
 	if (lx->nfiles + 1 >= lx->files_cap) {
 		int cap = lx->files_cap ? lx->files_cap * 2 : 8;
 		const char **nf = nsdconf_arena_alloc(lx->arena, cap * sizeof(*nf));
+		if (nf == NULL) {
+			return;   /* sticky, as in echo() */
+		}
 		if (lx->nfiles > 0) {
 			memcpy(nf, lx->files, lx->nfiles * sizeof(*nf));
 		}
@@ -206,13 +213,20 @@ static void add_file(struct nsdconf_lexer *lx, const char *name)
 	lx->files[lx->nfiles] = NULL;
 }
 
-static void push_frame(struct nsdconf_lexer *lx, const char *name, int fd)
+/* False when out of memory; fd is then still the caller's. */
+static bool push_frame(struct nsdconf_lexer *lx, const char *name, int fd)
 {
 	if (lx->depth == lx->cap) {
-		lx->cap = lx->cap ? lx->cap * 2 : 8;
-		lx->stack = xrealloc(lx->stack, lx->cap * sizeof(*lx->stack));
+		size_t cap = lx->cap ? lx->cap * 2 : 8;
+		struct frame *stack = nsdconf_reallocarray(lx->stack, cap, sizeof(*stack));
+		if (stack == NULL) {
+			return nomem(lx) != NULL;
+		}
+		lx->stack = stack;
+		lx->cap = cap;
 	}
 	lx->stack[lx->depth++] = (struct frame){ .name = name, .fd = fd, .line = 1 };
+	return true;
 }
 
 static void drop_frame(struct frame *f)
@@ -237,7 +251,8 @@ static void pop_frame(struct nsdconf_lexer *lx)
 	lx->inc_depth--;
 }
 
-/* Reads the whole file at once: one read() for a regular file, no stdio. */
+/* Reads the whole file at once: one read() for a regular file, no stdio. Out of
+ * memory leaves the frame empty (and the lexer failed). */
 static void load_frame(struct nsdconf_lexer *lx, struct frame *f)
 {
 	struct stat st;
@@ -259,11 +274,22 @@ static void load_frame(struct nsdconf_lexer *lx, struct frame *f)
 		}
 		cap = (size_t)st.st_size + 1;
 	}
-	f->buf = xrealloc(NULL, cap);
+	f->buf = nsdconf_malloc(cap);
+	f->loaded = true;
+	if (f->buf == NULL) {
+		nomem(lx);
+		return;
+	}
 	for (;;) {
 		if (f->len == cap) {
+			char *grown = cap < SIZE_MAX / 2 ? nsdconf_realloc(f->buf, cap * 2) : NULL;
+			if (grown == NULL) {
+				nomem(lx);
+				f->len = 0;
+				return;
+			}
+			f->buf = grown;
 			cap *= 2;
-			f->buf = xrealloc(f->buf, cap);
 		}
 		ssize_t r = read(f->fd, f->buf + f->len, cap - f->len);
 		if (r < 0 && errno == EINTR) {
@@ -278,7 +304,6 @@ static void load_frame(struct nsdconf_lexer *lx, struct frame *f)
 		}
 		f->len += (size_t)r;
 	}
-	f->loaded = true;
 	if (lx->depth > 1) {
 		add_file(lx, f->name);
 	}
@@ -311,7 +336,9 @@ static void start_include(struct nsdconf_lexer *lx, const char *name)
 		                   "cannot open include file '%s': %s", name, strerror(errno));
 		return;
 	}
-	push_frame(lx, name, fd);
+	if (!push_frame(lx, name, fd)) {
+		close(fd);
+	}
 }
 
 /*
@@ -336,7 +363,11 @@ static void start_include_glob(struct nsdconf_lexer *lx, const char *name)
 		return;
 	}
 	for (size_t i = g.gl_pathc; i-- > 0;) {
-		start_include(lx, nsdconf_arena_strdup(lx->arena, g.gl_pathv[i]));
+		const char *match = nsdconf_arena_strdup(lx->arena, g.gl_pathv[i]);
+		if (match == NULL) {
+			break;   /* the next token is NOMEM */
+		}
+		start_include(lx, match);
 	}
 	globfree(&g);
 }
@@ -462,7 +493,10 @@ static bool include_directive(struct nsdconf_lexer *lx, struct frame *f, struct 
 			f->pos += wn;
 		}
 		/* f may move when frames are pushed: it is not used after this. */
-		start_include_glob(lx, nsdconf_arena_strndup(lx->arena, name, n));
+		const char *copy = nsdconf_arena_strndup(lx->arena, name, n);
+		if (copy != NULL) {
+			start_include_glob(lx, copy);
+		}
 		return false;
 	}
 }
@@ -627,6 +661,20 @@ static bool scan_one(struct nsdconf_lexer *lx, struct frame *f, struct nsdconf_t
 	return classify_word(lx, f, n, value_len, tok);
 }
 
+static bool out_of_memory(const struct nsdconf_lexer *lx)
+{
+	return lx->oom || nsdconf_arena_failed(lx->arena);
+}
+
+/* Ends the scan: a token whose value could not be stored, or any allocation of the
+ * parser's in the shared arena, is the end of the configuration. */
+static void set_nomem(struct nsdconf_lexer *lx, struct nsdconf_token *tok)
+{
+	lx->done = true;
+	lx->done_type = NSDCONF_TOK_NOMEM;
+	*tok = (struct nsdconf_token){ .type = NSDCONF_TOK_NOMEM, .kw = -1 };
+}
+
 void nsdconf_lexer_next(struct nsdconf_lexer *lx, struct nsdconf_token *tok)
 {
 	*tok = (struct nsdconf_token){ .type = NSDCONF_TOK_EOF, .kw = -1 };
@@ -636,6 +684,10 @@ void nsdconf_lexer_next(struct nsdconf_lexer *lx, struct nsdconf_token *tok)
 		return;
 	}
 	for (;;) {
+		if (out_of_memory(lx)) {
+			set_nomem(lx, tok);
+			return;
+		}
 		struct frame *f = top(lx);
 		if (!f->loaded) {
 			load_frame(lx, f);
@@ -655,6 +707,9 @@ void nsdconf_lexer_next(struct nsdconf_lexer *lx, struct nsdconf_token *tok)
 			continue;
 		}
 		if (scan_one(lx, f, tok)) {
+			if (out_of_memory(lx)) {
+				set_nomem(lx, tok);
+			}
 			return;
 		}
 	}
@@ -667,7 +722,7 @@ struct nsdconf_lexer *nsdconf_lexer_open(const char *path, struct nsdconf_arena 
 	if (fd < 0) {
 		return NULL;
 	}
-	struct nsdconf_lexer *lx = calloc(1, sizeof(*lx));
+	struct nsdconf_lexer *lx = nsdconf_calloc(1, sizeof(*lx));
 	if (lx == NULL) {
 		close(fd);
 		errno = ENOMEM;
@@ -676,9 +731,19 @@ struct nsdconf_lexer *nsdconf_lexer_open(const char *path, struct nsdconf_arena 
 	lx->arena = arena;
 	lx->diag = diag;
 	const char *name = nsdconf_arena_strdup(arena, path);
-	push_frame(lx, name, fd);
+	if (name == NULL || !push_frame(lx, name, fd)) {
+		close(fd);
+		nsdconf_lexer_close(lx);
+		errno = ENOMEM;
+		return NULL;
+	}
 	add_file(lx, name);
 	echo(lx, "", 0);
+	if (out_of_memory(lx)) {
+		nsdconf_lexer_close(lx);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return lx;
 }
 

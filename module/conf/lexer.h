@@ -28,6 +28,9 @@ enum nsdconf_tok {
 	 * the counted "EOF inside quoted string" error) and "input in flex scanner
 	 * failed" (read error, e.g. a directory). Repeats on every further call. */
 	NSDCONF_TOK_FATAL,
+	/* Memory ran out (the scanner's or the arena's, which it shares with the parser):
+	 * the parse fails. No .text; repeats on every further call. */
+	NSDCONF_TOK_NOMEM,
 };
 
 struct nsdconf_token {
@@ -53,7 +56,8 @@ struct nsdconf_lexer;
 int nsdconf_keyword_lookup(const char *text, size_t len, const char **spelling);
 
 /* Opens the top-level file. On failure returns NULL and sets errno; the caller
- * prints NSD's "Could not open <file>: <strerror>". */
+ * prints NSD's "Could not open <file>: <strerror>", or reports out of memory when
+ * errno is ENOMEM. */
 struct nsdconf_lexer *nsdconf_lexer_open(const char *path, struct nsdconf_arena *arena,
                                          struct nsdconf_diag *diag);
 void nsdconf_lexer_close(struct nsdconf_lexer *lx);

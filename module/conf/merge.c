@@ -2,27 +2,37 @@
 /* include-pattern: NSD's config_apply_pattern, driven by the option table's merge rules. */
 #include <pthread.h>
 
+#include <libknot/errcode.h>
+
 #include "conf/model_build.h"
 
-/* Gives p its own copy of an ACL list it shares with an included pattern. */
-static void acl_list_unshare(struct nsdconf_pattern *p, enum nsdconf_pslot s, struct nsdconf_arena *arena)
+/* Gives p its own copy of an ACL list it shares with an included pattern. On
+ * KNOT_ENOMEM the list stays shared (and complete). */
+static int acl_list_unshare(struct nsdconf_pattern *p, enum nsdconf_pslot s,
+                            struct nsdconf_arena *arena)
 {
 	if (!((p->shared >> s) & 1)) {
-		return;
+		return KNOT_EOK;
 	}
-	struct nsdconf_acl **tail = &p->val[s].acl;
+	struct nsdconf_acl *head = NULL, **tail = &head;
 	for (const struct nsdconf_acl *a = p->val[s].acl; a != NULL; a = a->next) {
 		*tail = nsdconf_acl_copy(a, arena);
+		if (*tail == NULL) {
+			return KNOT_ENOMEM;
+		}
 		tail = &(*tail)->next;
 	}
-	*tail = NULL;
+	p->val[s].acl = head;
 	p->shared &= ~(1ULL << s);
+	return KNOT_EOK;
 }
 
-void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
-                                struct nsdconf_acl *entry, struct nsdconf_arena *arena)
+int nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
+                               struct nsdconf_acl *entry, struct nsdconf_arena *arena)
 {
-	acl_list_unshare(p, s, arena);
+	if (acl_list_unshare(p, s, arena) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
 	/* Lists are short (a handful of entries), so walking to the tail is cheap. */
 	struct nsdconf_acl **tail = &p->val[s].acl;
 	while (*tail != NULL) {
@@ -31,6 +41,7 @@ void nsdconf_pattern_append_acl(struct nsdconf_pattern *p, enum nsdconf_pslot s,
 	entry->next = NULL;
 	*tail = entry;
 	p->set |= 1ULL << s;
+	return KNOT_EOK;
 }
 
 /* The merge rule of each pattern slot, read from the option table once. */
@@ -60,13 +71,16 @@ static void loc_copy(struct nsdconf_pattern *dst, const struct nsdconf_pattern *
 		return;
 	}
 	struct nsdconf_loc *l = nsdconf_arena_alloc(arena, sizeof(*l));
+	if (l == NULL) {
+		return;   /* the arena's failure is sticky: the caller sees it */
+	}
 	*l = *from;
 	l->next = dst->loc;
 	dst->loc = l;
 }
 
-void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
-                           struct nsdconf_arena *arena)
+int nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pattern *src,
+                          struct nsdconf_arena *arena)
 {
 	if (!__atomic_load_n(&merge_ready, __ATOMIC_ACQUIRE)) {
 		pthread_once(&merge_once, merge_rules_init);
@@ -119,7 +133,11 @@ void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pat
 				break;
 			}
 			for (const struct nsdconf_acl *a = src->val[s].acl; a != NULL; a = a->next) {
-				nsdconf_pattern_append_acl(dst, s, nsdconf_acl_copy(a, arena), arena);
+				struct nsdconf_acl *copy = nsdconf_acl_copy(a, arena);
+				if (copy == NULL ||
+				    nsdconf_pattern_append_acl(dst, s, copy, arena) != KNOT_EOK) {
+					return KNOT_ENOMEM;
+				}
 			}
 			break;
 		case NSDCONF_M_NEVER:
@@ -128,4 +146,5 @@ void nsdconf_pattern_apply(struct nsdconf_pattern *dst, const struct nsdconf_pat
 			break;
 		}
 	}
+	return nsdconf_arena_failed(arena) ? KNOT_ENOMEM : KNOT_EOK;
 }

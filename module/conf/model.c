@@ -7,17 +7,27 @@
 
 #include "conf/dname.h"
 #include "conf/index.h"
+#include "conf/mem.h"
 #include "conf/model.h"
 
 struct nsdconf_model *nsdconf_model_new(void)
 {
 	struct nsdconf_arena *a = nsdconf_arena_new();
-	struct nsdconf_model *m = nsdconf_arena_alloc(a, sizeof(*m));
+	struct nsdconf_model *m = a != NULL ? nsdconf_arena_alloc(a, sizeof(*m)) : NULL;
+	if (m == NULL) {
+		nsdconf_arena_free(a);
+		return NULL;
+	}
 	m->arena = a;
 	m->key_index = nsdconf_index_new();
 	m->tls_index = nsdconf_index_new();
 	m->pattern_index = nsdconf_index_new();
 	m->zone_index = nsdconf_index_new();
+	if (m->key_index == NULL || m->tls_index == NULL || m->pattern_index == NULL ||
+	    m->zone_index == NULL) {
+		nsdconf_model_free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -37,34 +47,49 @@ void nsdconf_model_free(struct nsdconf_model *m)
 	nsdconf_arena_free(m->arena);
 }
 
-#define PUSH(arr, n, cap, item) do { \
-	if ((n) == (cap)) { \
-		(cap) = (cap) ? (cap) * 2 : 16; \
-		void *grown = realloc((arr), (cap) * sizeof(*(arr))); \
-		if (grown == NULL) { abort(); } \
-		(arr) = grown; \
-	} \
-	(arr)[(n)++] = (item); \
-} while (0)
-
-bool nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
+/* Room for one more element in a growing array of elements of size bytes: KNOT_EOK
+ * or KNOT_ENOMEM (the array unchanged). Room comes before the index insertion, so
+ * that whatever is in an index is also in its list. */
+static int reserve(void *arrp, int n, int *cap, size_t size)
 {
-	const char *name = k->val[NSDCONF_K_NAME].str;
-	if (!nsdconf_index_insert(m->key_index, name, strlen(name), k)) {
-		return false;
+	void **arr = arrp;
+	if (n < *cap) {
+		return KNOT_EOK;
 	}
-	PUSH(m->keys, m->n_keys, m->cap_keys, k);
-	return true;
+	int grown_cap = *cap ? *cap * 2 : 16;
+	void *grown = grown_cap > 0 ? nsdconf_reallocarray(*arr, grown_cap, size) : NULL;
+	if (grown == NULL) {
+		return KNOT_ENOMEM;
+	}
+	*arr = grown;
+	*cap = grown_cap;
+	return KNOT_EOK;
 }
 
-bool nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth *t)
+int nsdconf_model_add_key(struct nsdconf_model *m, struct nsdconf_key *k)
+{
+	const char *name = k->val[NSDCONF_K_NAME].str;
+	int ret = reserve(&m->keys, m->n_keys, &m->cap_keys, sizeof(*m->keys));
+	if (ret == KNOT_EOK) {
+		ret = nsdconf_index_insert(m->key_index, name, strlen(name), k);
+	}
+	if (ret == KNOT_EOK) {
+		m->keys[m->n_keys++] = k;
+	}
+	return ret;
+}
+
+int nsdconf_model_add_tls_auth(struct nsdconf_model *m, struct nsdconf_tls_auth *t)
 {
 	const char *name = t->val[NSDCONF_T_NAME_SLOT].str;
-	if (!nsdconf_index_insert(m->tls_index, name, strlen(name), t)) {
-		return false;
+	int ret = reserve(&m->tls_auths, m->n_tls_auths, &m->cap_tls_auths, sizeof(*m->tls_auths));
+	if (ret == KNOT_EOK) {
+		ret = nsdconf_index_insert(m->tls_index, name, strlen(name), t);
 	}
-	PUSH(m->tls_auths, m->n_tls_auths, m->cap_tls_auths, t);
-	return true;
+	if (ret == KNOT_EOK) {
+		m->tls_auths[m->n_tls_auths++] = t;
+	}
+	return ret;
 }
 
 #define IMPLICIT "_implicit_"
@@ -85,29 +110,36 @@ static struct nsdconf_pattern *implicit_find(const struct nsdconf_model *m, cons
 	return z->pattern;
 }
 
-bool nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *p)
+int nsdconf_model_add_pattern(struct nsdconf_model *m, struct nsdconf_pattern *p)
 {
+	if (reserve(&m->patterns, m->n_patterns, &m->cap_patterns, sizeof(*m->patterns)) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
 	if (p->implicit) {
 		/* Its zone was just added, so only a named pattern can hold the name, and
 		 * only if some named pattern's name starts with "_implicit_". */
 		if (m->n_implicit_lookalikes > 0 &&
 		    nsdconf_index_get(m->pattern_index, p->name, strlen(p->name)) != NULL) {
-			return false;
+			return KNOT_EEXIST;
 		}
 	} else {
-		if (implicit_find(m, p->name) != NULL ||
-		    !nsdconf_index_insert(m->pattern_index, p->name, strlen(p->name), p)) {
-			return false;
+		if (implicit_find(m, p->name) != NULL) {
+			return KNOT_EEXIST;
+		}
+		int ret = nsdconf_index_insert(m->pattern_index, p->name, strlen(p->name), p);
+		if (ret != KNOT_EOK) {
+			return ret;
 		}
 		if (strncmp(p->name, IMPLICIT, IMPLICIT_LEN) == 0) {
 			m->n_implicit_lookalikes++;
 		}
 	}
-	PUSH(m->patterns, m->n_patterns, m->cap_patterns, p);
-	return true;
+	m->patterns[m->n_patterns++] = p;
+	return KNOT_EOK;
 }
 
-/* Wire form, lower case, in the arena, and its length; NULL when it does not parse. */
+/* Wire form, lower case, in the arena, and its length; NULL when it does not parse
+ * (*len is 0 then) or when out of memory (the arena tells). */
 static uint8_t *dname_of(struct nsdconf_model *m, const char *name, int *len)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
@@ -116,7 +148,9 @@ static uint8_t *dname_of(struct nsdconf_model *m, const char *name, int *len)
 		return NULL;
 	}
 	uint8_t *d = nsdconf_arena_bytes(m->arena, *len);
-	memcpy(d, buf, *len);
+	if (d != NULL) {
+		memcpy(d, buf, *len);
+	}
 	return d;
 }
 
@@ -127,46 +161,43 @@ uint8_t *nsdconf_model_dname(struct nsdconf_model *m, const char *name)
 }
 
 /* False for a name that does not parse or a duplicate (NSD says "duplicate zone"). */
-bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z, const char *name)
+bool nsdconf_model_zone_named(struct nsdconf_model *m, struct nsdconf_zone *z,
+                              const char *implicit_name)
 {
 	int dname_len;
-	z->name = name;
-	z->dname = dname_of(m, name, &dname_len);
-	if (m->n_implicit_lookalikes > 0) {
-		/* A named pattern called "_implicit_<name>". */
-		size_t len = strlen(name);
-		char *pname = malloc(IMPLICIT_LEN + len + 1);
-		if (pname == NULL) {
-			abort();
-		}
-		memcpy(pname, IMPLICIT, IMPLICIT_LEN);
-		memcpy(pname + IMPLICIT_LEN, name, len + 1);
-		bool taken = nsdconf_index_get(m->pattern_index, pname, IMPLICIT_LEN + len) != NULL;
-		free(pname);
-		if (taken) {
-			return true;
-		}
+	z->name = implicit_name + IMPLICIT_LEN;
+	z->dname = dname_of(m, z->name, &dname_len);
+	/* A named pattern called "_implicit_<name>". */
+	if (m->n_implicit_lookalikes > 0 &&
+	    nsdconf_index_get(m->pattern_index, implicit_name, strlen(implicit_name)) != NULL) {
+		return true;
 	}
 	/* The same name string written for an earlier zone: its implicit pattern. */
 	const struct nsdconf_zone *prev = z->dname != NULL
 		? nsdconf_index_get(m->zone_index, z->dname, dname_len) : NULL;
-	return prev != NULL && prev->part_of_config && strcmp(prev->name, name) == 0;
+	return prev != NULL && prev->part_of_config && strcmp(prev->name, z->name) == 0;
 }
 
-bool nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
+int nsdconf_model_add_zone(struct nsdconf_model *m, struct nsdconf_zone *z)
 {
+	if (reserve(&m->zones, m->n_zones, &m->cap_zones, sizeof(*m->zones)) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
 	if (z->dname == NULL) {
 		z->dname = nsdconf_model_dname(m, z->name);
 	}
-	if (z->dname == NULL ||
-	    !nsdconf_index_insert(m->zone_index, z->dname, knot_dname_size(z->dname), z)) {
-		return false;
+	if (z->dname == NULL) {
+		return nsdconf_arena_failed(m->arena) ? KNOT_ENOMEM : KNOT_EINVAL;
 	}
-	PUSH(m->zones, m->n_zones, m->cap_zones, z);
+	int ret = nsdconf_index_insert(m->zone_index, z->dname, knot_dname_size(z->dname), z);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	m->zones[m->n_zones++] = z;
 	if (z->part_of_config) {
 		m->n_config_zones++;
 	}
-	return true;
+	return KNOT_EOK;
 }
 
 const struct nsdconf_loc *nsdconf_loc_find(const struct nsdconf_loc *list, int slot)
@@ -269,7 +300,7 @@ const char *nsdconf_pstr(const struct nsdconf_pattern *p, enum nsdconf_pslot s)
 }
 
 /* Canonical order key: labels from the root, each followed by a 0 byte (libknot's
- * lookup format), so memcmp orders names as NSD's tree does. */
+ * lookup format), so memcmp orders names as NSD's tree does. NULL when out of memory. */
 static uint8_t *canonical_key(struct nsdconf_arena *a, const uint8_t *dname)
 {
 	knot_dname_storage_t storage;
@@ -278,7 +309,9 @@ static uint8_t *canonical_key(struct nsdconf_arena *a, const uint8_t *dname)
 		return NULL;
 	}
 	uint8_t *k = nsdconf_arena_alloc(a, lf[0] + 1);
-	memcpy(k, lf, lf[0] + 1);
+	if (k != NULL) {
+		memcpy(k, lf, lf[0] + 1);
+	}
 	return k;
 }
 
@@ -297,20 +330,26 @@ static int zone_cmp(const void *a, const void *b)
 
 struct nsdconf_zone **nsdconf_zones_sorted(struct nsdconf_model *m, bool config_only, int *n)
 {
-	struct sort_item *items = malloc((m->n_zones + 1) * sizeof(*items));
-	if (items == NULL) {
-		abort();
+	*n = 0;
+	struct sort_item *items = nsdconf_reallocarray(NULL, m->n_zones + 1, sizeof(*items));
+	struct nsdconf_zone **v = nsdconf_arena_alloc(m->arena, (m->n_zones + 1) * sizeof(*v));
+	if (items == NULL || v == NULL) {
+		free(items);
+		return NULL;
 	}
 	int k = 0;
 	for (int i = 0; i < m->n_zones; i++) {
 		if (!config_only || m->zones[i]->part_of_config) {
 			items[k].zone = m->zones[i];
 			items[k].key = canonical_key(m->arena, m->zones[i]->dname);
+			if (items[k].key == NULL) {
+				free(items);
+				return NULL;
+			}
 			k++;
 		}
 	}
 	qsort(items, k, sizeof(*items), zone_cmp);
-	struct nsdconf_zone **v = nsdconf_arena_alloc(m->arena, (k + 1) * sizeof(*v));
 	for (int i = 0; i < k; i++) {
 		v[i] = items[i].zone;
 	}

@@ -136,13 +136,17 @@ struct nsdconf_parse_opts {
 };
 
 /* Parses path. Returns the model (also when errors were found: diag->errors > 0 then)
- * or NULL when the file cannot be opened (message already reported through diag).
- * Post-parse key/tls-auth look-ups are done, nsd-checkconf's semantic checks are not. */
+ * or NULL when the file cannot be opened or memory ran out (message already reported
+ * through diag: "<file>:<line>: error: out of memory", diag->oom set; nothing of the
+ * model is left allocated). Post-parse key/tls-auth look-ups are done, nsd-checkconf's
+ * semantic checks are not. */
 struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_parse_opts *opts,
                                          struct nsdconf_diag *diag);
 void nsdconf_model_free(struct nsdconf_model *m);
 /* Adds the zones of a zonelistfile (path, or NULL for the model's zonelistfile), as
- * NSD reads it at start; problems are reported through diag (see zonelist.h). */
+ * NSD reads it at start; problems are reported through diag (see zonelist.h). Returns
+ * what nsdconf_zonelist_read() does, or KNOT_ENOMEM (diag->oom set; the model is then
+ * incomplete and only good for nsdconf_model_free()). */
 int nsdconf_model_read_zonelist(struct nsdconf_model *m, const char *path,
                                 struct nsdconf_diag *diag);
 
@@ -175,5 +179,5 @@ static inline bool nsdconf_zone_is_secondary(const struct nsdconf_zone *z)
 struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a);
 
 /* Zones in canonical DNS order (nsd-checkconf -o zones, -v), config zones only when
- * config_only. Returns an arena array of n pointers. */
+ * config_only. Returns an arena array of n pointers, or NULL (n = 0) when out of memory. */
 struct nsdconf_zone **nsdconf_zones_sorted(struct nsdconf_model *m, bool config_only, int *n);

@@ -18,6 +18,7 @@
 
 #include "conf/dname.h"
 #include "conf/lexer.h"
+#include "conf/mem.h"
 #include "conf/model_build.h"
 #include "conf/tsig_key.h"
 #include "conf/zonelist.h"
@@ -29,6 +30,7 @@ struct parser {
 	unsigned max_version;
 	struct nsdconf_token tok;    /* the lookahead */
 	bool aborted;                /* YYABORT: nothing more is parsed */
+	bool oom;                    /* memory ran out: the parse fails */
 	enum nsdconf_clause cl;
 	struct nsdconf_key *key;
 	struct nsdconf_tls_auth *tls;
@@ -59,6 +61,22 @@ static void perr(struct parser *p, const char *fmt, ...)
 	nsdconf_diag_error(p->diag, nsdconf_lexer_file(p->lx), nsdconf_lexer_line(p->lx), "%s", msg);
 }
 
+/* YYABORT: nothing more is parsed. */
+static void abort_parse(struct parser *p)
+{
+	p->aborted = true;
+	p->diag->aborted = 1;
+}
+
+/* Memory ran out: reported once, at the scanner's position, and the parse stops as
+ * for a syntax error. Whatever was built is freed with the model. */
+static void out_of_memory(struct parser *p)
+{
+	nsdconf_diag_oom(p->diag, nsdconf_lexer_file(p->lx), nsdconf_lexer_line(p->lx));
+	p->oom = true;
+	abort_parse(p);
+}
+
 static void syntax_error(struct parser *p)
 {
 	const char *at = p->tok.type == NSDCONF_TOK_EOF ? NULL : p->tok.text;
@@ -67,8 +85,7 @@ static void syntax_error(struct parser *p)
 	}
 	nsdconf_diag_error_at(p->diag, nsdconf_lexer_file(p->lx), nsdconf_lexer_line(p->lx),
 	                      at, "syntax error");
-	p->aborted = true;
-	p->diag->aborted = 1;
+	abort_parse(p);
 }
 
 /* Reads the lookahead. A keyword newer than the accepted syntax is the plain word
@@ -83,6 +100,10 @@ static void next(struct parser *p)
 	if (p->tok.type == NSDCONF_TOK_FATAL) {
 		p->aborted = true;
 		p->diag->fatal = 1;
+	} else if (p->tok.type == NSDCONF_TOK_NOMEM) {
+		/* The scanner's memory, or the parser's: allocations whose result is only
+		 * stored are caught here, at the next token. */
+		out_of_memory(p);
 	}
 }
 
@@ -135,8 +156,7 @@ static bool read_number(struct parser *p, long long *out)
 	}
 	if (!parse_number(s, out)) {
 		perr(p, "expected a number");
-		p->aborted = true;
-		p->diag->aborted = 1;
+		abort_parse(p);
 		return false;
 	}
 	return true;
@@ -154,8 +174,7 @@ static bool read_bool(struct parser *p, long long *out)
 		*out = 0;
 	} else {
 		perr(p, "expected yes or no");
-		p->aborted = true;
-		p->diag->aborted = 1;
+		abort_parse(p);
 		return false;
 	}
 	return true;
@@ -185,6 +204,10 @@ static void set_global_num(struct parser *p, enum nsdconf_gslot s, long long v)
 	p->m->global_set[s] = true;
 	if (p->locations) {
 		struct nsdconf_loc *l = nsdconf_arena_alloc(p->m->arena, sizeof(*l));
+		if (l == NULL) {
+			out_of_memory(p);
+			return;
+		}
 		l->file = nsdconf_lexer_file(p->lx);
 		l->line = nsdconf_lexer_line(p->lx);
 		l->slot = s;
@@ -246,7 +269,7 @@ static int hexval(int c)
 	return -1;
 }
 
-static void option_nsid(struct parser *p, union nsdconf_val *v, const char *s)
+static void nsid_value(struct parser *p, union nsdconf_val *v, const char *s)
 {
 	size_t len = strlen(s);
 	if (strncasecmp(s, "ascii_", 6) == 0) {
@@ -257,6 +280,10 @@ static void option_nsid(struct parser *p, union nsdconf_val *v, const char *s)
 		}
 		char *hex = nsdconf_arena_alloc(p->m->arena, len * 2 + 1);
 		static const char digits[] = "0123456789abcdef";
+		if (hex == NULL) {
+			out_of_memory(p);
+			return;
+		}
 		for (size_t i = 0; i < len; i++) {
 			hex[2 * i] = digits[(unsigned char)s[6 + i] >> 4];
 			hex[2 * i + 1] = digits[(unsigned char)s[6 + i] & 15];
@@ -282,14 +309,29 @@ static void acl_error(void *ctx, const char *msg)
 	perr(ctx, "%s", msg);
 }
 
+/* The entry, or NULL when out of memory (reported). */
 static struct nsdconf_acl *make_acl(struct parser *p, const char *spec, const char *key)
 {
 	struct nsdconf_acl *a = nsdconf_arena_alloc(p->m->arena, sizeof(*a));
-	nsdconf_acl_parse_spec(a, spec, p->m->arena, acl_error, p);
-	nsdconf_acl_parse_key(a, key, p->m->arena);
+	if (a == NULL || nsdconf_acl_parse_spec(a, spec, p->m->arena, acl_error, p) < 0 ||
+	    nsdconf_acl_parse_key(a, key, p->m->arena) != KNOT_EOK) {
+		out_of_memory(p);
+		return NULL;
+	}
 	a->file = nsdconf_lexer_file(p->lx);
 	a->line = nsdconf_lexer_line(p->lx);
 	return a;
+}
+
+/* Appends a to the list of o's slot in the pattern being parsed; false when out of
+ * memory (reported). */
+static bool append_acl(struct parser *p, const struct nsdconf_option *o, struct nsdconf_acl *a)
+{
+	if (nsdconf_pattern_append_acl(p->pat, o->slot, a, p->m->arena) != KNOT_EOK) {
+		out_of_memory(p);
+		return false;
+	}
+	return true;
 }
 
 static void check_single(struct parser *p, const struct nsdconf_acl *a, const char *what)
@@ -328,10 +370,15 @@ static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 		return;
 	}
 	struct nsdconf_acl *a = make_acl(p, spec, key);
+	if (a == NULL) {
+		return;
+	}
 	a->axfr_only = axfr;
 	a->udp = udp;
 	check_single(p, a, "request-xfr");
-	nsdconf_pattern_append_acl(p->pat, o->slot, a, p->m->arena);
+	if (!append_acl(p, o, a)) {
+		return;
+	}
 	next(p);
 	if (!udp && is_string(p)) {
 		/* NSD takes any following word as the tls-auth name. */
@@ -351,10 +398,15 @@ static void option_acl(struct parser *p, const struct nsdconf_option *o)
 		return;
 	}
 	struct nsdconf_acl *a = make_acl(p, spec, key);
+	if (a == NULL) {
+		return;
+	}
 	if (o->type == NSDCONF_T_ACL_NOTIFY) {
 		check_single(p, a, "notify");
 	}
-	nsdconf_pattern_append_acl(p->pat, o->slot, a, p->m->arena);
+	if (!append_acl(p, o, a)) {
+		return;
+	}
 	next(p);
 	/* 4.10.1+: provide-xfr takes an optional tls-auth name. */
 	if (o->slot == NSDCONF_P_PROVIDE_XFR && p->max_version >= 4101 && is_string(p)) {
@@ -392,12 +444,15 @@ static void socket_option_servers(struct parser *p, const char *value)
 	char *copy = dup(p, value), *save = NULL, *tok;
 	char out[4096] = "";
 	size_t used = 0;
+	if (copy == NULL) {
+		out_of_memory(p);
+		return;
+	}
 	for (char *str = copy; (tok = strtok_r(str, " \t", &save)) != NULL; str = NULL) {
 		long long lo, hi;
 		if (!parse_range(tok, &lo, &hi)) {
 			perr(p, "invalid server range '%s'", tok);
-			p->aborted = true;
-			p->diag->aborted = 1;
+			abort_parse(p);
 			return;
 		}
 		used += lo == hi
@@ -410,9 +465,14 @@ static void socket_option_servers(struct parser *p, const char *value)
 	p->ip->servers = used ? dup(p, out) : NULL;
 }
 
+/* The new entry, or NULL when out of memory (reported). */
 static struct nsdconf_ip *append_ip(struct parser *p, union nsdconf_val *v, const char *addr)
 {
 	struct nsdconf_ip *ip = nsdconf_arena_alloc(p->m->arena, sizeof(*ip));
+	if (ip == NULL) {
+		out_of_memory(p);
+		return NULL;
+	}
 	ip->address = addr;
 	ip->setfib = -1;
 	ip->file = nsdconf_lexer_file(p->lx);
@@ -433,6 +493,9 @@ static void option_iplist(struct parser *p, const struct nsdconf_option *o)
 		return;
 	}
 	p->ip = append_ip(p, slot_of(p, o), addr);
+	if (p->ip == NULL) {
+		return;
+	}
 	bool socket_opts = o->slot == NSDCONF_G_IP_ADDRESS;
 	next(p);
 	while (socket_opts && !p->aborted) {
@@ -464,9 +527,14 @@ static void option_iplist(struct parser *p, const struct nsdconf_option *o)
 	p->ip = NULL;
 }
 
+/* The new element, or NULL when out of memory (reported). */
 static struct nsdconf_list *list_append(struct parser *p, struct nsdconf_list **head)
 {
 	struct nsdconf_list *e = nsdconf_arena_alloc(p->m->arena, sizeof(*e));
+	if (e == NULL) {
+		out_of_memory(p);
+		return NULL;
+	}
 	while (*head != NULL) {
 		head = &(*head)->next;
 	}
@@ -480,15 +548,22 @@ static void option_cpus(struct parser *p, const struct nsdconf_option *o)
 	struct nsdconf_list *cpus = NULL;
 	for (next(p); !p->aborted && is_string(p); next(p)) {
 		char *copy = dup(p, p->tok.value), *save = NULL, *tok;
+		if (copy == NULL) {
+			out_of_memory(p);
+			return;
+		}
 		for (char *str = copy; (tok = strtok_r(str, " \t", &save)) != NULL; str = NULL) {
 			long long cpu = 0;
+			struct nsdconf_list *e;
 			if (!parse_number(tok, &cpu) || cpu < 0) {
 				perr(p, "expected a positive number");
-				p->aborted = true;
-				p->diag->aborted = 1;
+				abort_parse(p);
 				return;
 			}
-			list_append(p, &cpus)->num = (int)cpu;
+			if ((e = list_append(p, &cpus)) == NULL) {
+				return;
+			}
+			e->num = (int)cpu;
 		}
 	}
 	if (!p->aborted) {
@@ -511,6 +586,9 @@ static void option_service_cpu(struct parser *p, long long service)
 	}
 	if (e == NULL) {
 		e = list_append(p, &v->list);
+		if (e == NULL) {
+			return;
+		}
 		e->num = (int)service;
 	}
 	e->num2 = (int)cpu;
@@ -524,15 +602,21 @@ static void option_command(struct parser *p, const struct nsdconf_option *o)
 	if (first == NULL) {
 		return;
 	}
-	struct nsdconf_list *argv = NULL;
-	list_append(p, &argv)->str = first;
+	struct nsdconf_list *argv = NULL, *e = list_append(p, &argv);
+	if (e == NULL) {
+		return;
+	}
+	e->str = first;
 	for (next(p); !p->aborted && is_string(p); next(p)) {
-		list_append(p, &argv)->str = p->tok.value;
+		if ((e = list_append(p, &argv)) == NULL) {
+			return;
+		}
+		e->str = p->tok.value;
 	}
 	slot_of(p, o)->list = argv;
 }
 
-static void option_name(struct parser *p, const char *s)
+static void name_value(struct parser *p, const char *s)
 {
 	uint8_t buf[KNOT_DNAME_MAXLEN];
 	switch (p->cl) {
@@ -557,10 +641,15 @@ static void option_name(struct parser *p, const char *s)
 	case NSDCONF_CL_ZONE: {
 		size_t len = strlen(s);
 		char *pname = nsdconf_arena_bytes(p->m->arena, len + sizeof("_implicit_"));
+		if (pname == NULL) {
+			out_of_memory(p);
+			return;
+		}
 		memcpy(pname, "_implicit_", sizeof("_implicit_") - 1);
 		memcpy(pname + sizeof("_implicit_") - 1, s, len + 1);
 		p->pat->name = pname;
-		if (nsdconf_model_zone_named(p->m, p->zone, s)) {
+		/* Out of memory here leaves the zone unnamed: the next token is NOMEM. */
+		if (nsdconf_model_zone_named(p->m, p->zone, pname)) {
 			perr(p, "zone %s cannot be created because implicit pattern %s already exists",
 			     s, pname);
 		}
@@ -587,6 +676,10 @@ static void record_option(struct parser *p, const struct nsdconf_option *o, cons
 	default: list = &p->m->global_loc; break;
 	}
 	struct nsdconf_occurrence *occ = nsdconf_arena_alloc(a, sizeof(*occ));
+	if (occ == NULL) {
+		out_of_memory(p);
+		return;
+	}
 	occ->name = name;
 	occ->row = o;
 	occ->clause = p->cl;
@@ -595,6 +688,10 @@ static void record_option(struct parser *p, const struct nsdconf_option *o, cons
 	occ->line = nsdconf_lexer_line(p->lx);
 	if (list != NULL && o != NULL) {
 		struct nsdconf_loc *l = nsdconf_arena_alloc(a, sizeof(*l));
+		if (l == NULL) {
+			out_of_memory(p);
+			return;
+		}
 		l->file = occ->file;
 		l->line = occ->line;
 		l->slot = o->slot;
@@ -629,6 +726,9 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 	p->occ = NULL;
 	if (p->locations) {
 		record_option(p, o, o->name);
+		if (p->aborted) {
+			return;
+		}
 	}
 
 	switch (o->type) {
@@ -639,8 +739,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		if (o->check == NSDCONF_CHK_AFTER_TLS_AUTH_PORT &&
 		    !p->m->global_set[NSDCONF_G_TLS_AUTH_PORT]) {
 			perr(p, "tls-auth-xfr-only set without or before tls-auth-port");
-			p->aborted = true;
-			p->diag->aborted = 1;
+			abort_parse(p);
 			return;
 		}
 		slot_of(p, o)->num = n;
@@ -684,8 +783,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 			slot_of(p, o)->num = NSDCONF_EXPIRE_REFRESH_RETRY_1;
 		} else {
 			perr(p, "expected an expire time in seconds or \"refresh+retry+1\"");
-			p->aborted = true;
-			p->diag->aborted = 1;
+			abort_parse(p);
 			return;
 		}
 		break;
@@ -708,7 +806,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		if ((s = expect_string(p)) == NULL) {
 			return;
 		}
-		option_nsid(p, &p->m->global[o->slot], s);
+		nsid_value(p, &p->m->global[o->slot], s);
 		if (p->m->global[o->slot].str != NULL) {
 			p->m->global_set[o->slot] = true;
 		}
@@ -717,7 +815,7 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		if ((s = expect_string(p)) == NULL) {
 			return;
 		}
-		option_name(p, s);
+		name_value(p, s);
 		break;
 	case NSDCONF_T_ALGORITHM:
 		if ((s = expect_string(p)) == NULL) {
@@ -755,8 +853,9 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 		}
 		if (src == NULL) {
 			perr(p, "could not find pattern %s", s);
-		} else {
-			nsdconf_pattern_apply(p->pat, src, p->m->arena);
+		} else if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
+			out_of_memory(p);
+			return;
 		}
 		break;
 	}
@@ -803,7 +902,8 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 	next(p);
 }
 
-static void clause_begin(struct parser *p, enum nsdconf_clause cl)
+/* The objects a clause fills; false when out of memory (reported). */
+static bool clause_begin(struct parser *p, enum nsdconf_clause cl)
 {
 	struct nsdconf_arena *a = p->m->arena;
 	const char *file = nsdconf_lexer_file(p->lx);
@@ -811,35 +911,45 @@ static void clause_begin(struct parser *p, enum nsdconf_clause cl)
 	p->cl = cl;
 	switch (cl) {
 	case NSDCONF_CL_KEY:
-		p->key = nsdconf_arena_alloc(a, sizeof(*p->key));
+		if ((p->key = nsdconf_arena_alloc(a, sizeof(*p->key))) == NULL) {
+			break;
+		}
 		p->key->val[NSDCONF_K_ALGORITHM].str = "sha256";
 		p->key->file = file;
 		p->key->line = line;
-		break;
+		return true;
 	case NSDCONF_CL_TLS_AUTH:
-		p->tls = nsdconf_arena_alloc(a, sizeof(*p->tls));
+		if ((p->tls = nsdconf_arena_alloc(a, sizeof(*p->tls))) == NULL) {
+			break;
+		}
 		p->tls->file = file;
 		p->tls->line = line;
-		break;
+		return true;
 	case NSDCONF_CL_ZONE:
-		p->zone = nsdconf_arena_alloc(a, sizeof(*p->zone));
+		if ((p->zone = nsdconf_arena_alloc(a, sizeof(*p->zone))) == NULL) {
+			break;
+		}
 		p->zone->part_of_config = true;
 		p->zone->file = file;
 		p->zone->line = line;
 		/* The zone's options live in its implicit pattern. */
 		/* fall through */
 	case NSDCONF_CL_PATTERN:
-		p->pat = nsdconf_arena_alloc(a, sizeof(*p->pat));
+		if ((p->pat = nsdconf_arena_alloc(a, sizeof(*p->pat))) == NULL) {
+			break;
+		}
 		p->pat->implicit = cl == NSDCONF_CL_ZONE;
 		p->pat->file = file;
 		p->pat->line = line;
 		if (p->zone != NULL) {
 			p->zone->pattern = p->pat;
 		}
-		break;
+		return true;
 	default:
-		break;
+		return true;
 	}
+	out_of_memory(p);
+	return false;
 }
 
 /* The ACL lists whose key and tls-auth names are looked up after the parse. */
@@ -861,76 +971,97 @@ static void note_own_acls(struct parser *p, const struct nsdconf_pattern *pat)
 		return;
 	}
 	if (p->n_own_acls == p->cap_own_acls) {
-		p->cap_own_acls = p->cap_own_acls ? p->cap_own_acls * 2 : 64;
-		void *grown = realloc(p->own_acls, p->cap_own_acls * sizeof(*p->own_acls));
+		size_t cap = p->cap_own_acls ? p->cap_own_acls * 2 : 64;
+		void *grown = nsdconf_reallocarray(p->own_acls, cap, sizeof(*p->own_acls));
 		if (grown == NULL) {
-			abort();
+			out_of_memory(p);
+			return;
 		}
 		p->own_acls = grown;
+		p->cap_own_acls = cap;
 	}
 	p->own_acls[p->n_own_acls++] = pat;
+}
+
+/* A clause's object could not be added to the model: NSD's "duplicate <what> <name>",
+ * unless memory ran out. */
+static void add_failed(struct parser *p, int ret, const char *what, const char *name)
+{
+	if (ret == KNOT_ENOMEM) {
+		out_of_memory(p);
+	} else {
+		perr(p, "duplicate %s %s", what, name);
+	}
+}
+
+/* Adds the pattern being parsed (a zone's implicit one too) and notes its ACLs. */
+static void add_pattern(struct parser *p)
+{
+	int ret = nsdconf_model_add_pattern(p->m, p->pat);
+	if (ret != KNOT_EOK) {
+		add_failed(p, ret, "pattern", p->pat->name);
+	} else {
+		note_own_acls(p, p->pat);
+	}
 }
 
 /* Checks NSD runs when a clause is reduced (at the line of the token that ended it). */
 static void clause_end(struct parser *p)
 {
+	const char *name;
+	int ret;
 	switch (p->cl) {
-	case NSDCONF_CL_KEY: {
-		const char *name = p->key->val[NSDCONF_K_NAME].str;
+	case NSDCONF_CL_KEY:
+		name = p->key->val[NSDCONF_K_NAME].str;
 		if (name == NULL) {
 			perr(p, "tsig key has no name");
 		} else if (p->key->val[NSDCONF_K_SECRET].str == NULL) {
 			perr(p, "tsig key %s has no secret blob", name);
-		} else if (!nsdconf_model_add_key(p->m, p->key)) {
-			perr(p, "duplicate tsig key %s", name);
+		} else if ((ret = nsdconf_model_add_key(p->m, p->key)) != KNOT_EOK) {
+			add_failed(p, ret, "tsig key", name);
 		}
-		p->key = NULL;
 		break;
-	}
-	case NSDCONF_CL_TLS_AUTH: {
-		const char *name = p->tls->val[NSDCONF_T_NAME_SLOT].str;
+	case NSDCONF_CL_TLS_AUTH:
+		name = p->tls->val[NSDCONF_T_NAME_SLOT].str;
 		if (name == NULL) {
 			perr(p, "tls-auth has no name");
 		} else if (p->tls->val[NSDCONF_T_AUTH_DOMAIN_NAME].str == NULL) {
 			perr(p, "tls-auth %s has no auth-domain-name", name);
-		} else if (!nsdconf_model_add_tls_auth(p->m, p->tls)) {
-			perr(p, "duplicate tls-auth %s", name);
+		} else if ((ret = nsdconf_model_add_tls_auth(p->m, p->tls)) != KNOT_EOK) {
+			add_failed(p, ret, "tls-auth", name);
 		}
-		p->tls = NULL;
 		break;
-	}
 	case NSDCONF_CL_PATTERN:
 		if (p->pat->name == NULL) {
 			perr(p, "pattern has no name");
-		} else if (!nsdconf_model_add_pattern(p->m, p->pat)) {
-			perr(p, "duplicate pattern %s", p->pat->name);
 		} else {
-			note_own_acls(p, p->pat);
+			add_pattern(p);
 		}
-		p->pat = NULL;
 		break;
 	case NSDCONF_CL_ZONE:
 		if (p->zone->name == NULL) {
 			perr(p, "zone has no name");
-		} else if (!nsdconf_model_add_zone(p->m, p->zone)) {
-			perr(p, "duplicate zone %s", p->zone->name);
-		} else if (!nsdconf_model_add_pattern(p->m, p->pat)) {
-			perr(p, "duplicate pattern %s", p->pat->name);
+		} else if ((ret = nsdconf_model_add_zone(p->m, p->zone)) != KNOT_EOK) {
+			add_failed(p, ret, "zone", p->zone->name);
 		} else {
-			note_own_acls(p, p->pat);
+			add_pattern(p);
 		}
-		p->pat = NULL;
-		p->zone = NULL;
 		break;
 	default:
 		break;
 	}
+	p->key = NULL;
+	p->tls = NULL;
+	p->pat = NULL;
+	p->zone = NULL;
 	p->cl = NSDCONF_CL_NONE;
 }
 
 static void parse_clause(struct parser *p, enum nsdconf_clause cl)
 {
-	clause_begin(p, cl);
+	if (!clause_begin(p, cl)) {
+		return;
+	}
 	next(p);
 	while (!p->aborted) {
 		const struct nsdconf_option *o = NULL;
@@ -943,17 +1074,19 @@ static void parse_clause(struct parser *p, enum nsdconf_clause cl)
 			long long id = atoll(p->tok.value ? p->tok.value : "0");
 			if (id <= 0) {
 				perr(p, "invalid server identifier");
-				p->aborted = true;
-				p->diag->aborted = 1;
+				abort_parse(p);
 				return;
 			}
 			if (p->locations) {
-				/* "server-2-cpu-affinity", as written, without the colon */
+				/* "server-2-cpu-affinity", as written, without the colon; a name
+				 * lost to memory is caught with the next token */
 				size_t len = strlen(p->tok.text);
 				record_option(p, NULL, nsdconf_arena_strndup(p->m->arena, p->tok.text,
 				                                             len > 0 ? len - 1 : 0));
 			}
-			option_service_cpu(p, id);
+			if (!p->aborted) {
+				option_service_cpu(p, id);
+			}
 		} else {
 			break;
 		}
@@ -1031,9 +1164,10 @@ static void resolve_references(struct parser *p)
 		return;
 	}
 	/* NSD walks its pattern tree in name order: report in that order. */
-	struct nsdconf_pattern **v = malloc((m->n_patterns + 1) * sizeof(*v));
+	struct nsdconf_pattern **v = nsdconf_reallocarray(NULL, m->n_patterns + 1, sizeof(*v));
 	if (v == NULL) {
-		abort();
+		out_of_memory(p);
+		return;
 	}
 	memcpy(v, m->patterns, m->n_patterns * sizeof(*v));
 	qsort(v, m->n_patterns, sizeof(*v), pattern_name_cmp);
@@ -1047,6 +1181,7 @@ struct zonelist_ctx {
 	struct nsdconf_model *m;
 	struct nsdconf_diag *diag;
 	const char *path;
+	bool oom;
 };
 
 static int zonelist_entry(void *ctx, const char *zone, const char *pattern, int line)
@@ -1060,11 +1195,19 @@ static int zonelist_entry(void *ctx, const char *zone, const char *pattern, int 
 		return 0;
 	}
 	struct nsdconf_zone *z = nsdconf_arena_alloc(m->arena, sizeof(*z));
-	z->name = nsdconf_arena_strdup(m->arena, zone);
-	z->pattern = pat;   /* zonelist zones point at the pattern itself, as in NSD */
-	z->file = zc->path;
-	z->line = line;
-	if (!nsdconf_model_add_zone(m, z)) {
+	int ret = KNOT_ENOMEM;
+	if (z != NULL && (z->name = nsdconf_arena_strdup(m->arena, zone)) != NULL) {
+		z->pattern = pat;   /* zonelist zones point at the pattern itself, as in NSD */
+		z->file = zc->path;
+		z->line = line;
+		ret = nsdconf_model_add_zone(m, z);
+	}
+	if (ret == KNOT_ENOMEM) {
+		nsdconf_diag_oom(zc->diag, zc->path, line);
+		zc->oom = true;
+		return KNOT_ENOMEM;   /* stops the reader */
+	}
+	if (ret != KNOT_EOK) {
 		nsdconf_diag_error(zc->diag, zc->path, line,
 		                   "bad domain name or duplicate zone '%s' pattern %s", zone, pattern);
 	}
@@ -1080,17 +1223,37 @@ int nsdconf_model_read_zonelist(struct nsdconf_model *m, const char *path,
 	}
 	struct zonelist_ctx zc = { .m = m, .diag = diag,
 	                           .path = nsdconf_arena_strdup(m->arena, zl) };
+	if (zc.path == NULL) {
+		nsdconf_diag_oom(diag, zl, 0);
+		return KNOT_ENOMEM;
+	}
 	/* Unreadable files and bad lines are reported by the reader itself. */
-	return nsdconf_zonelist_read(zc.path, zonelist_entry, &zc, diag);
+	int ret = nsdconf_zonelist_read(zc.path, zonelist_entry, &zc, diag);
+	return zc.oom ? KNOT_ENOMEM : ret;
+}
+
+/* The model's lexer and what it leaves to the model. */
+static struct nsdconf_lexer *open_config(struct nsdconf_model *m, const char *path,
+                                         struct nsdconf_diag *diag)
+{
+	struct nsdconf_lexer *lx = nsdconf_lexer_open(path, m->arena, diag);
+	if (lx == NULL && errno == ENOMEM) {
+		nsdconf_diag_oom(diag, path, 0);
+	} else if (lx == NULL) {
+		nsdconf_diag_line(diag, "Could not open %s: %s", path, strerror(errno));
+	}
+	return lx;
 }
 
 struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_parse_opts *opts,
                                          struct nsdconf_diag *diag)
 {
 	struct nsdconf_model *m = nsdconf_model_new();
-	struct nsdconf_lexer *lx = nsdconf_lexer_open(path, m->arena, diag);
+	struct nsdconf_lexer *lx = m != NULL ? open_config(m, path, diag) : NULL;
 	if (lx == NULL) {
-		nsdconf_diag_line(diag, "Could not open %s: %s", path, strerror(errno));
+		if (m == NULL) {
+			nsdconf_diag_oom(diag, path, 0);
+		}
 		nsdconf_model_free(m);
 		return NULL;
 	}
@@ -1102,8 +1265,11 @@ struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_
 	};
 	m->configfile = nsdconf_arena_strdup(m->arena, path);
 	parse_blocks(&p);
-	if (!p.diag->fatal) {
+	if (!p.diag->fatal && !p.oom) {
 		resolve_references(&p);
+	}
+	if (nsdconf_arena_failed(m->arena)) {
+		out_of_memory(&p);   /* an allocation after the last token */
 	}
 	free(p.own_acls);
 	m->files = nsdconf_lexer_files(lx, &m->n_files);
@@ -1113,8 +1279,14 @@ struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_
 	}
 	nsdconf_lexer_close(lx);
 
-	if (opts != NULL && opts->read_zonelist && diag->errors == 0) {
-		(void)nsdconf_model_read_zonelist(m, opts->zonelist_override, diag);
+	if (!p.oom && opts != NULL && opts->read_zonelist && diag->errors == 0 &&
+	    nsdconf_model_read_zonelist(m, opts->zonelist_override, diag) == KNOT_ENOMEM) {
+		p.oom = true;
+	}
+	if (p.oom) {
+		/* A partial model is no configuration: the caller keeps what it has. */
+		nsdconf_model_free(m);
+		return NULL;
 	}
 	return m;
 }

@@ -206,6 +206,8 @@ static const char *join(const char *dir, const char *rel, struct nsdconf_arena *
 	size_t len = dl + (slash ? 0 : 1) + strlen(rel) + 1;
 	char *out = nsdconf_arena_alloc(arena, len);
 
+	if (out == NULL)
+		return NULL;
 	snprintf(out, len, "%s%s%s", dir, slash ? "" : "/", rel);
 	return out;
 }
@@ -222,9 +224,14 @@ const char *nsdconf_zonefile_path(const char *expanded, const char *zonesdir,
 	 * when not absolute; "" means no chdir.  No "." / ".." folding: with
 	 * symlinks that would change which file is meant. */
 	base = cwd;
-	if (zonesdir != NULL && zonesdir[0] != '\0')
-		base = zonesdir[0] == '/' || cwd == NULL ? zonesdir
-		                                          : join(cwd, zonesdir, arena);
+	if (zonesdir != NULL && zonesdir[0] != '\0' && (zonesdir[0] == '/' || cwd == NULL)) {
+		base = zonesdir;
+	} else if (zonesdir != NULL && zonesdir[0] != '\0') {
+		base = join(cwd, zonesdir, arena);
+		if (base == NULL) {
+			return NULL;
+		}
+	}
 	if (base == NULL)
 		return expanded;
 	return join(base, expanded, arena);

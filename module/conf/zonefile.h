@@ -5,11 +5,13 @@
 #include "conf/arena.h"
 
 /* Expands tmpl for the zone named name (as written in the config: case and trailing
- * dot kept). Returns tmpl itself when it contains no '%', else arena memory. */
+ * dot kept). Returns tmpl itself when it contains no '%', else arena memory (NULL
+ * when out of memory). */
 const char *nsdconf_zonefile_expand(const char *tmpl, const char *name,
                                     struct nsdconf_arena *arena);
 
 /* Absolute path of a zonefile as NSD opens it: relative paths are relative to
- * zonesdir (NSD chdir()s there; "" or NULL means the start directory, cwd). */
+ * zonesdir (NSD chdir()s there; "" or NULL means the start directory, cwd). NULL
+ * when out of memory. */
 const char *nsdconf_zonefile_path(const char *expanded, const char *zonesdir,
                                   const char *cwd, struct nsdconf_arena *arena);
