@@ -717,12 +717,266 @@ static void record_acl_line(struct parser *p, const struct nsdconf_option *o)
 	}
 }
 
+/*
+ * The value of each option type. A handler is called with the option's keyword just
+ * read; it reads the value, stores it and reads the next lookahead into p->tok, unless
+ * the parse aborted (an error NSD counts and goes on past still reads the lookahead).
+ */
+typedef void (*option_fn)(struct parser *p, const struct nsdconf_option *o);
+
+static void option_bool(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	if (!read_bool(p, &n)) {
+		return;
+	}
+	if (o->check == NSDCONF_CHK_AFTER_TLS_AUTH_PORT &&
+	    !p->m->global_set[NSDCONF_G_TLS_AUTH_PORT]) {
+		perr(p, "tls-auth-xfr-only set without or before tls-auth-port");
+		abort_parse(p);
+		return;
+	}
+	slot_of(p, o)->num = n;
+	next(p);
+}
+
+static void option_ignored_bool(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	(void)o;
+	if (read_bool(p, &n)) {
+		next(p);
+	}
+}
+
+/* ip4-only: / ip6-only: yes sets do-ip4 and do-ip6; no changes nothing. */
+static void option_ip_only(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	if (!read_bool(p, &n)) {
+		return;
+	}
+	if (n) {
+		bool v4 = o->slot == NSDCONF_G_IP4_ONLY;
+		set_global_num(p, NSDCONF_G_DO_IP4, v4);
+		set_global_num(p, NSDCONF_G_DO_IP6, !v4);
+	}
+	next(p);
+}
+
+static void option_num(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	if (!read_number(p, &n)) {
+		return;
+	}
+	if (check_number(p, o, n)) {
+		slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
+	}
+	next(p);
+}
+
+static void option_port(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	if (!read_number(p, &n)) {
+		return;
+	}
+	slot_of(p, o)->str = port_text(p, n);
+	next(p);
+}
+
+static void option_expire(struct parser *p, const struct nsdconf_option *o)
+{
+	long long n;
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return;
+	}
+	if (parse_number(s, &n)) {
+		slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
+	} else if (strcmp(s, "refresh+retry+1") == 0) {
+		slot_of(p, o)->num = NSDCONF_EXPIRE_REFRESH_RETRY_1;
+	} else {
+		perr(p, "expected an expire time in seconds or \"refresh+retry+1\"");
+		abort_parse(p);
+		return;
+	}
+	next(p);
+}
+
+static void option_str(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return;
+	}
+	slot_of(p, o)->str = s;
+	if (o->check == NSDCONF_CHK_DATABASE && s[0] == '\0' &&
+	    nsdconf_gnum(p->m, NSDCONF_G_ZONEFILES_WRITE) == 0) {
+		/* NSD 4.6.1: no database means zonefiles are written hourly. */
+		set_global_num(p, NSDCONF_G_ZONEFILES_WRITE, 3600);
+	}
+	next(p);
+}
+
+static void option_ignored_str(struct parser *p, const struct nsdconf_option *o)
+{
+	(void)o;
+	if (expect_string(p) != NULL) {
+		next(p);
+	}
+}
+
+static void option_nsid(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return;
+	}
+	nsid_value(p, &p->m->global[o->slot], s);
+	if (p->m->global[o->slot].str != NULL) {
+		p->m->global_set[o->slot] = true;
+	}
+	next(p);
+}
+
+static void option_name(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	(void)o;
+	if (s == NULL) {
+		return;
+	}
+	name_value(p, s);
+	next(p);
+}
+
+static void option_algorithm(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	(void)o;
+	if (s == NULL) {
+		return;
+	}
+	if (nsdconf_tsig_alg_from_name(s) == NSDCONF_TSIG_ALG_NONE) {
+		perr(p, "bad tsig key algorithm %s", s);
+	} else {
+		p->key->val[NSDCONF_K_ALGORITHM].str = s;
+	}
+	next(p);
+}
+
+static void option_secret(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	(void)o;
+	if (s == NULL) {
+		return;
+	}
+	p->key->val[NSDCONF_K_SECRET].str = s;
+	if (!nsdconf_tsig_secret_ok(s)) {
+		const char *kn = p->key->val[NSDCONF_K_NAME].str;
+		perr(p, "cannot base64 decode tsig secret %s", kn ? kn : "");
+	}
+	next(p);
+}
+
+static void option_rrl_types(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return;
+	}
+	slot_of(p, o)->num |= nsdconf_rrl_type_bits(s);
+	next(p);
+}
+
+static void option_include_pattern(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	(void)o;
+	if (s == NULL) {
+		return;
+	}
+	const struct nsdconf_pattern *src = nsdconf_pattern_find(p->m, s);
+	if (p->occ != NULL) {
+		p->occ->ref = src;
+	}
+	if (src == NULL) {
+		perr(p, "could not find pattern %s", s);
+	} else if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
+		out_of_memory(p);
+		return;
+	}
+	next(p);
+}
+
+static void option_catalog(struct parser *p, const struct nsdconf_option *o)
+{
+	const char *s = expect_string(p);
+	if (s == NULL) {
+		return;
+	}
+	if (strcasecmp(s, "consumer") != 0 && strcmp(s, "producer") != 0) {
+		perr(p, "expected consumer or producer");
+	} else {
+		slot_of(p, o)->str = s;
+	}
+	next(p);
+}
+
+static void option_acl_list(struct parser *p, const struct nsdconf_option *o)
+{
+	option_acl(p, o);
+	if (p->occ != NULL) {
+		record_acl_line(p, o);
+	}
+}
+
+static void option_request_xfr_list(struct parser *p, const struct nsdconf_option *o)
+{
+	option_request_xfr(p, o);
+	if (p->occ != NULL) {
+		record_acl_line(p, o);
+	}
+}
+
+static void option_xfrd_cpu(struct parser *p, const struct nsdconf_option *o)
+{
+	(void)o;
+	option_service_cpu(p, -1);
+}
+
+static const option_fn option_handlers[] = {
+	[NSDCONF_T_BOOL] = option_bool,
+	[NSDCONF_T_NUM] = option_num,
+	[NSDCONF_T_STR] = option_str,
+	[NSDCONF_T_PORT] = option_port,
+	[NSDCONF_T_IPLIST] = option_iplist,
+	[NSDCONF_T_ACL] = option_acl_list,
+	[NSDCONF_T_ACL_XFR] = option_request_xfr_list,
+	[NSDCONF_T_ACL_NOTIFY] = option_acl_list,
+	[NSDCONF_T_ACL_OUT] = option_acl_list,
+	[NSDCONF_T_EXPIRE] = option_expire,
+	[NSDCONF_T_RRL_TYPES] = option_rrl_types,
+	[NSDCONF_T_COMMAND] = option_command,
+	[NSDCONF_T_CPUS] = option_cpus,
+	[NSDCONF_T_SERVICE_CPU] = option_xfrd_cpu,
+	[NSDCONF_T_NSID] = option_nsid,
+	[NSDCONF_T_NAME] = option_name,
+	[NSDCONF_T_ALGORITHM] = option_algorithm,
+	[NSDCONF_T_SECRET] = option_secret,
+	[NSDCONF_T_INCLUDE_PATTERN] = option_include_pattern,
+	[NSDCONF_T_CATALOG] = option_catalog,
+	[NSDCONF_T_IGNORED_BOOL] = option_ignored_bool,
+	[NSDCONF_T_IGNORED_STR] = option_ignored_str,
+	[NSDCONF_T_IP_ONLY] = option_ip_only,
+};
+
 /* One option whose keyword has just been read; leaves the next lookahead in p->tok. */
 static void parse_option(struct parser *p, const struct nsdconf_option *o)
 {
-	long long n;
-	const char *s;
-
 	p->occ = NULL;
 	if (p->locations) {
 		record_option(p, o, o->name);
@@ -730,176 +984,12 @@ static void parse_option(struct parser *p, const struct nsdconf_option *o)
 			return;
 		}
 	}
-
-	switch (o->type) {
-	case NSDCONF_T_BOOL:
-		if (!read_bool(p, &n)) {
-			return;
-		}
-		if (o->check == NSDCONF_CHK_AFTER_TLS_AUTH_PORT &&
-		    !p->m->global_set[NSDCONF_G_TLS_AUTH_PORT]) {
-			perr(p, "tls-auth-xfr-only set without or before tls-auth-port");
-			abort_parse(p);
-			return;
-		}
-		slot_of(p, o)->num = n;
-		break;
-	case NSDCONF_T_IGNORED_BOOL:
-		if (!read_bool(p, &n)) {
-			return;
-		}
-		break;
-	case NSDCONF_T_IP_ONLY:
-		if (!read_bool(p, &n)) {
-			return;
-		}
-		if (n) {
-			bool v4 = o->slot == NSDCONF_G_IP4_ONLY;
-			set_global_num(p, NSDCONF_G_DO_IP4, v4);
-			set_global_num(p, NSDCONF_G_DO_IP6, !v4);
-		}
-		break;
-	case NSDCONF_T_NUM:
-		if (!read_number(p, &n)) {
-			return;
-		}
-		if (check_number(p, o, n)) {
-			slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
-		}
-		break;
-	case NSDCONF_T_PORT:
-		if (!read_number(p, &n)) {
-			return;
-		}
-		slot_of(p, o)->str = port_text(p, n);
-		break;
-	case NSDCONF_T_EXPIRE:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		if (parse_number(s, &n)) {
-			slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
-		} else if (strcmp(s, "refresh+retry+1") == 0) {
-			slot_of(p, o)->num = NSDCONF_EXPIRE_REFRESH_RETRY_1;
-		} else {
-			perr(p, "expected an expire time in seconds or \"refresh+retry+1\"");
-			abort_parse(p);
-			return;
-		}
-		break;
-	case NSDCONF_T_STR:
-	case NSDCONF_T_IGNORED_STR:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		if (o->type == NSDCONF_T_IGNORED_STR) {
-			break;
-		}
-		slot_of(p, o)->str = s;
-		if (o->check == NSDCONF_CHK_DATABASE && s[0] == '\0' &&
-		    nsdconf_gnum(p->m, NSDCONF_G_ZONEFILES_WRITE) == 0) {
-			/* NSD 4.6.1: no database means zonefiles are written hourly. */
-			set_global_num(p, NSDCONF_G_ZONEFILES_WRITE, 3600);
-		}
-		break;
-	case NSDCONF_T_NSID:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		nsid_value(p, &p->m->global[o->slot], s);
-		if (p->m->global[o->slot].str != NULL) {
-			p->m->global_set[o->slot] = true;
-		}
-		break;
-	case NSDCONF_T_NAME:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		name_value(p, s);
-		break;
-	case NSDCONF_T_ALGORITHM:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		if (nsdconf_tsig_alg_from_name(s) == NSDCONF_TSIG_ALG_NONE) {
-			perr(p, "bad tsig key algorithm %s", s);
-		} else {
-			p->key->val[NSDCONF_K_ALGORITHM].str = s;
-		}
-		break;
-	case NSDCONF_T_SECRET:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		p->key->val[NSDCONF_K_SECRET].str = s;
-		if (!nsdconf_tsig_secret_ok(s)) {
-			const char *kn = p->key->val[NSDCONF_K_NAME].str;
-			perr(p, "cannot base64 decode tsig secret %s", kn ? kn : "");
-		}
-		break;
-	case NSDCONF_T_RRL_TYPES:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		slot_of(p, o)->num |= nsdconf_rrl_type_bits(s);
-		break;
-	case NSDCONF_T_INCLUDE_PATTERN: {
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		const struct nsdconf_pattern *src = nsdconf_pattern_find(p->m, s);
-		if (p->occ != NULL) {
-			p->occ->ref = src;
-		}
-		if (src == NULL) {
-			perr(p, "could not find pattern %s", s);
-		} else if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
-			out_of_memory(p);
-			return;
-		}
-		break;
-	}
-	case NSDCONF_T_CATALOG:
-		if ((s = expect_string(p)) == NULL) {
-			return;
-		}
-		if (strcasecmp(s, "consumer") != 0 && strcmp(s, "producer") != 0) {
-			perr(p, "expected consumer or producer");
-			break;
-		}
-		slot_of(p, o)->str = s;
-		break;
-	case NSDCONF_T_ACL:
-	case NSDCONF_T_ACL_NOTIFY:
-	case NSDCONF_T_ACL_OUT:
-		option_acl(p, o);
-		if (p->occ != NULL) {
-			record_acl_line(p, o);
-		}
-		return;
-	case NSDCONF_T_ACL_XFR:
-		option_request_xfr(p, o);
-		if (p->occ != NULL) {
-			record_acl_line(p, o);
-		}
-		return;
-	case NSDCONF_T_IPLIST:
-		option_iplist(p, o);
-		return;
-	case NSDCONF_T_CPUS:
-		option_cpus(p, o);
-		return;
-	case NSDCONF_T_SERVICE_CPU:
-		option_service_cpu(p, -1);
-		return;
-	case NSDCONF_T_COMMAND:
-		option_command(p, o);
-		return;
-	default:
+	size_t n = sizeof(option_handlers) / sizeof(option_handlers[0]);
+	if (o->type >= n || option_handlers[o->type] == NULL) {
 		syntax_error(p);
 		return;
 	}
-	next(p);
+	option_handlers[o->type](p, o);
 }
 
 /* The objects a clause fills; false when out of memory (reported). */
