@@ -300,7 +300,7 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 
 static void zones_render(struct knotmap_ctx *c, struct render *r)
 {
-	r->templates = strmap_new(c->arena);
+	r->templates = strmap_new(c);
 	for (int i = 0; i < c->m->n_zones && c->err == 0; i++)
 		zone_one(c, r, c->m->zones[i]);
 }
@@ -353,15 +353,15 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	if (m == NULL || opts == NULL || out == NULL)
 		return KNOT_EINVAL;
 	c.arena = nsdconf_arena_new();
-	c.ids = idset_new(c.arena);
-	c.keys = strmap_new(c.arena);
-	c.remotes = strmap_new(c.arena);
-	c.entries = strmap_new(c.arena);
-	c.by_ptr = strmap_new(c.arena);
-	c.rules = strmap_new(c.arena);
-	c.notes = strmap_new(c.arena);
-	c.queryacls = strmap_new(c.arena);
-	c.note_sigs = strmap_new(c.arena);
+	c.ids = idset_new(&c);
+	c.keys = strmap_new(&c);
+	c.remotes = strmap_new(&c);
+	c.entries = strmap_new(&c);
+	c.by_ptr = strmap_new(&c);
+	c.rules = strmap_new(&c);
+	c.notes = strmap_new(&c);
+	c.queryacls = strmap_new(&c);
+	c.note_sigs = strmap_new(&c);
 
 	knotmap_keys(&c, &keys);
 	knotmap_acl_query_rule(&c);
@@ -414,6 +414,7 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	kbuf_release(&r.body);
 	kbuf_release(&c.note_sig);
 	free(r.acl.idx);
+	strmap_free_all(&c);
 	nsdconf_arena_free(c.arena);
 	if (c.err != 0)
 		return c.err;

@@ -29,21 +29,26 @@ bool knotmap_value_ok(const char *s);
 /* zonefile-sync of secondaries with a zonefile, from server.zonefiles-write. */
 long long knotmap_zonefile_sync(const struct nsdconf_model *m);
 
-/* String keys to a pointer-sized value; keys are copied into the arena. */
+/* String keys to a pointer-sized value, over the model's hash index (conf/index.h); keys
+ * are copied into the render's arena. Out of memory, the render's error is set and a map
+ * (or the NULL strmap_new() then returns) hands out a scratch slot, so callers need not
+ * check each call. */
+struct knotmap_ctx;
 struct strmap;
-struct strmap *strmap_new(struct nsdconf_arena *arena);
+struct strmap *strmap_new(struct knotmap_ctx *c);
+/* Frees every map of the render. */
+void strmap_free_all(struct knotmap_ctx *c);
 /* The value slot of key (created holding NULL when new; *created tells which). */
 void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created);
 /* The slot for a tuple of pointers with a tag (what one object became, by address). */
 void **strmap_ptr_slot(struct strmap *m, int tag, const void *a, const void *b, bool *created);
 /* The value of key, NULL when absent (nothing is created). */
 void *strmap_get(const struct strmap *m, const char *key, size_t len);
-size_t strmap_count(const struct strmap *m);
 
 /* Unique, deterministic section ids: text is sanitised to characters yparser takes
  * unquoted and made unique with a "~N" suffix. Returns arena memory. */
 struct idset;
-struct idset *idset_new(struct nsdconf_arena *arena);
+struct idset *idset_new(struct knotmap_ctx *c);
 const char *idset_make(struct idset *s, const char *text);
 
 /*
@@ -91,6 +96,7 @@ struct knotmap_ctx {
 	bool native;               /* a complete knot.conf without mod-nsd: knotd alone */
 	bool comments;             /* say where each section came from (complete configs) */
 	struct nsdconf_arena *arena;
+	struct strmap *maps;       /* every map of this render (strmap_free_all) */
 	struct idset *ids;
 
 	struct strmap *keys;       /* NSD key name as written -> struct knotmap_key */

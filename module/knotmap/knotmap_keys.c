@@ -117,7 +117,7 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 /* Every key, used or not: NSD loads them all and answers queries signed with any. */
 void knotmap_keys(struct knotmap_ctx *c, struct kbuf *out)
 {
-	struct strmap *by_dname = strmap_new(c->arena);
+	struct strmap *by_dname = strmap_new(c);
 
 	c->key_ids = nsdconf_arena_alloc(c->arena, (c->m->n_keys + 1) * sizeof(*c->key_ids));
 	for (int i = 0; i < c->m->n_keys; i++)
