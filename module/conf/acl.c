@@ -36,13 +36,15 @@ spec_error(struct spec_errors *e, const char *fmt, ...)
 	va_list ap;
 
 	e->count++;
-	if (e->fn == NULL)
+	if (e->fn == NULL) {
 		return;
+	}
 	va_start(ap, fmt);
 	/* The quoted part is user text of any length; NSD's checkconf does not
 	 * truncate it either (it prints with vfprintf). */
-	if (vasprintf(&msg, fmt, ap) < 0)
+	if (vasprintf(&msg, fmt, ap) < 0) {
 		msg = NULL;
+	}
 	va_end(ap);
 	e->fn(e->ctx, msg != NULL ? msg : "out of memory");
 	free(msg);
@@ -52,10 +54,12 @@ spec_error(struct spec_errors *e, const char *fmt, ...)
 static bool spec_is_ipv6(const char *p)
 {
 	for (; *p != '\0'; p++) {
-		if (*p == '.')
+		if (*p == '.') {
 			return false;
-		if (*p == ':')
+		}
+		if (*p == ':') {
 			return true;
+		}
 	}
 	return false;
 }
@@ -99,10 +103,12 @@ static void parse_subnet(const char *text, uint8_t *mask, int maxbits,
 		spec_error(e, "subnet of %d bits out of range [0..%d]", bits, maxbits);
 		return;
 	}
-	for (; bits >= 8; bits -= 8)
+	for (; bits >= 8; bits -= 8) {
 		*mask++ = 0xff;
-	if (bits > 0)
+	}
+	if (bits > 0) {
 		*mask = (uint8_t)(0xff00 >> bits);
+	}
 }
 
 /* Port suffix: split at the last '@'. NSD keeps atoi()'s value unchecked, so
@@ -112,13 +118,15 @@ static void parse_port(struct nsdconf_acl *acl, char *ip, struct spec_errors *e)
 	char *at = strrchr(ip, '@');
 	int port;
 
-	if (at == NULL)
+	if (at == NULL) {
 		return;
+	}
 	port = nsd_atoi(at + 1);
-	if (port == 0)
+	if (port == 0) {
 		spec_error(e, "expected port number after '@'");
-	else
+	} else {
 		acl->port = (uint32_t)port;
+	}
 	*at = '\0';
 }
 
@@ -130,13 +138,15 @@ static void parse_addresses(struct nsdconf_acl *acl, const char *ip,
 
 	/* inet_pton leaves the destination untouched on failure, which keeps
 	 * NSD's all-zero address for a bad entry. */
-	if (inet_pton(af, ip, acl->addr) != 1)
+	if (inet_pton(af, ip, acl->addr) != 1) {
 		spec_error(e, "Bad %s address '%s'", fam, ip);
+	}
 	switch (acl->range) {
 	case NSDCONF_RANGE_MASK:
 	case NSDCONF_RANGE_MINMAX:
-		if (inet_pton(af, second, acl->mask) != 1)
+		if (inet_pton(af, second, acl->mask) != 1) {
 			spec_error(e, "Bad %s address mask '%s'", fam, second);
+		}
 		break;
 	case NSDCONF_RANGE_SUBNET:
 		parse_subnet(second, acl->mask, acl->ipv6 ? 128 : 32, e);
@@ -197,8 +207,9 @@ struct nsdconf_acl *nsdconf_acl_copy(const struct nsdconf_acl *src,
 {
 	struct nsdconf_acl *acl = nsdconf_arena_alloc(arena, sizeof(*acl));
 
-	if (acl == NULL)
+	if (acl == NULL) {
 		return NULL;
+	}
 	/* The strings stay shared: they are the model's, never changed, and freed
 	 * with it. include-pattern copies a pattern's entries into every zone that
 	 * includes it; copying the strings too cost four allocations per entry. */
@@ -235,16 +246,21 @@ static bool match_minmax(const uint8_t *min, const uint8_t *x,
 		uint32_t hi = nsd_word(max + 4 * i);
 		uint32_t v = nsd_word(x + 4 * i);
 
-		if (checkmin && lo > v)
+		if (checkmin && lo > v) {
 			return false;
-		if (checkmax && hi < v)
+		}
+		if (checkmax && hi < v) {
 			return false;
-		if (lo != v)
+		}
+		if (lo != v) {
 			checkmin = false;
-		if (hi != v)
+		}
+		if (hi != v) {
 			checkmax = false;
-		if (!checkmin && !checkmax)
+		}
+		if (!checkmin && !checkmax) {
 			return true;
+		}
 	}
 	return true;
 }
@@ -253,8 +269,9 @@ static bool match_mask(const uint8_t *a, const uint8_t *b, const uint8_t *mask,
                        size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if ((a[i] & mask[i]) != (b[i] & mask[i]))
+		if ((a[i] & mask[i]) != (b[i] & mask[i])) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -263,8 +280,9 @@ static bool match_host(const struct nsdconf_acl *acl, const uint8_t *src,
                        size_t len, unsigned int port)
 {
 	/* A port in the entry is the request's *source* port. */
-	if (acl->port != 0 && acl->port != port)
+	if (acl->port != 0 && acl->port != port) {
 		return false;
+	}
 	switch (acl->range) {
 	case NSDCONF_RANGE_MASK:
 	case NSDCONF_RANGE_SUBNET:
@@ -286,12 +304,14 @@ bool nsdconf_acl_addr_matches(const struct nsdconf_acl *acl,
 	/* Families must be equal: an IPv4 entry never matches a v4-mapped IPv6
 	 * source, and "::ffff:1.2.3.4" is an IPv6 entry. */
 	if (acl->ipv6) {
-		if (src->ss_family != AF_INET6)
+		if (src->ss_family != AF_INET6) {
 			return false;
+		}
 		return match_host(acl, in6->sin6_addr.s6_addr, 16, ntohs(in6->sin6_port));
 	}
-	if (src->ss_family != AF_INET)
+	if (src->ss_family != AF_INET) {
 		return false;
+	}
 	return match_host(acl, (const uint8_t *)&in->sin_addr.s_addr, 4,
 	                  ntohs(in->sin_port));
 }
@@ -319,8 +339,9 @@ void nsdconf_acl_detail(const struct nsdconf_acl *acl, char *buf, size_t len)
 	char mask[INET6_ADDRSTRLEN] = "";
 
 	/* nsd-checkconf prints the unsigned port with %d: "@-1" shows port=-1. */
-	if (acl->port != 0)
+	if (acl->port != 0) {
 		snprintf(port, sizeof(port), "port=%d", (int)acl->port);
+	}
 	inet_ntop(af, acl->addr, addr, sizeof(addr));
 	if (acl->range == NSDCONF_RANGE_SINGLE) {
 		snprintf(buf, len, "%s %s %s addr=%s", acl->ipv6 ? "ip6" : "ip4",

@@ -65,8 +65,9 @@ static bool close_label(struct wire_name *n, size_t *h, size_t p)
 {
 	size_t len = p - *h - 1;
 
-	if (len == 0 || len > MAX_LABEL)
+	if (len == 0 || len > MAX_LABEL) {
 		return false;
+	}
 	n->wire[*h] = (uint8_t)len;
 	n->label[n->count++] = &n->wire[*h];
 	*h = p;
@@ -81,23 +82,27 @@ static bool parse_name(struct wire_name *n, const char *name)
 	size_t h = 0, p = 1;
 
 	n->count = 0;
-	if (strcmp(name, ".") == 0)
+	if (strcmp(name, ".") == 0) {
 		return true;
+	}
 	while (*name != '\0') {
-		if (p >= MAX_DNAME)
+		if (p >= MAX_DNAME) {
 			return false;
+		}
 		if (*name == '.') {
 			name++;
-			if (!close_label(n, &h, p))
+			if (!close_label(n, &h, p)) {
 				return false;
+			}
 		} else {
 			n->wire[p] = ascii_lower(unescape(&name));
 		}
 		p++;
 	}
 	if (p != h + 1) {
-		if (!close_label(n, &h, p))
+		if (!close_label(n, &h, p)) {
 			return false;
+		}
 		p++;
 	}
 	return h < MAX_DNAME;
@@ -161,8 +166,9 @@ static void replace_all(char *str, size_t size, const char *one, const char *two
 	char *at = str, *pos;
 
 	while ((pos = strstr(at, one)) != NULL) {
-		if (strlen(str) + l2 - l1 >= size)
+		if (strlen(str) + l2 - l1 >= size) {
 			return;
+		}
 		memmove(pos + l2, pos + l1, strlen(pos + l1) + 1);
 		memcpy(pos, two, l2);
 		at = pos + l2;
@@ -179,8 +185,9 @@ const char *nsdconf_zonefile_expand(const char *tmpl, const char *name,
 	struct wire_name n;
 	bool valid;
 
-	if (strchr(tmpl, '%') == NULL)
+	if (strchr(tmpl, '%') == NULL) {
 		return tmpl;
+	}
 	valid = parse_name(&n, name);
 	/* NSD's strlcpy: templates longer than 1023 bytes are cut. */
 	snprintf(buf, sizeof(buf), "%s", tmpl);
@@ -206,8 +213,9 @@ static const char *join(const char *dir, const char *rel, struct nsdconf_arena *
 	size_t len = dl + (slash ? 0 : 1) + strlen(rel) + 1;
 	char *out = nsdconf_arena_alloc(arena, len);
 
-	if (out == NULL)
+	if (out == NULL) {
 		return NULL;
+	}
 	snprintf(out, len, "%s%s%s", dir, slash ? "" : "/", rel);
 	return out;
 }
@@ -218,8 +226,9 @@ const char *nsdconf_zonefile_path(const char *expanded, const char *zonesdir,
 	const char *base;
 
 	/* NSD opens "" as is (and fails); there is no file to name. */
-	if (expanded[0] == '\0' || expanded[0] == '/')
+	if (expanded[0] == '\0' || expanded[0] == '/') {
 		return expanded;
+	}
 	/* NSD chdir()s to zonesdir, itself taken relative to the start directory
 	 * when not absolute; "" means no chdir.  No "." / ".." folding: with
 	 * symlinks that would change which file is meant. */
@@ -232,7 +241,8 @@ const char *nsdconf_zonefile_path(const char *expanded, const char *zonesdir,
 			return NULL;
 		}
 	}
-	if (base == NULL)
+	if (base == NULL) {
 		return expanded;
+	}
 	return join(base, expanded, arena);
 }

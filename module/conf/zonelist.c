@@ -38,8 +38,9 @@ static int quoted_len(const char *text)
 {
 	size_t len = strlen(text);
 
-	if (len > 0 && text[len - 1] == '\n')
+	if (len > 0 && text[len - 1] == '\n') {
 		len--;
+	}
 	return (int)len;
 }
 
@@ -61,8 +62,9 @@ static void bad_data(struct reader *r, int line, const char *text)
 
 static void strip_newline(char *buf, size_t linesize)
 {
-	if (linesize > 0 && buf[linesize - 1] == '\n')
+	if (linesize > 0 && buf[linesize - 1] == '\n') {
 		buf[linesize - 1] = '\0';
+	}
 }
 
 /* "add <zone> <pattern>": the pattern is after the last space, so a zone
@@ -108,14 +110,18 @@ static int parse_cat(struct reader *r, char *buf, int line)
 static int parse_piece(struct reader *r, char *buf, int line)
 {
 	/* Comments and empty lines; a NUL byte also ends NSD's view of a line. */
-	if (buf[0] == '\0' || buf[0] == '\n' || buf[0] == '#')
+	if (buf[0] == '\0' || buf[0] == '\n' || buf[0] == '#') {
 		return 0;
-	if (strncmp(buf, "add ", 4) == 0)
+	}
+	if (strncmp(buf, "add ", 4) == 0) {
 		return parse_add(r, buf, line);
-	if (strncmp(buf, "cat ", 4) == 0)
+	}
+	if (strncmp(buf, "cat ", 4) == 0) {
 		return parse_cat(r, buf, line);
-	if (strncmp(buf, "del ", 4) == 0)
+	}
+	if (strncmp(buf, "del ", 4) == 0) {
 		return 0;       /* free slot left by delzone */
+	}
 	/* NSD warns and goes on.  NSD 4.6.1 itself ends up here for "cat"
 	 * lines; we accept them as 4.9+ does (see zonelist.h). */
 	bad_data(r, line, buf);
@@ -142,8 +148,9 @@ static size_t read_piece(FILE *f, char *buf, size_t size)
 	/* the FILE is private to this reader: no locking per byte */
 	while (n + 1 < size && (c = getc_unlocked(f)) != EOF) {
 		buf[n++] = (char)c;
-		if (c == '\n')
+		if (c == '\n') {
 			break;
+		}
 	}
 	buf[n] = '\0';
 	return n;
@@ -158,10 +165,12 @@ static void read_entries(struct reader *r, FILE *f)
 	while ((n = read_piece(f, buf, sizeof(buf))) > 0) {
 		bool ends_line = buf[n - 1] == '\n';
 
-		if (parse_piece(r, buf, line) != 0)
+		if (parse_piece(r, buf, line) != 0) {
 			return;
-		if (ends_line)
+		}
+		if (ends_line) {
 			line++;
+		}
 	}
 }
 
@@ -187,8 +196,9 @@ int nsdconf_zonelist_read(const char *path, nsdconf_zonelist_cb cb, void *ctx,
 	FILE *f = open_list(path);
 
 	if (f == NULL) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
 			return 0;       /* NSD creates it on the first addzone */
+		}
 		diag->errors++;
 		nsdconf_diag_line(diag, "%s: error: could not open zone list %s: %s",
 		                  path, path, strerror(errno));
