@@ -307,6 +307,11 @@ void checkconf_print_all(struct nsdconf_model *m, const char *file, int verbosit
 	free(pats);
 	int nz;
 	struct nsdconf_zone **zones = nsdconf_zones_sorted(m, true, &nz);
+	if (zones == NULL) {
+		/* Output without the zones would pass for the whole: the CLI may stop. */
+		fprintf(stderr, "knot-nsd: out of memory\n");
+		exit(2);
+	}
 	for (int i = 0; i < nz; i++) {
 		printf("\nzone:\n");
 		print_string_var("name:", zones[i]->name);

@@ -161,6 +161,11 @@ static int query_server(struct nsdconf_model *m, const char *o, bool final)
 	if (strcasecmp(o, "zones") == 0) {
 		int n;
 		struct nsdconf_zone **zones = nsdconf_zones_sorted(m, true, &n);
+		if (zones == NULL) {
+			/* A partial list would pass for the whole one: the CLI may stop. */
+			fprintf(stderr, "knot-nsd: out of memory\n");
+			exit(2);
+		}
 		for (int i = 0; i < n; i++) {
 			quote(zones[i]->name);
 		}
