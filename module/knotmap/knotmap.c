@@ -15,15 +15,17 @@
 /* A comment line cannot hold control characters (nor may it end early). */
 static void comment_text(struct kbuf *out, const char *s)
 {
-	for (; *s != '\0'; s++)
+	for (; *s != '\0'; s++) {
 		kbuf_add(out, (unsigned char)*s < 0x20 || *s == 0x7f ? "?" : s, 1);
+	}
 }
 
 void knotmap_comment(struct knotmap_ctx *c, struct kbuf *out, const char *indent,
                      const char *what, const char *file, int line)
 {
-	if (!c->comments)
+	if (!c->comments) {
 		return;
+	}
 	kbuf_puts(out, indent);
 	kbuf_puts(out, "# ");
 	kbuf_puts(out, what);
@@ -52,8 +54,9 @@ static void plan_interval(const struct nsdconf_pattern *p, enum nsdconf_pslot sm
 	if (iv->has_min && iv->min < floor) {
 		iv->has_min = false;
 		/* Both floor the timers at 1 s anyway: no difference then. */
-		if (floor > 1)
+		if (floor > 1) {
 			iv->why_min = "below knotd's floor: knotd's own minimum applies";
+		}
 	}
 	if (iv->has_max && iv->max < floor) {
 		iv->max = floor;
@@ -84,12 +87,14 @@ static void plan_ixfr(const struct nsdconf_pattern *p, struct knotmap_zone_plan 
 	long long number = nsdconf_pnum(p, NSDCONF_P_IXFR_NUMBER);
 	long long size = nsdconf_pnum(p, NSDCONF_P_IXFR_SIZE);
 
-	if (!nsdconf_pnum(p, NSDCONF_P_STORE_IXFR) || number == 0)
+	if (!nsdconf_pnum(p, NSDCONF_P_STORE_IXFR) || number == 0) {
 		return;
+	}
 	zp->depth = number < 2 ? 2 : number;
 	/* journal-content: all keeps the zone itself in the journal: no byte cap. */
-	if (size > 0 && strcmp(zp->journal, "all") != 0)
+	if (size > 0 && strcmp(zp->journal, "all") != 0) {
 		zp->usage = size < 40960 ? 40960 : size;
+	}
 }
 
 static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struct knotmap_zone_plan *zp)
@@ -135,8 +140,9 @@ static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struc
 	}
 	plan_ixfr(p, zp);
 	v = nsdconf_pnum(p, NSDCONF_P_SIZE_LIMIT_XFR);
-	if (nsdconf_pset(p, NSDCONF_P_SIZE_LIMIT_XFR) && v > 0)
+	if (nsdconf_pset(p, NSDCONF_P_SIZE_LIMIT_XFR) && v > 0) {
 		zp->max_size = v;
+	}
 	plan_interval(p, NSDCONF_P_MIN_REFRESH_TIME, NSDCONF_P_MAX_REFRESH_TIME, 2, &zp->refresh);
 	plan_interval(p, NSDCONF_P_MIN_RETRY_TIME, NSDCONF_P_MAX_RETRY_TIME, 1, &zp->retry);
 	if (nsdconf_pset(p, NSDCONF_P_MIN_EXPIRE_TIME)) {
@@ -145,8 +151,9 @@ static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struc
 			/* The zone's clamped refresh + retry + 1 is at most this. */
 			v = nsdconf_pnum(p, NSDCONF_P_MAX_REFRESH_TIME) +
 			    nsdconf_pnum(p, NSDCONF_P_MAX_RETRY_TIME) + 1;
-			if (v > UINT32_MAX)
+			if (v > UINT32_MAX) {
 				v = UINT32_MAX;
+			}
 		}
 		zp->expire_min = v < 3 ? 3 : v;
 	}
@@ -191,8 +198,9 @@ static void body_render(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 {
 	const struct nsdconf_pattern *p = z->pattern;
 
-	if (zp->secondary)
+	if (zp->secondary) {
 		knotmap_remote_item(c, p, NSDCONF_P_REQUEST_XFR, "master", b);
+	}
 	knotmap_remote_item(c, p, NSDCONF_P_NOTIFY, "notify", b);
 	if (acl->n > 0) {
 		kbuf_puts(b, "    acl: [");
@@ -207,21 +215,27 @@ static void body_render(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 		kbuf_value(b, c->opts->storage);
 		kbuf_puts(b, "\n");
 	}
-	if (zp->sync != LLONG_MIN)
+	if (zp->sync != LLONG_MIN) {
 		item_num(b, "zonefile-sync", zp->sync);
-	if (zp->load != NULL)
+	}
+	if (zp->load != NULL) {
 		item_str(b, "zonefile-load", zp->load);
+	}
 	item_str(b, "journal-content", zp->journal);
-	if (zp->depth > 0)
+	if (zp->depth > 0) {
 		item_num(b, "journal-max-depth", zp->depth);
-	if (zp->usage > 0)
+	}
+	if (zp->usage > 0) {
 		item_num(b, "journal-max-usage", zp->usage);
-	if (zp->max_size > 0)
+	}
+	if (zp->max_size > 0) {
 		item_num(b, "zone-max-size", zp->max_size);
+	}
 	body_interval(b, "refresh", &zp->refresh);
 	body_interval(b, "retry", &zp->retry);
-	if (zp->expire_min > 0)
+	if (zp->expire_min > 0) {
 		item_num(b, "expire-min-interval", zp->expire_min);
+	}
 	if (queryacl != NULL) {
 		kbuf_puts(b, "    module: mod-queryacl/");
 		kbuf_puts(b, queryacl);
@@ -245,8 +259,9 @@ static const char *template_id(struct knotmap_ctx *c, struct render *r,
 	void **slot = strmap_slot(r->templates, r->body.b.data, r->body.b.len, &created);
 	char text[32];
 
-	if (!created)
+	if (!created) {
 		return *slot;
+	}
 	snprintf(text, sizeof(text), "nsd-t%d", ++r->n_templates);
 	*slot = (void *)idset_make(c->ids, text);
 	if (c->comments) {
@@ -301,14 +316,16 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 static void zones_render(struct knotmap_ctx *c, struct render *r)
 {
 	r->templates = strmap_new(c);
-	for (int i = 0; i < c->m->n_zones && c->err == 0; i++)
+	for (int i = 0; i < c->m->n_zones && c->err == 0; i++) {
 		zone_one(c, r, c->m->zones[i]);
+	}
 }
 
 static void section(struct kbuf *out, const char *name, const struct kbuf *items)
 {
-	if (items->b.len == 0)
+	if (items->b.len == 0) {
 		return;
+	}
 	kbuf_printf(out, "%s:\n", name);
 	kbuf_add(out, items->b.data, items->b.len);
 	kbuf_puts(out, "\n");
@@ -322,14 +339,15 @@ static void header(struct knotmap_ctx *c, struct kbuf *out)
 	kbuf_puts(out, c->opts->full ? "# Knot DNS configuration converted by knot-nsd from "
 	                             : "# Generated by knot-nsd (mod-nsd) from ");
 	comment_text(out, f);
-	if (!c->opts->full)
+	if (!c->opts->full) {
 		kbuf_puts(out, "; edits here are overwritten.\n\n");
-	else if (c->native)
+	} else if (c->native) {
 		kbuf_puts(out, "\n# Native: knotd alone enforces every rule below; "
 		               "'knot-nsd convert --report' lists what differs from NSD.\n\n");
-	else
+	} else {
 		kbuf_puts(out, "\n# mod-nsd keeps keys, remotes, acls and zones of nsd.conf in the "
 		               "included file\n# and applies NSD's access rules exactly.\n\n");
+	}
 }
 
 static void kbuf_release(struct kbuf *k)
@@ -350,8 +368,9 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	struct kbuf res = { .b = *out };
 	bool oom, zones;
 
-	if (m == NULL || opts == NULL || out == NULL)
+	if (m == NULL || opts == NULL || out == NULL) {
 		return KNOT_EINVAL;
+	}
 	c.arena = nsdconf_arena_new();
 	c.ids = idset_new(&c);
 	c.keys = strmap_new(&c);
@@ -389,12 +408,14 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	if (deflt.b.len > 0 || (zones && r.tmpl_out.b.len > 0)) {
 		kbuf_puts(&res, "template:\n");
 		kbuf_add(&res, deflt.b.data ? deflt.b.data : "", deflt.b.len);
-		if (zones)
+		if (zones) {
 			kbuf_add(&res, r.tmpl_out.b.data ? r.tmpl_out.b.data : "", r.tmpl_out.b.len);
+		}
 		kbuf_puts(&res, "\n");
 	}
-	if (zones)
+	if (zones) {
 		section(&res, "zone", &r.zone_out);
+	}
 	kbuf_add(&res, tail.b.data ? tail.b.data : "", tail.b.len);
 	*out = res.b;
 
@@ -416,7 +437,8 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	free(r.acl.idx);
 	strmap_free_all(&c);
 	nsdconf_arena_free(c.arena);
-	if (c.err != 0)
+	if (c.err != 0) {
 		return c.err;
+	}
 	return oom ? KNOT_ENOMEM : KNOT_EOK;
 }

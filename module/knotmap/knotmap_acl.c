@@ -25,20 +25,23 @@
 
 static void perm_addr(int n, int *perm)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		perm[i] = i;
+	}
 }
 
 static void perm_nsd(int n, int *perm)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		perm[i] = (i & ~3) + 3 - (i & 3);
+	}
 }
 
 static void key_of(int n, const int *perm, const uint8_t *x, uint8_t *key)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		key[i] = x[perm[i]];
+	}
 }
 
 /* Is there an address with the fixed bytes whose key in order pc lies in [lo, hi]?
@@ -56,8 +59,9 @@ static bool feasible(int n, const int *pc, const uint8_t *lo, const uint8_t *hi,
 			int min = tl ? lo[j] : 0, max = th ? hi[j] : 255;
 			int cand[4], nc = 0;
 
-			if (!(states & (1u << st)) || min > max)
+			if (!(states & (1u << st)) || min > max) {
 				continue;
+			}
 			if (fixed[pc[j]]) {
 				cand[nc++] = val[pc[j]];
 			} else {
@@ -71,8 +75,9 @@ static bool feasible(int n, const int *pc, const uint8_t *lo, const uint8_t *hi,
 			for (int i = 0; i < nc; i++) {
 				int v = cand[i];
 
-				if (v < min || v > max)
+				if (v < min || v > max) {
 					continue;
+				}
 				next |= 1u << (((tl && v == lo[j]) << 1) | (th && v == hi[j]));
 			}
 		}
@@ -89,16 +94,18 @@ static bool extreme(int n, const int *pc, const uint8_t *lo, const uint8_t *hi,
 	bool fixed[16] = { false };
 	uint8_t val[16] = { 0 };
 
-	if (!feasible(n, pc, lo, hi, fixed, val))
+	if (!feasible(n, pc, lo, hi, fixed, val)) {
 		return false;
+	}
 	for (int i = 0; i < n; i++) {
 		int q = po[i];
 
 		fixed[q] = true;
 		for (int k = 0; k < 256; k++) {
 			val[q] = (uint8_t)(want_max ? 255 - k : k);
-			if (feasible(n, pc, lo, hi, fixed, val))
+			if (feasible(n, pc, lo, hi, fixed, val)) {
 				break;
+			}
 		}
 	}
 	memcpy(out, val, n);
@@ -109,8 +116,9 @@ static unsigned __int128 to_u128(int n, const uint8_t *b)
 {
 	unsigned __int128 v = 0;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		v = v << 8 | b[i];
+	}
 	return v;
 }
 
@@ -128,8 +136,9 @@ static enum knotmap_fit minmax_literal(const struct nsdconf_acl *a, struct knotm
 	perm_nsd(4, pn);
 	key_of(4, pn, a->addr, klo);
 	key_of(4, pn, a->mask, khi);
-	if (memcmp(klo, khi, 4) > 0)
+	if (memcmp(klo, khi, 4) > 0) {
 		return KNOTMAP_FIT_EMPTY;
+	}
 	memcpy(out->lo, a->addr, 4);
 	memcpy(out->hi, a->mask, 4);
 	out->literal = true;
@@ -142,19 +151,22 @@ static enum knotmap_fit minmax_cover(const struct nsdconf_acl *a, struct knotmap
 	int n = addr_len(a), pa[16], pn[16];
 	uint8_t klo[16], khi[16];
 
-	if (!a->ipv6)
+	if (!a->ipv6) {
 		return minmax_literal(a, out);
+	}
 	perm_addr(n, pa);
 	perm_nsd(n, pn);
 	key_of(n, pn, a->addr, klo);
 	key_of(n, pn, a->mask, khi);
-	if (memcmp(klo, khi, n) > 0)
+	if (memcmp(klo, khi, n) > 0) {
 		return KNOTMAP_FIT_EMPTY;
+	}
 	extreme(n, pn, klo, khi, pa, false, out->lo);
 	extreme(n, pn, klo, khi, pa, true, out->hi);
 	/* The set lies inside [lo, hi]; it is all of it when the sizes agree. */
-	if (to_u128(n, khi) - to_u128(n, klo) == to_u128(n, out->hi) - to_u128(n, out->lo))
+	if (to_u128(n, khi) - to_u128(n, klo) == to_u128(n, out->hi) - to_u128(n, out->lo)) {
 		return KNOTMAP_FIT_EXACT;
+	}
 	return KNOTMAP_FIT_WIDER;
 }
 
@@ -168,14 +180,16 @@ static enum knotmap_fit minmax_inner(const struct nsdconf_acl *a, struct knotmap
 	perm_nsd(n, pn);
 	key_of(n, pn, a->addr, klo);
 	key_of(n, pn, a->mask, khi);
-	if (memcmp(a->addr, a->mask, n) > 0 || memcmp(klo, khi, n) > 0)
+	if (memcmp(a->addr, a->mask, n) > 0 || memcmp(klo, khi, n) > 0) {
 		return KNOTMAP_FIT_NONE;
+	}
 	extreme(n, pa, a->addr, a->mask, pn, false, xmin);
 	extreme(n, pa, a->addr, a->mask, pn, true, xmax);
 	key_of(n, pn, xmin, kmin);
 	key_of(n, pn, xmax, kmax);
-	if (memcmp(kmin, klo, n) < 0 || memcmp(kmax, khi, n) > 0)
+	if (memcmp(kmin, klo, n) < 0 || memcmp(kmax, khi, n) > 0) {
 		return KNOTMAP_FIT_NONE;
+	}
 	memcpy(out->lo, a->addr, n);
 	memcpy(out->hi, a->mask, n);
 	return KNOTMAP_FIT_NARROWER;
@@ -188,8 +202,9 @@ static bool mask_contiguous(int n, const uint8_t *mask)
 	for (int i = 0; i < n * 8; i++) {
 		bool bit = mask[i / 8] & (0x80 >> (i % 8));
 
-		if (bit && zero)
+		if (bit && zero) {
 			return false;
+		}
 		zero = !bit;
 	}
 	return true;
@@ -200,8 +215,9 @@ static void widen_to_prefix(int n, struct knotmap_net *net)
 {
 	int plen = 0;
 
-	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0)
+	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0) {
 		plen++;
+	}
 	for (int i = plen; i < n * 8; i++) {
 		net->lo[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
 		net->hi[i / 8] |= (uint8_t)(0x80 >> (i % 8));
@@ -220,8 +236,9 @@ static enum knotmap_fit masked(const struct nsdconf_acl *a, struct knotmap_net *
 		out->hi[i] = out->lo[i] | (uint8_t)~m;
 	}
 	if (a->range == NSDCONF_RANGE_MASK && !mask_contiguous(n, a->mask)) {
-		if (!a->ipv6)
+		if (!a->ipv6) {
 			widen_to_prefix(n, out);
+		}
 		return KNOTMAP_FIT_WIDER;
 	}
 	return KNOTMAP_FIT_EXACT;
@@ -231,8 +248,9 @@ enum knotmap_fit knotmap_net_cover(const struct nsdconf_acl *a, struct knotmap_n
 {
 	memset(out, 0, sizeof(*out));
 	out->ipv6 = a->ipv6;
-	if (a->range == NSDCONF_RANGE_MINMAX)
+	if (a->range == NSDCONF_RANGE_MINMAX) {
 		return minmax_cover(a, out);
+	}
 	return masked(a, out);
 }
 
@@ -240,10 +258,12 @@ enum knotmap_fit knotmap_net_inner(const struct nsdconf_acl *a, struct knotmap_n
 {
 	enum knotmap_fit fit = knotmap_net_cover(a, out);
 
-	if (fit == KNOTMAP_FIT_EXACT || fit == KNOTMAP_FIT_EMPTY)
+	if (fit == KNOTMAP_FIT_EXACT || fit == KNOTMAP_FIT_EMPTY) {
 		return fit;
-	if (a->range == NSDCONF_RANGE_MINMAX && a->ipv6)
+	}
+	if (a->range == NSDCONF_RANGE_MINMAX && a->ipv6) {
 		return minmax_inner(a, out);
+	}
 	return KNOTMAP_FIT_NONE;
 }
 
@@ -263,13 +283,15 @@ void knotmap_net_format(const struct knotmap_net *net, char *buf, size_t len)
 		snprintf(buf, len, "%s-%s", lo, hi);
 		return;
 	}
-	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0)
+	while (plen < n * 8 && ((net->lo[plen / 8] ^ net->hi[plen / 8]) & (0x80 >> (plen % 8))) == 0) {
 		plen++;
+	}
 	for (int i = plen; i < n * 8; i++) {
 		uint8_t bit = 0x80 >> (i % 8);
 
-		if ((net->lo[i / 8] & bit) || !(net->hi[i / 8] & bit))
+		if ((net->lo[i / 8] & bit) || !(net->hi[i / 8] & bit)) {
 			block = false;
+		}
 	}
 	if (block) {
 		snprintf(buf, len, "%s/%d", lo, plen);
@@ -321,8 +343,9 @@ int knotmap_rule_register(struct knotmap_ctx *c, const char *id)
 		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
 		const char **ids = nsdconf_arena_alloc(c->arena, cap * sizeof(*ids));
 
-		if (c->n_rules > 0)
+		if (c->n_rules > 0) {
 			memcpy(ids, c->rule_ids, c->n_rules * sizeof(*ids));
+		}
 		c->rule_ids = ids;
 		c->cap_rules = cap;
 	}
@@ -343,31 +366,36 @@ int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, con
 	snprintf(content, sizeof(content), "%s|%d|%s|%s", action_name(s), deny,
 	         net != NULL ? net : "", key != NULL ? key->name : "");
 	slot = strmap_slot(c->rules, content, strlen(content), &created);
-	if (!created)
+	if (!created) {
 		return (int)(intptr_t)*slot - 1;
+	}
 
-	if (deny)
+	if (deny) {
 		snprintf(idtext, sizeof(idtext), "nsd-%s-deny-%s", action_tag(s), net ? net : "any");
-	else
+	} else {
 		snprintf(idtext, sizeof(idtext), "nsd-%s-%s-%s%s", action_tag(s), net ? net : "any",
 		         key != NULL ? "key-" : "nokey", key != NULL ? key->tag : "");
+	}
 	id = idset_make(c->ids, idtext);
 	idx = knotmap_rule_register(c, id);
 	*slot = (void *)(intptr_t)(idx + 1);
 
-	if (src != NULL)
+	if (src != NULL) {
 		knotmap_comment(c, &c->acl_out, "  ", option, src->file, src->line);
+	}
 	kbuf_printf(&c->acl_out, "  - id: %s\n", id);
-	if (net != NULL)
+	if (net != NULL) {
 		kbuf_printf(&c->acl_out, "    address: %s\n", net);
+	}
 	if (key != NULL) {
 		kbuf_puts(&c->acl_out, "    key: ");
 		kbuf_value(&c->acl_out, key->name);
 		kbuf_puts(&c->acl_out, "\n");
 	}
 	kbuf_printf(&c->acl_out, "    action: %s\n", action_name(s));
-	if (deny)
+	if (deny) {
 		kbuf_puts(&c->acl_out, "    deny: on\n");
+	}
 	return idx;
 }
 
@@ -376,8 +404,9 @@ void knotmap_acl_query_rule(struct knotmap_ctx *c)
 	const char *id;
 
 	c->query_rule = -1;
-	if (c->n_key_ids == 0)
+	if (c->n_key_ids == 0) {
 		return;
+	}
 	/*
 	 * knotd checks a TSIG-signed *query* against the zone acl too, and for
 	 * action query it ignores the rules' action lists: the first rule that
@@ -388,12 +417,14 @@ void knotmap_acl_query_rule(struct knotmap_ctx *c)
 	 * signed queries NSD's answer and never matches transfer or notify.
 	 */
 	id = idset_make(c->ids, "nsd-query-tsig");
-	if (c->comments)
+	if (c->comments) {
 		kbuf_puts(&c->acl_out, "  # signed queries: NSD answers every known key\n");
+	}
 	kbuf_printf(&c->acl_out, "  - id: %s\n    key: [", id);
 	for (int i = 0; i < c->n_key_ids; i++) {
-		if (i > 0)
+		if (i > 0) {
 			kbuf_puts(&c->acl_out, ", ");
+		}
 		kbuf_value(&c->acl_out, c->key_ids[i]);
 	}
 	kbuf_puts(&c->acl_out, "]\n    action: query\n");
@@ -429,13 +460,15 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 	e->fit = e->deny ? knotmap_net_inner(a, &net) : knotmap_net_cover(a, &net);
 	if (a->port != 0) {
 		/* Knot has no source-port test: an allow grows, a deny cannot be kept. */
-		if (e->deny)
+		if (e->deny) {
 			e->fit = KNOTMAP_FIT_NONE;
-		else if (e->fit == KNOTMAP_FIT_EXACT)
+		} else if (e->fit == KNOTMAP_FIT_EXACT) {
 			e->fit = KNOTMAP_FIT_WIDER;
+		}
 	}
-	if (e->fit == KNOTMAP_FIT_EMPTY || e->fit == KNOTMAP_FIT_NONE)
+	if (e->fit == KNOTMAP_FIT_EMPTY || e->fit == KNOTMAP_FIT_NONE) {
 		return e;
+	}
 	knotmap_net_format(&net, text, sizeof(text));
 	e->net = nsdconf_arena_strdup(c->arena, text);
 	e->rule = knotmap_rule_add(c, s, e->deny, e->net, e->deny ? NULL : key, a);
@@ -451,16 +484,19 @@ static struct entry_map *entry_map(struct knotmap_ctx *c, enum nsdconf_pslot s,
 	int len;
 
 	by_ptr = strmap_ptr_slot(c->by_ptr, 100 + s, a, NULL, &created);
-	if (!created)
+	if (!created) {
 		return *by_ptr;
+	}
 	len = snprintf(content, sizeof(content), "%d|%d|%s|%s|%s", s, a->key,
 	               a->key == NSDCONF_ACL_KEY ? a->key_name : "", a->spec,
 	               a->tls_auth != NULL ? a->tls_auth : "");
-	if (len < 0 || (size_t)len >= sizeof(content))
+	if (len < 0 || (size_t)len >= sizeof(content)) {
 		return *by_ptr = entry_compute(c, s, a);   /* absurdly long: just do the work */
+	}
 	slot = strmap_slot(c->entries, content, (size_t)len, &created);
-	if (created)
+	if (created) {
 		*slot = entry_compute(c, s, a);
+	}
 	return *by_ptr = *slot;
 }
 
@@ -474,13 +510,14 @@ static void entry_note_inexact(struct knotmap_ctx *c, const char *option,
 
 	switch (e->fit) {
 	case KNOTMAP_FIT_WIDER:
-		if (a->range == NSDCONF_RANGE_MINMAX && a->port == 0)
+		if (a->range == NSDCONF_RANGE_MINMAX && a->port == 0) {
 			snprintf(how, sizeof(how), "%s allowed as %s: NSD compares ranges in little-endian "
 			         "byte order and itself matches addresses outside the range as written; "
 			         "this is the tightest form Knot holds; %s", a->spec, e->net, narrow);
-		else
+		} else {
 			snprintf(how, sizeof(how), "%s allowed as %s: the tightest form Knot holds%s; %s",
 			         a->spec, e->net, a->port != 0 ? " (any source port)" : "", narrow);
+		}
 		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
 		return;
 	case KNOTMAP_FIT_NARROWER:
@@ -507,8 +544,9 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 	char how[512];
 
 	/* Zones that share a pattern share its entries: report each once. */
-	if (e->noted == a || c->opts->report == NULL)
+	if (e->noted == a || c->opts->report == NULL) {
 		return;
+	}
 	e->noted = a;
 	if (a->tls_auth != NULL) {
 		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
@@ -541,8 +579,9 @@ void knotmap_acl_list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int
 {
 	/* A rule twice in one list changes nothing but would read oddly. */
 	for (int i = 0; i < l->n; i++) {
-		if (l->idx[i] == rule)
+		if (l->idx[i] == rule) {
 			return;
+		}
 	}
 	if (l->n == l->cap) {
 		int cap = l->cap ? 2 * l->cap : 16;
@@ -566,12 +605,14 @@ static void zone_entries(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 	for (const struct nsdconf_acl *a = nsdconf_pacl(p, s); a != NULL; a = a->next) {
 		struct entry_map *e;
 
-		if ((a->key == NSDCONF_ACL_BLOCKED) != deny)
+		if ((a->key == NSDCONF_ACL_BLOCKED) != deny) {
 			continue;
+		}
 		e = entry_map(c, s, a);
 		entry_note(c, option, a, e);
-		if (e->rule >= 0)
+		if (e->rule >= 0) {
 			knotmap_acl_list_add(c, out, e->rule);
+		}
 	}
 }
 
@@ -581,10 +622,11 @@ const char *knotmap_acl_zone(struct knotmap_ctx *c, const struct nsdconf_pattern
 	const char *queryacl = NULL;
 
 	out->n = 0;
-	if (c->native && nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY) != NULL)
+	if (c->native && nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY) != NULL) {
 		queryacl = knotmap_query_zone(c, p, out);
-	else if (c->query_rule >= 0)
+	} else if (c->query_rule >= 0) {
 		knotmap_acl_list_add(c, out, c->query_rule);
+	}
 	zone_entries(c, p, NSDCONF_P_PROVIDE_XFR, true, out);
 	zone_entries(c, p, NSDCONF_P_ALLOW_NOTIFY, true, out);
 	zone_entries(c, p, NSDCONF_P_PROVIDE_XFR, false, out);

@@ -21,13 +21,15 @@ static void key_notes(struct knotmap_ctx *c, const struct nsdconf_key *k, const 
 		const char *file = k->file;
 		int line = k->line;
 
-		if (nsdconf_loc_find(k->loc, s) == NULL && s != NSDCONF_K_NAME)
+		if (nsdconf_loc_find(k->loc, s) == NULL && s != NSDCONF_K_NAME) {
 			continue;   /* not written (the default algorithm) */
+		}
 		knotmap_where(k->loc, s, &file, &line);
-		if (s == NSDCONF_K_ALGORITHM)
+		if (s == NSDCONF_K_ALGORITHM) {
 			snprintf(how, sizeof(how), "key %s algorithm %s", id, alg);
-		else
+		} else {
 			snprintf(how, sizeof(how), "key %s %s", id, s == NSDCONF_K_NAME ? "id" : "secret");
+		}
 		knotmap_note(c, file, line, o->name, NSDCONF_K_EXACT, false, how);
 	}
 }
@@ -54,8 +56,9 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	void **slot;
 	char how[256];
 
-	if (name == NULL || secret == NULL)
+	if (name == NULL || secret == NULL) {
 		return;   /* a parse error NSD reports */
+	}
 	knotmap_where(k->loc, NSDCONF_K_NAME, &file, &line);
 	secret = key_secret(c, secret);
 	dn = knot_dname_from_str_alloc(name);
@@ -89,9 +92,10 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		for (int s = NSDCONF_K_ALGORITHM; s <= NSDCONF_K_SECRET; s++) {
 			file = NULL;
 			knotmap_where(k->loc, s, &file, &line);
-			if (file != NULL)
+			if (file != NULL) {
 				knotmap_note(c, file, line, nsdconf_option_slot(NSDCONF_CL_KEY, s)->name,
 				             NSDCONF_K_NONE, false, how);
+			}
 		}
 		return;
 	}
@@ -120,8 +124,9 @@ void knotmap_keys(struct knotmap_ctx *c, struct kbuf *out)
 	struct strmap *by_dname = strmap_new(c);
 
 	c->key_ids = nsdconf_arena_alloc(c->arena, (c->m->n_keys + 1) * sizeof(*c->key_ids));
-	for (int i = 0; i < c->m->n_keys; i++)
+	for (int i = 0; i < c->m->n_keys; i++) {
 		key_one(c, by_dname, c->m->keys[i], out);
+	}
 	for (int i = 0; i < c->m->n_tls_auths; i++) {
 		const struct nsdconf_tls_auth *t = c->m->tls_auths[i];
 
@@ -132,7 +137,8 @@ void knotmap_keys(struct knotmap_ctx *c, struct kbuf *out)
 
 const struct knotmap_key *knotmap_key_of(struct knotmap_ctx *c, const struct nsdconf_acl *a)
 {
-	if (a->key != NSDCONF_ACL_KEY)
+	if (a->key != NSDCONF_ACL_KEY) {
 		return NULL;
+	}
 	return strmap_get(c->keys, a->key_name, strlen(a->key_name));
 }

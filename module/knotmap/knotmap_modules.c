@@ -24,11 +24,13 @@ static void rrl_section(struct knotmap_ctx *c, struct kbuf *out)
 	long long slip = nsdconf_gnum(c->m, G(RRL_SLIP));
 	long long size = nsdconf_gnum(c->m, G(RRL_SIZE));
 
-	if (!rrl_on(c))
+	if (!rrl_on(c)) {
 		return;
+	}
 	kbuf_puts(out, "mod-rrl:\n");
-	if (!c->m->global_set[G(RRL_RATELIMIT)])
+	if (!c->m->global_set[G(RRL_RATELIMIT)]) {
 		kbuf_puts(out, "  # NSD's default (Debian builds it with rate limiting on)\n");
+	}
 	kbuf_printf(out, "  - id: " RRL_ID "\n    rate-limit: %lld\n    slip: %lld\n"
 	            "    table-size: %lld\n\n", rate > INT_MAX ? INT_MAX : rate,
 	            slip > 100 ? 100 : slip, size > INT_MAX ? INT_MAX : size);
@@ -45,8 +47,9 @@ bool knotmap_cookie_secret_ok(const char *s)
 	size_t n = 0;
 
 	for (; s != NULL && s[n] != '\0'; n++) {
-		if (!isxdigit((unsigned char)s[n]))
+		if (!isxdigit((unsigned char)s[n])) {
 			return false;
+		}
 	}
 	return n == 32;
 }
@@ -55,11 +58,13 @@ static void cookies_section(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *secret = nsdconf_gstr(c->m, G(COOKIE_SECRET));
 
-	if (!knotmap_cookies_on(c))
+	if (!knotmap_cookies_on(c)) {
 		return;
+	}
 	kbuf_puts(out, "mod-cookies:\n  - id: " COOKIES_ID "\n");
-	if (c->m->global_set[G(COOKIE_SECRET)] && knotmap_cookie_secret_ok(secret))
+	if (c->m->global_set[G(COOKIE_SECRET)] && knotmap_cookie_secret_ok(secret)) {
 		kbuf_printf(out, "    secret: 0x%s\n", secret);
+	}
 	kbuf_puts(out, "\n");
 }
 
@@ -101,15 +106,19 @@ void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out)
 	int n = 0;
 
 	/* mod-nsd first: what it refuses needs no rate limiting or cookie. */
-	if (c->opts->module != NULL)
+	if (c->opts->module != NULL) {
 		mods[n++] = "mod-nsd/default";
-	if (rrl_on(c))
+	}
+	if (rrl_on(c)) {
 		mods[n++] = "mod-rrl/" RRL_ID;
-	if (knotmap_cookies_on(c))
+	}
+	if (knotmap_cookies_on(c)) {
 		mods[n++] = "mod-cookies/" COOKIES_ID;
+	}
 	/* Only global modules of the default template apply to every zone. */
-	if (n == 0)
+	if (n == 0) {
 		return;
+	}
 	kbuf_puts(out, "  - id: default\n    global-module: [");
 	for (int i = 0; i < n; i++) {
 		kbuf_puts(out, i > 0 ? ", " : "");
@@ -122,12 +131,14 @@ void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out)
 {
 	struct kbuf glob = { 0 };
 
-	if (c->opts->module == NULL)
+	if (c->opts->module == NULL) {
 		return;
+	}
 	include_glob(c->opts->module->include, &glob);
 	kbuf_puts(out, "include: ");
-	if (glob.b.data != NULL)
+	if (glob.b.data != NULL) {
 		kbuf_value(out, glob.b.data);
+	}
 	kbuf_puts(out, "\n");
 	knotmap_buf_free(&glob.b);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Knot mapping: the report, one deduplicated verdict per option written, and each zone's option verdicts. */
+/* Knot mapping: the report, one line per option written, and each zone's option verdicts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,14 +17,16 @@ void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char 
 	bool created;
 	int len;
 
-	if (c->opts->report == NULL)
+	if (c->opts->report == NULL) {
 		return;
+	}
 	len = snprintf(key, sizeof(key), "%s|%d|%s|%d|%s", file ? file : "", line, option,
 	               verdict, how);
 	if (len > 0 && (size_t)len < sizeof(key)) {
 		strmap_slot(c->notes, key, (size_t)len, &created);
-		if (!created)
+		if (!created) {
 			return;
+		}
 	}
 	c->opts->report(c->opts->report_ctx, &note);
 }
@@ -53,8 +55,9 @@ static bool notes_new(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 	for (int s = 1; s < NSDCONF_P_SLOTS; s++) {
 		const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
 
-		if (!nsdconf_pset(p, s) || o == NULL)
+		if (!nsdconf_pset(p, s) || o == NULL) {
 			continue;
+		}
 		kbuf_puts(&c->note_sig, "|");
 		kbuf_num(&c->note_sig, s);
 		if (p->loc != NULL) {
@@ -72,8 +75,9 @@ static bool notes_new(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 			kbuf_num(&c->note_sig, p->val[s].num);
 		}
 	}
-	if (c->note_sig.oom)
+	if (c->note_sig.oom) {
 		return true;
+	}
 	strmap_slot(c->note_sigs, c->note_sig.b.data, c->note_sig.b.len, &created);
 	return created;
 }
@@ -89,20 +93,23 @@ static void note_interval(struct knotmap_ctx *c, const struct nsdconf_pattern *p
 	const char *why = is_min ? iv->why_min : iv->why_max;
 
 	knotmap_where(p->loc, s, &f, &l);
-	if (why != NULL)
+	if (why != NULL) {
 		knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, why);
-	else
+	} else {
 		knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
+	}
 }
 
 /* allow-query, entry by entry: mod-nsd applies it (natively knotmap_query.c reports). */
 static void note_allow_query(struct knotmap_ctx *c, const struct nsdconf_pattern *p)
 {
-	if (c->native)
+	if (c->native) {
 		return;
-	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next)
+	}
+	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next) {
 		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_MODULE, true,
 		             "mod-nsd applies it; knotd alone would answer every query");
+	}
 }
 
 /* The report line of one option set for a zone (its value's verdict, not only the table's). */
@@ -117,21 +124,23 @@ static void note_option(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 	knotmap_where(p->loc, s, &f, &l);
 	switch (s) {
 	case NSDCONF_P_ZONEFILE:
-		if (zp->file_relative)
+		if (zp->file_relative) {
 			knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false,
 			             "relative path and no start directory known: Knot resolves it against its storage");
-		else
+		} else {
 			knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
+		}
 		return;
 	case NSDCONF_P_ALLOW_QUERY:
 		note_allow_query(c, p);
 		return;
 	case NSDCONF_P_NOTIFY_RETRY:
-		if (c->native)
+		if (c->native) {
 			knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, "knotd retries a "
 			             "failed NOTIFY at the zone's SOA retry interval, without a count limit");
-		else
+		} else {
 			knotmap_note(c, f, l, o->name, o->knot, false, o->knot_note);
+		}
 		return;
 	case NSDCONF_P_PROVIDE_XFR:
 	case NSDCONF_P_ALLOW_NOTIFY:
@@ -182,29 +191,34 @@ static void notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 	int count[2] = { 0, 0 };
 
 	for (int s = 1; s < NSDCONF_P_SLOTS; s++) {
-		if (nsdconf_pset(p, s) && nsdconf_option_slot(NSDCONF_CL_PATTERN, s) != NULL)
+		if (nsdconf_pset(p, s) && nsdconf_option_slot(NSDCONF_CL_PATTERN, s) != NULL) {
 			note_option(c, z, zp, s);
+		}
 	}
-	if (zp->secondary && zp->file == NULL)
+	if (zp->secondary && zp->file == NULL) {
 		knotmap_note(c, p->file, p->line, knotmap_pname(NSDCONF_P_ZONEFILE), NSDCONF_K_APPROX, false,
 		             c->opts->storage != NULL ?
 		             "secondary without zonefile: knotd keeps it in storage/<zone>.zone" :
 		             "secondary without zonefile: knotd keeps it in its journal only (journal-content: all)");
-	if (!zp->secondary && zp->file == NULL)
+	}
+	if (!zp->secondary && zp->file == NULL) {
 		knotmap_note(c, p->file, p->line, knotmap_pname(NSDCONF_P_ZONEFILE), NSDCONF_K_UNSUPPORTED, false,
 		             "a primary zone without zonefile (NSD refuses it): knotd finds no data");
+	}
 	for (const struct nsdconf_acl *o = nsdconf_pacl(p, NSDCONF_P_OUTGOING_INTERFACE);
 	     o != NULL; o = o->next) {
-		if (++count[o->ipv6] == 2)
+		if (++count[o->ipv6] == 2) {
 			knotmap_note(c, o->file, o->line, knotmap_pname(NSDCONF_P_OUTGOING_INTERFACE), NSDCONF_K_APPROX, false,
 			             "knotd uses only the first source address of a family (remote.via); "
 			             "NSD tries the next when binding fails");
+		}
 	}
 }
 
 void knotmap_notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,
                         const struct knotmap_zone_plan *zp, const char *tid)
 {
-	if (c->opts->report != NULL && notes_new(c, z, zp, tid))
+	if (c->opts->report != NULL && notes_new(c, z, zp, tid)) {
 		notes_zone(c, z, zp);
+	}
 }

@@ -43,15 +43,17 @@ static unsigned __int128 bytes_u128(const uint8_t *b, int n)
 {
 	unsigned __int128 v = 0;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		v = v << 8 | b[i];
+	}
 	return v;
 }
 
 static void u128_bytes(unsigned __int128 v, uint8_t *b, int n)
 {
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
+	for (int i = n - 1; i >= 0; i--, v >>= 8) {
 		b[i] = (uint8_t)v;
+	}
 }
 
 static void spans_push(struct spans *s, struct span sp)
@@ -81,8 +83,9 @@ static int span_cmp(const void *a, const void *b)
 {
 	const struct span *x = a, *y = b;
 
-	if (x->v6 != y->v6)
+	if (x->v6 != y->v6) {
 		return x->v6 ? 1 : -1;
+	}
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
@@ -91,16 +94,18 @@ static void spans_normalise(struct spans *s)
 {
 	int out = 0;
 
-	if (s->n == 0)
+	if (s->n == 0) {
 		return;
+	}
 	qsort(s->v, s->n, sizeof(*s->v), span_cmp);
 	for (int i = 0; i < s->n; i++) {
 		struct span *last = out > 0 ? &s->v[out - 1] : NULL;
 
 		if (last != NULL && last->v6 == s->v[i].v6 &&
 		    (s->v[i].lo <= last->hi || s->v[i].lo - 1 == last->hi)) {
-			if (s->v[i].hi > last->hi)
+			if (s->v[i].hi > last->hi) {
 				last->hi = s->v[i].hi;
+			}
 			continue;
 		}
 		s->v[out++] = s->v[i];
@@ -120,17 +125,21 @@ static void spans_subtract(struct spans *a, const struct spans *b)
 		for (int j = 0; j < b->n && left; j++) {
 			const struct span *d = &b->v[j];
 
-			if (d->v6 != cur.v6 || d->hi < cur.lo || d->lo > cur.hi)
+			if (d->v6 != cur.v6 || d->hi < cur.lo || d->lo > cur.hi) {
 				continue;
-			if (d->lo > cur.lo)
+			}
+			if (d->lo > cur.lo) {
 				spans_push(&r, (struct span){ cur.v6, cur.lo, d->lo - 1 });
-			if (d->hi >= cur.hi)
+			}
+			if (d->hi >= cur.hi) {
 				left = false;
-			else
+			} else {
 				cur.lo = d->hi + 1;
+			}
 		}
-		if (left)
+		if (left) {
 			spans_push(&r, cur);
+		}
 	}
 	free(a->v);
 	a->oom |= r.oom;
@@ -143,8 +152,9 @@ static void spans_subtract(struct spans *a, const struct spans *b)
 static bool span_within(const struct span *a, const struct spans *b)
 {
 	for (int j = 0; j < b->n; j++) {
-		if (b->v[j].v6 == a->v6 && b->v[j].lo <= a->lo && a->hi <= b->v[j].hi)
+		if (b->v[j].v6 == a->v6 && b->v[j].lo <= a->lo && a->hi <= b->v[j].hi) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -175,8 +185,9 @@ static void span_emit(const struct span *sp, struct kbuf *list)
 
 		/* The largest aligned block from lo that stays inside. */
 		while (bits < 32 && (lo & (((unsigned __int128)2 << bits) - 1)) == 0 &&
-		       lo + ((unsigned __int128)2 << bits) - 1 <= sp->hi)
+		       lo + ((unsigned __int128)2 << bits) - 1 <= sp->hi) {
 			bits++;
+		}
 		u128_bytes(lo, net.lo, 4);
 		u128_bytes(lo + ((unsigned __int128)1 << bits) - 1, net.hi, 4);
 		knotmap_net_format(&net, text, sizeof(text));
@@ -210,8 +221,9 @@ static void qentry_compute(const struct nsdconf_acl *a, struct qentry *q)
 		return;
 	}
 	q->fit = deny ? knotmap_net_inner(a, &q->net) : knotmap_net_cover(a, &q->net);
-	if (a->port != 0)
+	if (a->port != 0) {
 		q->fit = deny ? KNOTMAP_FIT_NONE : q->fit == KNOTMAP_FIT_EXACT ? KNOTMAP_FIT_WIDER : q->fit;
+	}
 	q->has_net = q->fit != KNOTMAP_FIT_EMPTY && q->fit != KNOTMAP_FIT_NONE;
 }
 
@@ -226,13 +238,16 @@ static const char *queryacl_id(struct knotmap_ctx *c, const struct spans *allowe
 	const char *id;
 
 	kbuf_puts(&list, "[");
-	for (int i = 0; i < allowed->n; i++)
+	for (int i = 0; i < allowed->n; i++) {
 		span_emit(&allowed->v[i], &list);
-	if (ranges->b.len > 0)
+	}
+	if (ranges->b.len > 0) {
 		list_item(&list, ranges->b.data);
+	}
 	/* An empty list would let everything through: name an address no query comes from. */
-	if (list.b.len == 1)
+	if (list.b.len == 1) {
 		kbuf_puts(&list, "255.255.255.255");
+	}
 	kbuf_puts(&list, "]");
 	if (list.oom || ranges->oom) {
 		knotmap_buf_free(&list.b);
@@ -257,8 +272,9 @@ static void qentry_note(struct knotmap_ctx *c, const struct qentry *q, const cha
 	const struct nsdconf_acl *a = q->a;
 	char net[128] = "", how[512];
 
-	if (q->has_net)
+	if (q->has_net) {
 		knotmap_net_format(&q->net, net, sizeof(net));
+	}
 	switch (q->fit) {
 	case KNOTMAP_FIT_EMPTY:
 		knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_EXACT, false,
@@ -299,27 +315,33 @@ static const char *qentry_wider(const struct qentry *q, const struct spans *bloc
 	struct spans one = { 0 };
 	bool wider = false;
 
-	if (!q->has_net)
+	if (!q->has_net) {
 		return NULL;
-	if (q->a->key == NSDCONF_ACL_BLOCKED)
+	}
+	if (q->a->key == NSDCONF_ACL_BLOCKED) {
 		return literal_range(&q->net) ? "cannot cut an IPv4 range out of its list: "
 		                                "unsigned queries from it are answered" : NULL;
-	if (literal_range(&q->net))
+	}
+	if (literal_range(&q->net)) {
 		return q->a->key == NSDCONF_ACL_KEY ?
 		       "cannot tell signed from unsigned queries: unsigned queries from this "
 		       "range are answered too" :
 		       any_blocked ? "cannot cut BLOCKED addresses out of an IPv4 range: unsigned "
 		                     "queries from them are answered" : NULL;
-	if (!cut_ranges && q->a->key == NSDCONF_ACL_NOKEY)
+	}
+	if (!cut_ranges && q->a->key == NSDCONF_ACL_NOKEY) {
 		return "lists addresses an IPv4 range entry BLOCKED: unsigned queries from them "
 		       "are answered";
-	if (q->a->key != NSDCONF_ACL_KEY)
+	}
+	if (q->a->key != NSDCONF_ACL_KEY) {
 		return NULL;
+	}
 	/* Does this key entry add unsigned addresses NSD would refuse? */
 	spans_add_net(&one, &q->net);
 	spans_subtract(&one, blocked);
-	for (int j = 0; j < one.n && !wider; j++)
+	for (int j = 0; j < one.n && !wider; j++) {
 		wider = !span_within(&one.v[j], nokey);
+	}
 	free(one.v);
 	return wider ? "cannot tell signed from unsigned queries: unsigned queries from its "
 	               "addresses are answered too" : NULL;
@@ -330,15 +352,18 @@ static int query_deny_rule(struct knotmap_ctx *c)
 {
 	const char *id;
 
-	if (c->query_deny_rule >= 0 || c->n_key_ids == 0)
+	if (c->query_deny_rule >= 0 || c->n_key_ids == 0) {
 		return c->query_deny_rule;
+	}
 	id = idset_make(c->ids, "nsd-query-tsig-deny");
-	if (c->comments)
+	if (c->comments) {
 		kbuf_puts(&c->acl_out, "  # allow-query: signed queries no key entry allows\n");
+	}
 	kbuf_printf(&c->acl_out, "  - id: %s\n    key: [", id);
 	for (int i = 0; i < c->n_key_ids; i++) {
-		if (i > 0)
+		if (i > 0) {
 			kbuf_puts(&c->acl_out, ", ");
+		}
 		kbuf_value(&c->acl_out, c->key_ids[i]);
 	}
 	kbuf_puts(&c->acl_out, "]\n    action: query\n    deny: on\n");
@@ -365,16 +390,18 @@ const char *knotmap_query_zone(struct knotmap_ctx *c, const struct nsdconf_patte
 	const char *qid;
 
 	if (ql != NULL) {
-		for (int i = 0; i < ql->n; i++)
+		for (int i = 0; i < ql->n; i++) {
 			knotmap_acl_list_add(c, out, ql->rules[i]);
+		}
 		return ql->qid;
 	}
 	qid = query_zone(c, p, out);
 	ql = nsdconf_arena_alloc(c->arena, sizeof(*ql) + (out->n - first) * sizeof(int));
 	ql->qid = qid;
 	ql->n = out->n - first;
-	if (ql->n > 0)
+	if (ql->n > 0) {
 		memcpy(ql->rules, out->idx + first, ql->n * sizeof(int));
+	}
 	/* query_zone() may have grown the map: look the slot up again. */
 	*strmap_ptr_slot(c->by_ptr, NSDCONF_P_ALLOW_QUERY, head, NULL, NULL) = ql;
 	return qid;
@@ -390,56 +417,65 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 	const char *qid;
 	int n = 0, i;
 
-	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next)
+	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next) {
 		n++;
+	}
 	qs = calloc(n, sizeof(*qs));
 	if (qs == NULL) {
 		c->err = KNOT_ENOMEM;
 		return NULL;
 	}
 	i = 0;
-	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next)
+	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next) {
 		qentry_compute(a, &qs[i++]);
+	}
 
 	/* Signed queries: BLOCKED first, then key entries in order, then refuse. */
 	for (i = 0; i < n; i++) {
 		char net[128];
 
-		if (qs[i].a->key != NSDCONF_ACL_BLOCKED || !qs[i].has_net)
+		if (qs[i].a->key != NSDCONF_ACL_BLOCKED || !qs[i].has_net) {
 			continue;
+		}
 		knotmap_net_format(&qs[i].net, net, sizeof(net));
 		knotmap_acl_list_add(c, out, knotmap_rule_add(c, NSDCONF_P_ALLOW_QUERY, true, net,
 		                                              NULL, qs[i].a));
-		if (literal_range(&qs[i].net))
+		if (literal_range(&qs[i].net)) {
 			cut_ranges = false;   /* cannot be cut out of the unsigned list */
-		else
+		} else {
 			spans_add_net(&blocked, &qs[i].net);
+		}
 		any_blocked = true;
 	}
 	for (i = 0; i < n; i++) {
 		const struct knotmap_key *key;
 		char net[128];
 
-		if (qs[i].a->key == NSDCONF_ACL_BLOCKED || !qs[i].has_net)
+		if (qs[i].a->key == NSDCONF_ACL_BLOCKED || !qs[i].has_net) {
 			continue;
+		}
 		knotmap_net_format(&qs[i].net, net, sizeof(net));
 		if (literal_range(&qs[i].net)) {
 			list_item(&ranges, net);
 		} else {
 			spans_add_net(&allowed, &qs[i].net);
-			if (qs[i].a->key == NSDCONF_ACL_NOKEY)
+			if (qs[i].a->key == NSDCONF_ACL_NOKEY) {
 				spans_add_net(&nokey, &qs[i].net);
+			}
 		}
-		if (qs[i].a->key == NSDCONF_ACL_NOKEY)
+		if (qs[i].a->key == NSDCONF_ACL_NOKEY) {
 			continue;
+		}
 		key = knotmap_key_of(c, qs[i].a);
-		if (key == NULL)
+		if (key == NULL) {
 			continue;   /* an undefined key: a parse error NSD reports */
+		}
 		knotmap_acl_list_add(c, out, knotmap_rule_add(c, NSDCONF_P_ALLOW_QUERY, false, net,
 		                                              key, qs[i].a));
 	}
-	if (query_deny_rule(c) >= 0)
+	if (query_deny_rule(c) >= 0) {
 		knotmap_acl_list_add(c, out, c->query_deny_rule);
+	}
 
 	/* Unsigned queries: every allowed address except the BLOCKED ones. */
 	spans_normalise(&blocked);
@@ -449,12 +485,14 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 	spans_subtract(&nokey, &blocked);
 	qid = allowed.oom || nokey.oom || blocked.oom ? NULL :
 	      queryacl_id(c, &allowed, &ranges, nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY));
-	if (qid == NULL && c->err == 0)
+	if (qid == NULL && c->err == 0) {
 		c->err = KNOT_ENOMEM;
+	}
 
-	for (i = 0; qid != NULL && c->opts->report != NULL && i < n; i++)
+	for (i = 0; qid != NULL && c->opts->report != NULL && i < n; i++) {
 		qentry_note(c, &qs[i], qid, qentry_wider(&qs[i], &blocked, &nokey, any_blocked,
 		                                        cut_ranges));
+	}
 	knotmap_buf_free(&ranges.b);
 	free(qs);
 	free(allowed.v);

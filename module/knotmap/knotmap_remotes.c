@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Knot mapping: remotes, one per (address, port, key, source address), and the zone lists naming them. */
+/* Knot mapping: remotes, one per (address, port, key, source), and the zone lists naming them. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,8 +15,9 @@ static const struct nsdconf_acl *via_for(const struct nsdconf_pattern *p, bool i
 {
 	for (const struct nsdconf_acl *o = nsdconf_pacl(p, NSDCONF_P_OUTGOING_INTERFACE);
 	     o != NULL; o = o->next) {
-		if (o->ipv6 == ipv6)
+		if (o->ipv6 == ipv6) {
 			return o;
+		}
 	}
 	return NULL;
 }
@@ -26,10 +27,11 @@ static void addr_text(const struct nsdconf_acl *a, unsigned port, char *buf, siz
 	char ip[INET6_ADDRSTRLEN];
 
 	inet_ntop(a->ipv6 ? AF_INET6 : AF_INET, a->addr, ip, sizeof(ip));
-	if (port != 0)
+	if (port != 0) {
 		snprintf(buf, len, "%s@%u", ip, port);
-	else
+	} else {
 		snprintf(buf, len, "%s", ip);
+	}
 }
 
 static const char *remote_id(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
@@ -43,12 +45,14 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 
 	/* NSD never sends to its own port: setting, but to @port or 53. */
 	addr_text(a, a->port != 0 ? a->port : DNS_PORT, addr, sizeof(addr));
-	if (via != NULL)
+	if (via != NULL) {
 		addr_text(via, via->port <= 65535 ? via->port : 0, vtext, sizeof(vtext));
+	}
 	snprintf(content, sizeof(content), "%s|%s|%s|%d", addr, key ? key->name : "", vtext, quiet);
 	slot = strmap_slot(c->remotes, content, strlen(content), &created);
-	if (!created)
+	if (!created) {
 		return *slot;
+	}
 
 	snprintf(idtext, sizeof(idtext), "nsd-%s%s%s%s%s%s", addr, key ? "-key-" : "",
 	         key ? key->tag : "", via ? "-via-" : "", vtext, quiet ? "-quiet" : "");
@@ -56,8 +60,9 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 	*slot = (void *)id;
 	knotmap_comment(c, &c->remote_out, "  ", option, a->file, a->line);
 	kbuf_printf(&c->remote_out, "  - id: %s\n    address: %s\n", id, addr);
-	if (via != NULL)
+	if (via != NULL) {
 		kbuf_printf(&c->remote_out, "    via: %s\n", vtext);
+	}
 	if (key != NULL) {
 		kbuf_puts(&c->remote_out, "    key: ");
 		kbuf_value(&c->remote_out, key->name);
@@ -72,8 +77,9 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 	 * whole-second time changes): a NOTIFY arriving in that second waits up to 1 s
 	 * for its refresh. Zones with nothing to notify use a remote that tells knotd
 	 * not to plan that NOTIFY. */
-	if (quiet)
+	if (quiet) {
 		kbuf_puts(&c->remote_out, "    block-notify-after-transfer: on\n");
+	}
 	return id;
 }
 
@@ -108,25 +114,29 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 			             "port out of range: entry not written");
 			continue;
 		}
-		if (a->axfr_only)
+		if (a->axfr_only) {
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, false,
 			             "AXFR flag: knotd asks for IXFR and falls back to AXFR itself "
 			             "(no AXFR-only primary in Knot 3.2)");
-		if (a->udp)
+		}
+		if (a->udp) {
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, false,
 			             "UDP flag: knotd transfers over TCP only");
+		}
 		via = via_for(p, a->ipv6);
 		/* Patterns share ACL lists through include-pattern, so the same entry can
 		 * be the primary of a quiet zone and of one that notifies. */
 		slot = strmap_ptr_slot(c->by_ptr, quiet ? -1 - (int)s : (int)s, a, via, &created);
-		if (created)
+		if (created) {
 			*slot = (void *)remote_id(c, option, a, key, via, quiet);
+		}
 		id = *slot;
 		kbuf_puts(out, n++ == 0 ? "[" : ", ");
 		kbuf_puts(out, id);
 	}
-	if (n > 0)
+	if (n > 0) {
 		kbuf_puts(out, "]");
+	}
 	return n > 0;
 }
 
@@ -137,13 +147,15 @@ void knotmap_remote_item(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 {
 	size_t mark = b->b.len;
 
-	if (nsdconf_pacl(p, s) == NULL)
+	if (nsdconf_pacl(p, s) == NULL) {
 		return;
+	}
 	kbuf_puts(b, "    ");
 	kbuf_puts(b, item);
 	kbuf_puts(b, ": ");
-	if (remote_list(c, p, s, b))
+	if (remote_list(c, p, s, b)) {
 		kbuf_puts(b, "\n");
-	else if (!b->oom)
+	} else if (!b->oom) {
 		b->b.len = mark;
+	}
 }

@@ -41,8 +41,9 @@ static void gcomment(struct knotmap_ctx *c, struct kbuf *out, enum nsdconf_gslot
 	int line;
 
 	gwhere(c, s, &file, &line);
-	if (o != NULL && line > 0)
+	if (o != NULL && line > 0) {
 		knotmap_comment(c, out, "    ", o->name, file, line);
+	}
 }
 
 /* One ip-address: entry as "addr@port", or false for an interface name. */
@@ -56,13 +57,15 @@ static bool listen_addr(const char *spec, const char *port, bool v4, bool v6,
 	bool is6;
 
 	*skip = false;
-	if (alen >= sizeof(addr))
+	if (alen >= sizeof(addr)) {
 		return false;
+	}
 	memcpy(addr, spec, alen);
 	addr[alen] = '\0';
 	is6 = strchr(addr, ':') != NULL;
-	if (inet_pton(is6 ? AF_INET6 : AF_INET, addr, bin) != 1)
+	if (inet_pton(is6 ? AF_INET6 : AF_INET, addr, bin) != 1) {
 		return false;
+	}
 	/* NSD opens no socket of a family switched off with do-ip4/do-ip6. */
 	*skip = is6 ? !v6 : !v4;
 	snprintf(buf, len, "%s@%s", addr, at != NULL ? at + 1 : port);
@@ -75,8 +78,9 @@ static bool port_ok(const char *port)
 	char *end;
 	long v;
 
-	if (port == NULL || port[0] < '0' || port[0] > '9')
+	if (port == NULL || port[0] < '0' || port[0] > '9') {
 		return false;
+	}
 	v = strtol(port, &end, 10);
 	return *end == '\0' && v > 0 && v <= 65535;
 }
@@ -131,20 +135,24 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 	gcomment(c, out, G(PORT));
 	kbuf_puts(out, "    listen: [");
 	if (!gset(c, G(IP_ADDRESS)) || ip == NULL) {
-		if (v4)
+		if (v4) {
 			kbuf_printf(out, "%s0.0.0.0@%s", n++ ? ", " : "", port);
-		if (v6)
+		}
+		if (v6) {
 			kbuf_printf(out, "%s::@%s", n++ ? ", " : "", port);
+		}
 	}
 	for (; ip != NULL; ip = ip->next) {
 		bool skip, ok = listen_addr(ip->address, port, v4, v6, buf, sizeof(buf), &skip);
 
 		listen_note(c, ip, buf, ok, skip);
-		if (ok && !skip && port_ok(strrchr(buf, '@') + 1))
+		if (ok && !skip && port_ok(strrchr(buf, '@') + 1)) {
 			kbuf_printf(out, "%s%s", n++ ? ", " : "", buf);
+		}
 	}
-	if (n == 0)
+	if (n == 0) {
 		kbuf_printf(out, "127.0.0.1@%s", port);   /* yparser has no empty list */
+	}
 	kbuf_puts(out, "]\n");
 }
 
@@ -168,8 +176,9 @@ static void server_path(struct knotmap_ctx *c, struct kbuf *out, const char *ite
 	const char *v = nsdconf_gstr(c->m, s);
 
 	/* Only what the operator wrote: NSD's defaults name NSD's own paths. */
-	if (!gset(c, s) || v == NULL || v[0] == '\0' || !knotmap_value_ok(v))
+	if (!gset(c, s) || v == NULL || v[0] == '\0' || !knotmap_value_ok(v)) {
 		return;
+	}
 	gcomment(c, out, s);
 	kbuf_printf(out, "    %s: ", item);
 	kbuf_value(out, v);
@@ -201,9 +210,10 @@ static void server_workers(struct knotmap_ctx *c, struct kbuf *out)
 		server_num(c, out, "udp-workers", G(SERVER_COUNT), servers);
 		kbuf_printf(out, "    tcp-workers: %lld\n", servers);
 	}
-	if (gset(c, G(TCP_COUNT)))
+	if (gset(c, G(TCP_COUNT))) {
 		server_num(c, out, "tcp-max-clients", G(TCP_COUNT),
 		           clamp(nsdconf_gnum(c->m, G(TCP_COUNT)) * servers, 0, INT32_MAX));
+	}
 }
 
 static void server_section(struct knotmap_ctx *c, struct kbuf *out)
@@ -223,15 +233,18 @@ static void server_section(struct knotmap_ctx *c, struct kbuf *out)
 	server_path(c, out, "user", G(USERNAME));
 	server_path(c, out, "pidfile", G(PIDFILE));
 	server_workers(c, out);
-	if (gset(c, G(TCP_TIMEOUT)))
+	if (gset(c, G(TCP_TIMEOUT))) {
 		server_num(c, out, "tcp-idle-timeout", G(TCP_TIMEOUT),
 		           clamp(nsdconf_gnum(c->m, G(TCP_TIMEOUT)), 1, INT32_MAX));
-	if (gset(c, G(IPV4_EDNS_SIZE)))
+	}
+	if (gset(c, G(IPV4_EDNS_SIZE))) {
 		server_num(c, out, "udp-max-payload-ipv4", G(IPV4_EDNS_SIZE),
 		           clamp(nsdconf_gnum(c->m, G(IPV4_EDNS_SIZE)), EDNS_MIN, EDNS_MAX));
-	if (gset(c, G(IPV6_EDNS_SIZE)))
+	}
+	if (gset(c, G(IPV6_EDNS_SIZE))) {
 		server_num(c, out, "udp-max-payload-ipv6", G(IPV6_EDNS_SIZE),
 		           clamp(nsdconf_gnum(c->m, G(IPV6_EDNS_SIZE)), EDNS_MIN, EDNS_MAX));
+	}
 	server_listen(c, out);
 	kbuf_puts(out, "\n");
 }
@@ -247,10 +260,11 @@ static void log_section(struct knotmap_ctx *c, struct kbuf *out)
 	gcomment(c, out, G(VERBOSITY));
 	kbuf_puts(out, "  - target: ");
 	if (gset(c, G(LOGFILE)) && file != NULL && file[0] != '\0' &&
-	    !nsdconf_gnum(c->m, G(LOG_ONLY_SYSLOG)) && knotmap_value_ok(file))
+	    !nsdconf_gnum(c->m, G(LOG_ONLY_SYSLOG)) && knotmap_value_ok(file)) {
 		kbuf_value(out, file);
-	else
+	} else {
 		kbuf_puts(out, "syslog");
+	}
 	kbuf_printf(out, "\n    any: %s\n\n", severity[v]);
 }
 
@@ -259,8 +273,9 @@ static void database_section(struct knotmap_ctx *c, struct kbuf *out)
 	const char *storage = c->opts->storage != NULL ? c->opts->storage : "/var/lib/knot";
 
 	kbuf_puts(out, "database:\n    storage: ");
-	if (!kbuf_value(out, storage))
+	if (!kbuf_value(out, storage)) {
 		kbuf_puts(out, "/var/lib/knot");
+	}
 	kbuf_puts(out, "\n\n");
 }
 
@@ -289,15 +304,16 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	switch (o->slot) {
 	case G(ZONEFILES_WRITE):
 		*verdict = NSDCONF_K_APPROX;
-		if (knotmap_zonefile_sync(c->m) > 0)
+		if (knotmap_zonefile_sync(c->m) > 0) {
 			snprintf(how, len, "secondaries: zonefile-sync: %lld (knotd's journal keeps "
 			         "changes in between)", v);
-		else if (v > 0)
+		} else if (v > 0) {
 			snprintf(how, len, "secondaries: zonefile-sync: 0, the zonefile is written "
 			         "after every transfer (a 1 s flush would hold back knotd's refreshes)");
-		else
+		} else {
 			snprintf(how, len, "secondaries: zonefile-sync: 0, the zonefile is written "
 			         "after every transfer (NSD 4.6.1 kept it in nsd.db)");
+		}
 		return true;
 	case G(ZONEFILES_CHECK):
 		*verdict = v ? NSDCONF_K_EXACT : NSDCONF_K_APPROX;
@@ -316,8 +332,9 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	case G(RRL_RATELIMIT):
 	case G(RRL_SLIP):
 	case G(RRL_SIZE):
-		if (!c->opts->full)
+		if (!c->opts->full) {
 			return false;
+		}
 		*verdict = o->knot;
 		snprintf(how, len, "%s", o->knot_note);
 		if (nsdconf_gnum(c->m, G(RRL_RATELIMIT)) == 0) {
@@ -341,15 +358,17 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 		return true;
 	case G(IPV4_EDNS_SIZE):
 	case G(IPV6_EDNS_SIZE):
-		if (v >= EDNS_MIN && v <= EDNS_MAX)
+		if (v >= EDNS_MIN && v <= EDNS_MAX) {
 			return false;
+		}
 		*verdict = NSDCONF_K_APPROX;
 		snprintf(how, len, "%s: %lld, Knot's %s", o->knot_note, clamp(v, EDNS_MIN, EDNS_MAX),
 		         v < EDNS_MIN ? "minimum" : "maximum");
 		return true;
 	case G(PORT):
-		if (port_ok(nsdconf_gstr(c->m, G(PORT))))
+		if (port_ok(nsdconf_gstr(c->m, G(PORT)))) {
 			return false;
+		}
 		*verdict = NSDCONF_K_NONE;   /* reported with the listen addresses */
 		return true;
 	case G(CHROOT):
@@ -357,8 +376,9 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	case G(PIDFILE): {
 		const char *str = nsdconf_gstr(c->m, o->slot);
 
-		if (str == NULL || str[0] != '\0')
+		if (str == NULL || str[0] != '\0') {
 			return false;
+		}
 		/* "" switches the feature off in NSD: nothing to carry over. */
 		*verdict = NSDCONF_K_NONE;
 		snprintf(how, len, "\"\" switches it off: %s",
@@ -411,8 +431,9 @@ static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
 
 	gwhere(c, o->slot, &file, &line);
 	if (global_value_note(c, o, &verdict, text, sizeof(text))) {
-		if (o->slot == G(IP_ADDRESS) || (o->slot == G(PORT) && verdict == NSDCONF_K_NONE))
+		if (o->slot == G(IP_ADDRESS) || (o->slot == G(PORT) && verdict == NSDCONF_K_NONE)) {
 			return;
+		}
 		how = text;
 	}
 	knotmap_note(c, file, line, o->name, verdict, false, how);
@@ -423,16 +444,19 @@ void knotmap_report_globals(struct knotmap_ctx *c)
 	size_t n;
 	const struct nsdconf_option *rows = nsdconf_options(&n);
 
-	if (c->opts->report == NULL)
+	if (c->opts->report == NULL) {
 		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nsdconf_option *o = &rows[i];
 
-		if (!(o->clauses & GLOBAL_CLAUSES) || !gset(c, o->slot))
+		if (!(o->clauses & GLOBAL_CLAUSES) || !gset(c, o->slot)) {
 			continue;
+		}
 		if (!c->opts->full && !((o->clauses & NSDCONF_IN(NSDCONF_CL_SERVER)) &&
-		                        shapes_include(o->slot)))
+		                        shapes_include(o->slot))) {
 			continue;
+		}
 		global_note(c, o);
 	}
 }

@@ -13,8 +13,9 @@
 
 void knotmap_buf_free(struct knotmap_buf *b)
 {
-	if (b == NULL)
+	if (b == NULL) {
 		return;
+	}
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
@@ -26,13 +27,16 @@ static bool kbuf_grow(struct kbuf *k, size_t more)
 	size_t cap;
 	char *data;
 
-	if (k->oom)
+	if (k->oom) {
 		return false;
-	if (b->len + more + 1 <= b->cap)
+	}
+	if (b->len + more + 1 <= b->cap) {
 		return true;
+	}
 	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + more + 1)
+	while (cap < b->len + more + 1) {
 		cap *= 2;
+	}
 	data = realloc(b->data, cap);
 	if (data == NULL) {
 		k->oom = true;
@@ -45,8 +49,9 @@ static bool kbuf_grow(struct kbuf *k, size_t more)
 
 void kbuf_add(struct kbuf *k, const char *s, size_t len)
 {
-	if (!kbuf_grow(k, len))
+	if (!kbuf_grow(k, len)) {
 		return;
+	}
 	memcpy(k->b.data + k->b.len, s, len);
 	k->b.len += len;
 	k->b.data[k->b.len] = '\0';
@@ -65,8 +70,9 @@ void kbuf_printf(struct kbuf *k, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !kbuf_grow(k, (size_t)n))
+	if (n < 0 || !kbuf_grow(k, (size_t)n)) {
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(k->b.data + k->b.len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -82,8 +88,9 @@ void kbuf_num(struct kbuf *k, long long v)
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
-	if (v < 0)
+	if (v < 0) {
 		*--p = '-';
+	}
 	kbuf_add(k, p, (size_t)(buf + sizeof(buf) - p));
 }
 
@@ -98,11 +105,13 @@ void kbuf_num(struct kbuf *k, long long v)
 bool knotmap_value_ok(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p == 0x7f) {
 			return false;
+		}
 		if (*p == '\\') {
-			if (p[1] < 0x20 || p[1] > 0x7e || p[1] == '"')
+			if (p[1] < 0x20 || p[1] > 0x7e || p[1] == '"') {
 				return false;
+			}
 			p++;
 		}
 	}
@@ -111,23 +120,26 @@ bool knotmap_value_ok(const char *s)
 
 static bool needs_quotes(const char *s)
 {
-	if (*s == '\0')
+	if (*s == '\0') {
 		return true;
+	}
 	return strpbrk(s, " #\"[,]") != NULL;
 }
 
 bool kbuf_value(struct kbuf *k, const char *s)
 {
-	if (!knotmap_value_ok(s))
+	if (!knotmap_value_ok(s)) {
 		return false;
+	}
 	if (!needs_quotes(s)) {
 		kbuf_puts(k, s);
 		return true;
 	}
 	kbuf_add(k, "\"", 1);
 	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '"')
+		if (*p == '"') {
 			kbuf_add(k, "\\", 1);
+		}
 		kbuf_add(k, p, 1);
 	}
 	kbuf_add(k, "\"", 1);
@@ -251,14 +263,16 @@ const char *idset_make(struct idset *s, const char *text)
 	char *id = nsdconf_arena_alloc(s->arena, len + 16);
 	bool created;
 
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		id[i] = id_char(text[i]) ? text[i] : '_';
+	}
 	id[len] = '\0';
 	/* Two texts can sanitise alike (key names differing in an escape). */
 	for (unsigned n = 2; ; n++) {
 		strmap_slot(s->used, id, strlen(id), &created);
-		if (created)
+		if (created) {
 			return id;
+		}
 		snprintf(id + len, 16, "~%u", n);
 	}
 }
