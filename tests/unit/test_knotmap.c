@@ -970,6 +970,41 @@ static void test_knotc_accepts_rendered_config(void **state)
 	}
 }
 
+/* strmap over the model's index: a slot stays where it is while the map grows (callers
+ * fill it in after the lookup), keys are copied, and a lookup creates nothing. */
+static void test_strmap_slots_stay_put_as_it_grows(void **state)
+{
+	struct knotmap_ctx c = { .arena = nsdconf_arena_new() };
+	struct strmap *m = strmap_new(&c);
+	void **first;
+	char key[32];
+	bool created;
+
+	(void)state;
+	assert_non_null(m);
+	assert_null(strmap_get(m, "k0", 2));
+	first = strmap_slot(m, "k0", 2, &created);
+	assert_true(created);
+	assert_null(*first);
+	*first = (void *)"zero";
+	for (int i = 1; i < 5000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		*strmap_slot(m, key, strlen(key), &created) = (void *)(intptr_t)i;
+		assert_true(created);
+		key[0] = 'x';   /* the map holds its own copy */
+	}
+	assert_ptr_equal(strmap_slot(m, "k0", 2, &created), first);
+	assert_false(created);
+	assert_string_equal(*first, "zero");
+	assert_int_equal((intptr_t)strmap_get(m, "k4999", 5), 4999);
+	assert_null(strmap_get(m, "x1", 2));
+	assert_null(strmap_get(m, "k5000", 5));
+	assert_int_equal(c.err, 0);
+	strmap_free_all(&c);
+	assert_null(c.maps);
+	nsdconf_arena_free(c.arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1001,6 +1036,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_output_deterministic, reset),
 		cmocka_unit_test_teardown(test_full_config_server_part, reset),
 		cmocka_unit_test_teardown(test_knotc_accepts_rendered_config, reset),
+		cmocka_unit_test(test_strmap_slots_stay_put_as_it_grows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
