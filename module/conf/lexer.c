@@ -113,12 +113,10 @@ static int cur_line(const struct nsdconf_lexer *lx)
 	return top(lx)->line;
 }
 
-/* Notes a failed allocation; the next token is NOMEM. Returns NULL for callers'
- * convenience. */
-static void *nomem(struct nsdconf_lexer *lx)
+/* Notes a failed allocation of the scanner's own; the next token is NOMEM. */
+static void nomem(struct nsdconf_lexer *lx)
 {
 	lx->oom = true;
-	return NULL;
 }
 
 /* flex -i compares ASCII letters only, whatever the locale says. */
@@ -220,7 +218,8 @@ static bool push_frame(struct nsdconf_lexer *lx, const char *name, int fd)
 		size_t cap = lx->cap ? lx->cap * 2 : 8;
 		struct frame *stack = nsdconf_reallocarray(lx->stack, cap, sizeof(*stack));
 		if (stack == NULL) {
-			return nomem(lx) != NULL;
+			nomem(lx);
+			return false;
 		}
 		lx->stack = stack;
 		lx->cap = cap;
