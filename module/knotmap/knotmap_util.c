@@ -203,7 +203,6 @@ void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created)
 	if (m != NULL) {
 		void **cell = nsdconf_index_get(m->ix, key, len);
 		char *copy;
-		size_t n;
 
 		if (cell != NULL) {
 			if (created != NULL) {
@@ -213,13 +212,8 @@ void **strmap_slot(struct strmap *m, const char *key, size_t len, bool *created)
 		}
 		copy = nsdconf_arena_strndup(m->arena, key, len);
 		cell = nsdconf_arena_alloc(m->arena, sizeof(*cell));
-		n = nsdconf_index_count(m->ix);
-		if (copy != NULL && cell != NULL) {
-			nsdconf_index_insert(m->ix, copy, len, cell);
-		}
-		/* The key was absent, so only memory can keep it out: the count tells,
-		 * whichever way insert reports it. */
-		if (nsdconf_index_count(m->ix) == n + 1) {
+		if (copy != NULL && cell != NULL &&
+		    nsdconf_index_insert(m->ix, copy, len, cell) == KNOT_EOK) {
 			return cell;
 		}
 		if (*m->err == 0) {
