@@ -48,6 +48,20 @@ _running = []      # daemons to stop whatever happens
 _ports = set()     # ports handed out in this process
 
 
+_knotd_version = None
+
+
+def knotd_version():
+    """knotd's version as a tuple, (3, 2, 6) from 'knotd, Knot DNS 3.2.6': the answers and
+    log lines that changed between releases are chosen by it."""
+    global _knotd_version
+    if _knotd_version is None:
+        out = subprocess.run([KNOTD, '-V'], capture_output=True, text=True).stdout
+        m = re.search(r'(\d+)\.(\d+)\.(\d+)', out)
+        _knotd_version = tuple(int(x) for x in m.groups()) if m else (0, 0, 0)
+    return _knotd_version
+
+
 def keyring(secret=KEY_SECRET, name=KEY_NAME):
     return dns.tsigkeyring.from_text({name: (KEY_ALG, secret)})
 
