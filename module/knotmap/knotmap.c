@@ -97,7 +97,8 @@ static void plan_ixfr(const struct nsdconf_pattern *p, struct knotmap_zone_plan 
 	}
 }
 
-static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struct knotmap_zone_plan *zp)
+/* False when out of memory (c->err set). */
+static bool plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struct knotmap_zone_plan *zp)
 {
 	const struct nsdconf_pattern *p = z->pattern;
 	const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
@@ -109,8 +110,14 @@ static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struc
 	if (zf != NULL && zf[0] != '\0') {
 		const char *e = nsdconf_zonefile_expand(zf, z->name, c->arena);
 
-		zp->file = nsdconf_zonefile_path(e, nsdconf_gstr(c->m, NSDCONF_G_ZONESDIR),
-		                                 c->opts->cwd, c->arena);
+		if (e != NULL) {
+			zp->file = nsdconf_zonefile_path(e, nsdconf_gstr(c->m, NSDCONF_G_ZONESDIR),
+			                                 c->opts->cwd, c->arena);
+		}
+		if (zp->file == NULL) {
+			knotmap_nomem(c);
+			return false;
+		}
 		zp->file_relative = zp->file[0] != '/';
 	}
 	if (zp->secondary) {
@@ -157,6 +164,7 @@ static void plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struc
 		}
 		zp->expire_min = v < 3 ? 3 : v;
 	}
+	return true;
 }
 
 /* "    <name>: <v>" (printf is a tenth of the time with 100 000 zones). */
@@ -282,7 +290,9 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 	const char *tid, *queryacl;
 
 	/* The model holds each zone name once (nsdconf_model_add_zone). */
-	plan_zone(c, z, &zp);
+	if (!plan_zone(c, z, &zp)) {
+		return;
+	}
 	/* yparser reads an empty value as a missing one. */
 	if (z->name[0] == '\0' || !knotmap_value_ok(z->name) ||
 	    (zp.file != NULL && !knotmap_value_ok(zp.file))) {
@@ -291,10 +301,15 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 		return;
 	}
 	queryacl = knotmap_acl_zone(c, z->pattern, &r->acl);
+	if (c->err != 0) {
+		return;
+	}
 	r->body.b.len = 0;
 	body_render(c, z, &zp, &r->acl, queryacl, &r->body);
 	if (r->body.oom) {
-		c->err = KNOT_ENOMEM;
+		knotmap_nomem(c);
+	}
+	if (c->err != 0) {
 		return;
 	}
 	tid = template_id(c, r, z);
@@ -355,6 +370,38 @@ static void kbuf_release(struct kbuf *k)
 	knotmap_buf_free(&k->b);
 }
 
+/* The parts put together in Knot's section order (the parts are complete). */
+static void assemble(struct knotmap_ctx *c, const struct render *r, const struct kbuf *keys,
+                     const struct kbuf *server, const struct kbuf *head,
+                     const struct kbuf *deflt, const struct kbuf *tail, struct kbuf *res)
+{
+	/* With mod-nsd, the module writes key..zone itself (the include). */
+	bool zones = !c->opts->full || c->opts->module == NULL;
+
+	res->b.len = 0;
+	header(c, res);
+	kbuf_add(res, server->b.data ? server->b.data : "", server->b.len);
+	kbuf_add(res, head->b.data ? head->b.data : "", head->b.len);
+	if (zones) {
+		section(res, "mod-queryacl", &c->module_out);
+		section(res, "key", keys);
+		section(res, "remote", &c->remote_out);
+		section(res, "acl", &c->acl_out);
+	}
+	if (deflt->b.len > 0 || (zones && r->tmpl_out.b.len > 0)) {
+		kbuf_puts(res, "template:\n");
+		kbuf_add(res, deflt->b.data ? deflt->b.data : "", deflt->b.len);
+		if (zones) {
+			kbuf_add(res, r->tmpl_out.b.data ? r->tmpl_out.b.data : "", r->tmpl_out.b.len);
+		}
+		kbuf_puts(res, "\n");
+	}
+	if (zones) {
+		section(res, "zone", &r->zone_out);
+	}
+	kbuf_add(res, tail->b.data ? tail->b.data : "", tail->b.len);
+}
+
 int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opts,
                    struct knotmap_buf *out)
 {
@@ -365,13 +412,18 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	};
 	struct render r = { 0 };
 	struct kbuf keys = { 0 }, server = { 0 }, head = { 0 }, deflt = { 0 }, tail = { 0 };
-	struct kbuf res = { .b = *out };
-	bool oom, zones;
+	struct kbuf res;
+	int ret;
 
 	if (m == NULL || opts == NULL || out == NULL) {
 		return KNOT_EINVAL;
 	}
+	res = (struct kbuf){ .b = *out };
 	c.arena = nsdconf_arena_new();
+	if (c.arena == NULL) {
+		out->len = 0;
+		return KNOT_ENOMEM;
+	}
 	c.ids = idset_new(&c);
 	c.keys = strmap_new(&c);
 	c.remotes = strmap_new(&c);
@@ -382,46 +434,46 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	c.queryacls = strmap_new(&c);
 	c.note_sigs = strmap_new(&c);
 
-	knotmap_keys(&c, &keys);
-	knotmap_acl_query_rule(&c);
-	zones_render(&c, &r);
-	if (opts->full) {
+	/* Each part stops at the first failure; the next is not begun. */
+	if (c.err == 0) {
+		knotmap_keys(&c, &keys);
+	}
+	if (c.err == 0) {
+		knotmap_acl_query_rule(&c);
+	}
+	if (c.err == 0) {
+		zones_render(&c, &r);
+	}
+	if (c.err == 0 && opts->full) {
 		knotmap_server(&c, &server);
 		knotmap_modules_head(&c, &head);
 		knotmap_modules_default(&c, &deflt);
 		knotmap_modules_tail(&c, &tail);
 	}
-	knotmap_report_globals(&c);
-
-	/* With mod-nsd, the module writes key..zone itself (the include). */
-	zones = !opts->full || opts->module == NULL;
-	res.b.len = 0;
-	header(&c, &res);
-	kbuf_add(&res, server.b.data ? server.b.data : "", server.b.len);
-	kbuf_add(&res, head.b.data ? head.b.data : "", head.b.len);
-	if (zones) {
-		section(&res, "mod-queryacl", &c.module_out);
-		section(&res, "key", &keys);
-		section(&res, "remote", &c.remote_out);
-		section(&res, "acl", &c.acl_out);
+	if (c.err == 0) {
+		knotmap_report_globals(&c);
 	}
-	if (deflt.b.len > 0 || (zones && r.tmpl_out.b.len > 0)) {
-		kbuf_puts(&res, "template:\n");
-		kbuf_add(&res, deflt.b.data ? deflt.b.data : "", deflt.b.len);
-		if (zones) {
-			kbuf_add(&res, r.tmpl_out.b.data ? r.tmpl_out.b.data : "", r.tmpl_out.b.len);
+	if (keys.oom || server.oom || head.oom || deflt.oom || tail.oom || c.remote_out.oom ||
+	    c.acl_out.oom || c.module_out.oom || r.tmpl_out.oom || r.zone_out.oom ||
+	    c.note_sig.oom || nsdconf_arena_failed(c.arena)) {
+		knotmap_nomem(&c);
+	}
+	if (c.err == 0) {
+		assemble(&c, &r, &keys, &server, &head, &deflt, &tail, &res);
+		if (res.oom) {
+			knotmap_nomem(&c);
 		}
-		kbuf_puts(&res, "\n");
 	}
-	if (zones) {
-		section(&res, "zone", &r.zone_out);
+	ret = c.err;
+	/* A failed render gives no text at all: never a part of a configuration. */
+	if (ret != KNOT_EOK) {
+		res.b.len = 0;
+		if (res.b.data != NULL) {
+			res.b.data[0] = '\0';
+		}
 	}
-	kbuf_add(&res, tail.b.data ? tail.b.data : "", tail.b.len);
 	*out = res.b;
 
-	oom = res.oom || keys.oom || server.oom || head.oom || deflt.oom || tail.oom ||
-	      c.remote_out.oom || c.acl_out.oom || c.module_out.oom || r.tmpl_out.oom ||
-	      r.zone_out.oom || c.note_sig.oom;
 	kbuf_release(&keys);
 	kbuf_release(&server);
 	kbuf_release(&head);
@@ -437,8 +489,5 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	free(r.acl.idx);
 	strmap_free_all(&c);
 	nsdconf_arena_free(c.arena);
-	if (c.err != 0) {
-		return c.err;
-	}
-	return oom ? KNOT_ENOMEM : KNOT_EOK;
+	return ret;
 }

@@ -55,7 +55,11 @@ struct knotmap_opts {
 	void *report_ctx;
 };
 
-/* Renders m. Returns 0 (KNOT_EOK) or a negative libknot error code. The text is
- * deterministic: the same model gives the same bytes. */
+/* Renders m into out (its buffer is reused; the caller frees it with knotmap_buf_free,
+ * also after a failure). Returns 0 (KNOT_EOK) or a negative libknot error code:
+ * KNOT_ENOMEM when an allocation failed, KNOT_EINVAL for NULL arguments. A failed
+ * render leaves out empty (len 0), never a part of a configuration; report lines given
+ * before the failure are incomplete. The text is deterministic: the same model gives
+ * the same bytes. */
 int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opts,
                    struct knotmap_buf *out);

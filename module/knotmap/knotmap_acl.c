@@ -9,6 +9,7 @@
 #include <libknot/errcode.h>
 
 #include "conf/arena.h"
+#include "conf/mem.h"
 #include "knotmap/knotmap_int.h"
 
 /*
@@ -343,6 +344,10 @@ int knotmap_rule_register(struct knotmap_ctx *c, const char *id)
 		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
 		const char **ids = nsdconf_arena_alloc(c->arena, cap * sizeof(*ids));
 
+		if (ids == NULL) {
+			knotmap_nomem(c);
+			return -1;
+		}
 		if (c->n_rules > 0) {
 			memcpy(ids, c->rule_ids, c->n_rules * sizeof(*ids));
 		}
@@ -378,6 +383,9 @@ int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, con
 	}
 	id = idset_make(c->ids, idtext);
 	idx = knotmap_rule_register(c, id);
+	if (idx < 0) {
+		return -1;
+	}
 	*slot = (void *)(intptr_t)(idx + 1);
 
 	if (src != NULL) {
@@ -439,6 +447,10 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 	struct knotmap_net net;
 	char text[128];
 
+	if (e == NULL) {
+		knotmap_nomem(c);
+		return NULL;
+	}
 	e->rule = -1;
 	e->deny = a->key == NSDCONF_ACL_BLOCKED;
 	if (a->tls_auth != NULL) {
@@ -471,10 +483,15 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 	}
 	knotmap_net_format(&net, text, sizeof(text));
 	e->net = nsdconf_arena_strdup(c->arena, text);
+	if (e->net == NULL) {
+		knotmap_nomem(c);
+		return e;
+	}
 	e->rule = knotmap_rule_add(c, s, e->deny, e->net, e->deny ? NULL : key, a);
 	return e;
 }
 
+/* NULL when out of memory (c->err set). */
 static struct entry_map *entry_map(struct knotmap_ctx *c, enum nsdconf_pslot s,
                                    const struct nsdconf_acl *a)
 {
@@ -544,7 +561,7 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 	char how[512];
 
 	/* Zones that share a pattern share its entries: report each once. */
-	if (e->noted == a || c->opts->report == NULL) {
+	if (e->noted == a || c->opts->report == NULL || c->err != 0) {
 		return;
 	}
 	e->noted = a;
@@ -577,6 +594,9 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 
 void knotmap_acl_list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int rule)
 {
+	if (rule < 0) {
+		return;   /* no rule: the render failed (c->err) */
+	}
 	/* A rule twice in one list changes nothing but would read oddly. */
 	for (int i = 0; i < l->n; i++) {
 		if (l->idx[i] == rule) {
@@ -585,10 +605,10 @@ void knotmap_acl_list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int
 	}
 	if (l->n == l->cap) {
 		int cap = l->cap ? 2 * l->cap : 16;
-		int *idx = realloc(l->idx, cap * sizeof(*idx));
+		int *idx = nsdconf_reallocarray(l->idx, cap, sizeof(*idx));
 
 		if (idx == NULL) {
-			c->err = c->err ? c->err : KNOT_ENOMEM;
+			knotmap_nomem(c);
 			return;
 		}
 		l->idx = idx;
@@ -609,6 +629,9 @@ static void zone_entries(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 			continue;
 		}
 		e = entry_map(c, s, a);
+		if (e == NULL) {
+			return;
+		}
 		entry_note(c, option, a, e);
 		if (e->rule >= 0) {
 			knotmap_acl_list_add(c, out, e->rule);

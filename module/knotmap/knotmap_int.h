@@ -46,7 +46,8 @@ void **strmap_ptr_slot(struct strmap *m, int tag, const void *a, const void *b, 
 void *strmap_get(const struct strmap *m, const char *key, size_t len);
 
 /* Unique, deterministic section ids: text is sanitised to characters yparser takes
- * unquoted and made unique with a "~N" suffix. Returns arena memory. */
+ * unquoted and made unique with a "~N" suffix. Returns arena memory; out of memory,
+ * the render's error is set and a placeholder is returned (never NULL). */
 struct idset;
 struct idset *idset_new(struct knotmap_ctx *c);
 const char *idset_make(struct idset *s, const char *text);
@@ -126,8 +127,17 @@ struct knotmap_ctx {
 	struct strmap *notes;      /* report lines already given */
 	struct strmap *note_sigs;  /* zone option-report signatures already given */
 	struct kbuf note_sig;      /* the signature being built */
-	int err;                   /* first libknot error */
+	int err;                   /* first libknot error: the render fails, nothing more
+	                            * is worth writing (checked between the parts) */
 };
+
+/*
+ * Out of memory: every allocation of the render is checked where it is made; a failed
+ * one sets c->err to KNOT_ENOMEM (sticky, the first error stays) and the code that
+ * needed it returns. Buffers (struct kbuf) and maps keep their own sticky failure, so
+ * writing to them needs no check; nothing is ever written through a NULL.
+ */
+void knotmap_nomem(struct knotmap_ctx *c);
 
 /* Option names, as the option table spells them (nowhere else). */
 static inline const char *knotmap_pname(enum nsdconf_pslot s)

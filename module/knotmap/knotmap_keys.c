@@ -35,13 +35,37 @@ static void key_notes(struct knotmap_ctx *c, const struct nsdconf_key *k, const 
 }
 
 /* The secret as Knot's configuration takes it: NSD's decoder skips white space, Knot's does
- * not (the parser checked that the rest decodes). */
+ * not (the parser checked that the rest decodes). NULL when out of memory (c->err set). */
 static const char *key_secret(struct knotmap_ctx *c, const char *secret)
 {
 	char *out = nsdconf_arena_alloc(c->arena, strlen(secret) + 1);
 
+	if (out == NULL) {
+		knotmap_nomem(c);
+		return NULL;
+	}
 	nsdconf_tsig_secret_text(secret, out);
 	return out;
+}
+
+/* A knotmap_key for a key written as id name; NULL when out of memory (c->err set). */
+static struct knotmap_key *key_new(struct knotmap_ctx *c, const struct nsdconf_key *k,
+                                   const char *name, const char *alg)
+{
+	struct knotmap_key *mk = nsdconf_arena_alloc(c->arena, sizeof(*mk));
+	size_t len = strlen(name);
+
+	if (mk != NULL) {
+		mk->tag = nsdconf_arena_strndup(c->arena, name, len - (len > 1 && name[len - 1] == '.'));
+	}
+	if (mk == NULL || mk->tag == NULL) {
+		knotmap_nomem(c);
+		return NULL;
+	}
+	mk->name = name;
+	mk->alg = alg;
+	mk->src = k;
+	return mk;
 }
 
 static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct nsdconf_key *k,
@@ -51,7 +75,7 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	const char *file = k->file, *alg_written = k->val[NSDCONF_K_ALGORITHM].str, *alg;
 	int line = k->line;
 	struct knotmap_key *mk;
-	knot_dname_t *dn;
+	knot_dname_t dn[KNOT_DNAME_MAXLEN];
 	bool created;
 	void **slot;
 	char how[256];
@@ -61,16 +85,18 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	}
 	knotmap_where(k->loc, NSDCONF_K_NAME, &file, &line);
 	secret = key_secret(c, secret);
-	dn = knot_dname_from_str_alloc(name);
-	if (dn == NULL || !knotmap_value_ok(name) || secret[0] == '\0') {
-		free(dn);
+	if (secret == NULL) {
+		return;
+	}
+	/* On the stack: a name that is not one and no memory must not look alike. */
+	if (knot_dname_from_str(dn, name, sizeof(dn)) == NULL || !knotmap_value_ok(name) ||
+	    secret[0] == '\0') {
 		knotmap_note(c, file, line, knotmap_kname(NSDCONF_K_NAME), NSDCONF_K_UNSUPPORTED, false,
 		             "key name or secret cannot be written in Knot's configuration");
 		return;
 	}
 	alg = nsdconf_tsig_alg_knot_name(nsdconf_tsig_alg_from_name(alg_written ? alg_written : "sha256"));
 	if (alg == NULL) {
-		free(dn);
 		knotmap_where(k->loc, NSDCONF_K_ALGORITHM, &file, &line);
 		snprintf(how, sizeof(how), "knotd has no %s: key %s not written, requests "
 		         "signed with it are refused and its primaries not used", alg_written, name);
@@ -79,7 +105,6 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 	}
 	knot_dname_to_lower(dn);
 	slot = strmap_slot(by_dname, (const char *)dn, knot_dname_size(dn), &created);
-	free(dn);
 	if (!created) {
 		/* NSD refers to keys by the exact string but looks TSIG up by name. */
 		mk = *slot;
@@ -99,12 +124,10 @@ static void key_one(struct knotmap_ctx *c, struct strmap *by_dname, const struct
 		}
 		return;
 	}
-	mk = nsdconf_arena_alloc(c->arena, sizeof(*mk));
-	mk->name = name;
-	mk->tag = nsdconf_arena_strndup(c->arena, name, strlen(name) -
-	                                (strlen(name) > 1 && name[strlen(name) - 1] == '.'));
-	mk->alg = alg;
-	mk->src = k;
+	mk = key_new(c, k, name, alg);
+	if (mk == NULL) {
+		return;
+	}
 	*slot = mk;
 	*strmap_slot(c->keys, name, strlen(name), NULL) = mk;
 	c->key_ids[c->n_key_ids++] = name;
@@ -124,7 +147,11 @@ void knotmap_keys(struct knotmap_ctx *c, struct kbuf *out)
 	struct strmap *by_dname = strmap_new(c);
 
 	c->key_ids = nsdconf_arena_alloc(c->arena, (c->m->n_keys + 1) * sizeof(*c->key_ids));
-	for (int i = 0; i < c->m->n_keys; i++) {
+	if (c->key_ids == NULL) {
+		knotmap_nomem(c);
+		return;
+	}
+	for (int i = 0; i < c->m->n_keys && c->err == 0; i++) {
 		key_one(c, by_dname, c->m->keys[i], out);
 	}
 	for (int i = 0; i < c->m->n_tls_auths; i++) {

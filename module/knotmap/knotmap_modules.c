@@ -135,10 +135,13 @@ void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out)
 		return;
 	}
 	include_glob(c->opts->module->include, &glob);
-	kbuf_puts(out, "include: ");
-	if (glob.b.data != NULL) {
+	if (glob.oom) {
+		/* "include: " alone would load without the zones. */
+		knotmap_nomem(c);
+	} else {
+		kbuf_puts(out, "include: ");
 		kbuf_value(out, glob.b.data);
+		kbuf_puts(out, "\n");
 	}
-	kbuf_puts(out, "\n");
 	knotmap_buf_free(&glob.b);
 }

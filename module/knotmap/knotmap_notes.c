@@ -17,7 +17,8 @@ void knotmap_note(struct knotmap_ctx *c, const char *file, int line, const char 
 	bool created;
 	int len;
 
-	if (c->opts->report == NULL) {
+	/* A failed render's report is thrown away with it. */
+	if (c->opts->report == NULL || c->err != 0) {
 		return;
 	}
 	len = snprintf(key, sizeof(key), "%s|%d|%s|%d|%s", file ? file : "", line, option,
@@ -76,10 +77,11 @@ static bool notes_new(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 		}
 	}
 	if (c->note_sig.oom) {
-		return true;
+		knotmap_nomem(c);
+		return false;
 	}
 	strmap_slot(c->note_sigs, c->note_sig.b.data, c->note_sig.b.len, &created);
-	return created;
+	return created && c->err == 0;
 }
 
 static void note_interval(struct knotmap_ctx *c, const struct nsdconf_pattern *p,

@@ -8,6 +8,7 @@
 #include <libknot/errcode.h>
 
 #include "conf/arena.h"
+#include "conf/mem.h"
 #include "knotmap/knotmap_int.h"
 
 /*
@@ -60,7 +61,7 @@ static void spans_push(struct spans *s, struct span sp)
 {
 	if (s->n == s->cap) {
 		int cap = s->cap ? 2 * s->cap : 8;
-		struct span *v = realloc(s->v, cap * sizeof(*v));
+		struct span *v = nsdconf_reallocarray(s->v, cap, sizeof(*v));
 
 		if (v == NULL) {
 			s->oom = true;
@@ -251,7 +252,7 @@ static const char *queryacl_id(struct knotmap_ctx *c, const struct spans *allowe
 	kbuf_puts(&list, "]");
 	if (list.oom || ranges->oom) {
 		knotmap_buf_free(&list.b);
-		c->err = KNOT_ENOMEM;
+		knotmap_nomem(c);
 		return NULL;
 	}
 	slot = strmap_slot(c->queryacls, list.b.data, list.b.len, &created);
@@ -308,9 +309,11 @@ static void qentry_note(struct knotmap_ctx *c, const struct qentry *q, const cha
 	knotmap_note(c, a->file, a->line, knotmap_pname(NSDCONF_P_ALLOW_QUERY), NSDCONF_K_APPROX, false, how);
 }
 
-/* Why mod-queryacl answers unsigned queries NSD refuses because of this entry, or NULL. */
-static const char *qentry_wider(const struct qentry *q, const struct spans *blocked,
-                                const struct spans *nokey, bool any_blocked, bool cut_ranges)
+/* Why mod-queryacl answers unsigned queries NSD refuses because of this entry, or NULL
+ * (also when out of memory: c->err set). */
+static const char *qentry_wider(struct knotmap_ctx *c, const struct qentry *q,
+                                const struct spans *blocked, const struct spans *nokey,
+                                bool any_blocked, bool cut_ranges)
 {
 	struct spans one = { 0 };
 	bool wider = false;
@@ -339,6 +342,9 @@ static const char *qentry_wider(const struct qentry *q, const struct spans *bloc
 	/* Does this key entry add unsigned addresses NSD would refuse? */
 	spans_add_net(&one, &q->net);
 	spans_subtract(&one, blocked);
+	if (one.oom) {
+		knotmap_nomem(c);
+	}
 	for (int j = 0; j < one.n && !wider; j++) {
 		wider = !span_within(&one.v[j], nokey);
 	}
@@ -396,7 +402,14 @@ const char *knotmap_query_zone(struct knotmap_ctx *c, const struct nsdconf_patte
 		return ql->qid;
 	}
 	qid = query_zone(c, p, out);
+	if (c->err != 0) {
+		return NULL;
+	}
 	ql = nsdconf_arena_alloc(c->arena, sizeof(*ql) + (out->n - first) * sizeof(int));
+	if (ql == NULL) {
+		knotmap_nomem(c);
+		return NULL;
+	}
 	ql->qid = qid;
 	ql->n = out->n - first;
 	if (ql->n > 0) {
@@ -420,9 +433,9 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 	for (const struct nsdconf_acl *a = nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY); a; a = a->next) {
 		n++;
 	}
-	qs = calloc(n, sizeof(*qs));
+	qs = nsdconf_calloc(n, sizeof(*qs));
 	if (qs == NULL) {
-		c->err = KNOT_ENOMEM;
+		knotmap_nomem(c);
 		return NULL;
 	}
 	i = 0;
@@ -485,13 +498,17 @@ static const char *query_zone(struct knotmap_ctx *c, const struct nsdconf_patter
 	spans_subtract(&nokey, &blocked);
 	qid = allowed.oom || nokey.oom || blocked.oom ? NULL :
 	      queryacl_id(c, &allowed, &ranges, nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY));
-	if (qid == NULL && c->err == 0) {
-		c->err = KNOT_ENOMEM;
+	if (qid == NULL) {
+		knotmap_nomem(c);
 	}
 
-	for (i = 0; qid != NULL && c->opts->report != NULL && i < n; i++) {
-		qentry_note(c, &qs[i], qid, qentry_wider(&qs[i], &blocked, &nokey, any_blocked,
-		                                        cut_ranges));
+	for (i = 0; c->err == 0 && c->opts->report != NULL && i < n; i++) {
+		const char *wider = qentry_wider(c, &qs[i], &blocked, &nokey, any_blocked,
+		                                 cut_ranges);
+
+		if (c->err == 0) {
+			qentry_note(c, &qs[i], qid, wider);
+		}
 	}
 	knotmap_buf_free(&ranges.b);
 	free(qs);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Knot mapping helpers: text buffer, yparser value quoting, string map, section ids. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,15 @@
 
 #include "conf/arena.h"
 #include "conf/index.h"
+#include "conf/mem.h"
 #include "knotmap/knotmap_int.h"
+
+void knotmap_nomem(struct knotmap_ctx *c)
+{
+	if (c->err == 0) {
+		c->err = KNOT_ENOMEM;
+	}
+}
 
 void knotmap_buf_free(struct knotmap_buf *b)
 {
@@ -34,10 +43,10 @@ static bool kbuf_grow(struct kbuf *k, size_t more)
 		return true;
 	}
 	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + more + 1) {
+	while (cap < b->len + more + 1 && cap <= SIZE_MAX / 2) {
 		cap *= 2;
 	}
-	data = realloc(b->data, cap);
+	data = cap >= b->len + more + 1 ? nsdconf_realloc(b->data, cap) : NULL;
 	if (data == NULL) {
 		k->oom = true;
 		return false;
@@ -165,16 +174,14 @@ static __thread void *lost_cell;
 
 struct strmap *strmap_new(struct knotmap_ctx *c)
 {
-	struct strmap *m = calloc(1, sizeof(*m));
+	struct strmap *m = nsdconf_calloc(1, sizeof(*m));
 
 	if (m != NULL) {
 		m->ix = nsdconf_index_new();
 	}
 	if (m == NULL || m->ix == NULL) {
 		free(m);
-		if (c->err == 0) {
-			c->err = KNOT_ENOMEM;
-		}
+		knotmap_nomem(c);
 		return NULL;
 	}
 	m->arena = c->arena;
@@ -234,14 +241,20 @@ void *strmap_get(const struct strmap *m, const char *key, size_t len)
 struct idset {
 	struct nsdconf_arena *arena;
 	struct strmap *used;
+	int *err;                  /* the render's first error */
 };
 
 struct idset *idset_new(struct knotmap_ctx *c)
 {
 	struct idset *s = nsdconf_arena_alloc(c->arena, sizeof(*s));
 
+	if (s == NULL) {
+		knotmap_nomem(c);
+		return NULL;
+	}
 	s->arena = c->arena;
 	s->used = strmap_new(c);
+	s->err = &c->err;
 	return s;
 }
 
@@ -251,12 +264,22 @@ static bool id_char(char c)
 	       strchr("._@/:+-", c) != NULL;
 }
 
+/* What an idset out of memory hands out: the render fails, so the id is never read. */
+static const char lost_id[] = "nsd-lost";
+
 const char *idset_make(struct idset *s, const char *text)
 {
 	size_t len = strlen(text);
-	char *id = nsdconf_arena_alloc(s->arena, len + 16);
+	char *id = s != NULL ? nsdconf_arena_alloc(s->arena, len + 16) : NULL;
 	bool created;
 
+	if (id == NULL) {
+		/* idset_new() failed and said so; otherwise say it here. */
+		if (s != NULL && *s->err == 0) {
+			*s->err = KNOT_ENOMEM;
+		}
+		return lost_id;
+	}
 	for (size_t i = 0; i < len; i++) {
 		id[i] = id_char(text[i]) ? text[i] : '_';
 	}
