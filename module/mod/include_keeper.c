@@ -385,9 +385,16 @@ enum keeper_result keeper_update(const struct keeper_opts *o, struct keeper_stat
 	/* nsd-checkconf would reject these, NSD starts with them: so do we. After the
 	 * rendering: the checks touch the model as nsd-checkconf does (chroot slashes). */
 	nsdconf_semantic_checks(m, o->config, &diag);
-	if (ret != KNOT_EOK) {
+	/* No text at all, never a part: the include and knotd's configuration stay. */
+	if (ret == KNOT_ENOMEM) {
+		o->log(o->log_ctx, LOG_ERR, "out of memory rendering the Knot configuration of "
+		       "%s; '%s' left as it is, knotd keeps serving what it has", o->config,
+		       o->include);
+	} else if (ret != KNOT_EOK) {
 		o->log(o->log_ctx, LOG_ERR, "cannot render the Knot configuration of %s (%s); "
 		       "'%s' left as it is", o->config, knot_strerror(ret), o->include);
+	}
+	if (ret != KNOT_EOK) {
 		notes_free(&ns);
 		knotmap_buf_free(&text);
 		return KEEPER_FAILED;

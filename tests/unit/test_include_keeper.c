@@ -14,6 +14,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "conf/mem.h"
+#include "conf/model.h"
 #include "mod/include_keeper.h"
 #include "test_files.h"
 
@@ -275,6 +277,55 @@ static void test_missing_conf_keeps_include(void **state)
 	assert_non_null(strstr(logged, "Could not open"));
 }
 
+static void test_render_out_of_memory_keeps_include_byte_for_byte(void **state)
+{
+	struct fixture *f = *state;
+	struct keeper_state st = { 0 };
+	uint64_t h;
+	test_put(f->config, "key:\n\tname: k\n\tsecret: \"AAAA\"\n"
+	               "zone:\n\tname: example.org\n\tzonefile: example.org.zone\n"
+	               "\tprovide-xfr: 127.0.0.1 k\n");
+	assert_int_equal(keeper_run(&f->o, &st, &h), KEEPER_WRITTEN);
+	static char before[sizeof(logged)];
+	assert_true(strlen(slurp(f->include)) < sizeof(before));
+	strcpy(before, slurp(f->include));
+
+	/* nsd.conf changes: a render that succeeded would replace the include. */
+	test_put(f->config, "key:\n\tname: k\n\tsecret: \"AAAA\"\n"
+	               "zone:\n\tname: example.org\n\tzonefile: example.org.zone\n"
+	               "\tprovide-xfr: 127.0.0.1 k\n\tprovide-xfr: 192.0.2.0/24 BLOCKED\n"
+	               "zone:\n\tname: example.net\n\trequest-xfr: 192.0.2.1 k\n"
+	               "\tallow-notify: 192.0.2.1 k\n");
+	enum keeper_result res = KEEPER_FAILED;
+	long n;
+	for (n = 1; res == KEEPER_FAILED; n++) {
+		struct nsdconf_model *m = keeper_parse(&f->o);
+		assert_non_null(m);
+		logged[0] = '\0';
+		nsdconf_test_fail_after = n;
+		res = keeper_update(&f->o, &st, m, &h);
+		nsdconf_test_fail_after = 0;
+		nsdconf_model_free(m);
+		if (res != KEEPER_FAILED)
+			break;
+		assert_string_equal(slurp(f->include), before);
+		assert_true(h == 0);
+		char want[512];
+		snprintf(want, sizeof(want), "%d out of memory rendering the Knot configuration "
+		         "of %s; '%s' left as it is", LOG_ERR, f->config, f->include);
+		assert_non_null(strstr(logged, want));
+		/* No temporary file either: only the include in its folder. */
+		char inc_dir[160];
+		snprintf(inc_dir, sizeof(inc_dir), "%s/inc", f->dir);
+		assert_int_equal(count_entries(inc_dir), 1);
+	}
+	print_message("keeper renders failed: %ld\n", n - 1);
+	assert_true(n > 50);
+	/* Memory again: the include follows nsd.conf. */
+	assert_int_equal(res, KEEPER_WRITTEN);
+	assert_non_null(strstr(slurp(f->include), "example.net"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +341,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_broken_conf_keeps_include_and_logs_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkconf_only_problem_is_a_warning_not_a_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_conf_keeps_include, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_out_of_memory_keeps_include_byte_for_byte,
+		                                setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
