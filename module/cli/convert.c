@@ -215,6 +215,12 @@ static int convert(const struct convert_args *a, const char *cwd)
 	if (a->mode == CONVERT_INCLUDE)
 		m->configfile = config;
 	ret = knotmap_render(m, &mo, &text);
+	if (ret == KNOT_ENOMEM) {
+		/* Nothing is written: a part of a configuration is worse than none. */
+		fprintf(stderr, "knot-nsd: out of memory\n");
+		rc = CONVERT_USAGE;
+		goto out;
+	}
 	if (ret != KNOT_EOK) {
 		fprintf(stderr, "knot-nsd convert: cannot render %s: %s\n", a->file,
 		        knot_strerror(ret));
@@ -222,6 +228,11 @@ static int convert(const struct convert_args *a, const char *cwd)
 		goto out;
 	}
 	convert_report_finish(rep);
+	if (convert_report_failed(rep)) {
+		fprintf(stderr, "knot-nsd: out of memory\n");
+		rc = CONVERT_USAGE;
+		goto out;
+	}
 	rc = emit(a, &text, rep);
 out:
 	knotmap_buf_free(&text);

@@ -39,6 +39,8 @@ void convert_report_free(struct convert_report *r);
 void convert_report_note(void *ctx, const struct knotmap_note *note);
 /* Adds the lines for occurrences no note covered; call once, after rendering. */
 void convert_report_finish(struct convert_report *r);
+/* True when a line could not be kept (out of memory): the report is incomplete. */
+bool convert_report_failed(const struct convert_report *r);
 void convert_report_print(const struct convert_report *r, FILE *out);
 /* The exit status the report's worst line calls for. */
 enum convert_exit convert_report_status(const struct convert_report *r);

@@ -94,7 +94,16 @@ static void add(struct convert_report *r, const char *file, int line, const char
 		.file = file, .line = line, .seq = r->n, .option = option, .verdict = verdict,
 		.security = security, .how = strdup(how != NULL ? how : ""),
 	};
+	if (r->v[r->n].how == NULL) {
+		r->oom = true;
+		return;
+	}
 	r->n++;
+}
+
+bool convert_report_failed(const struct convert_report *r)
+{
+	return r->oom;
 }
 
 void convert_report_note(void *ctx, const struct knotmap_note *note)
