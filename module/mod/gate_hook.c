@@ -523,9 +523,10 @@ int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m)
 {
 	if (m == NULL) {
 		if (h->set != NULL) {
+			size_t zones = gate_zone_count(h->set->gate);
 			knotd_mod_log(h->mod, LOG_WARNING, "access gate: keeps the rules of the "
-			              "last good nsd.conf (%zu zones)",
-			              gate_zone_count(h->set->gate));
+			              "last good nsd.conf (%zu zone%s)", zones,
+			              zones == 1 ? "" : "s");
 		} else {
 			knotd_mod_log(h->mod, LOG_WARNING, "access gate: off until nsd.conf "
 			              "parses; knotd's own ACL from the include applies");
@@ -543,8 +544,9 @@ int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m)
 	}
 	set_make_last_good(s);
 	use_set(h, s);
-	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zones, %zu keys%s",
-	              gate_zone_count(s->gate), gate_key_count(s->gate),
+	size_t zones = gate_zone_count(s->gate), keys = gate_key_count(s->gate);
+	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zone%s, %zu key%s%s",
+	              zones, zones == 1 ? "" : "s", keys, keys == 1 ? "" : "s",
 	              gate_has_query_acl(s->gate) ? ", allow-query in use" : "");
 	return KNOT_EOK;
 }
