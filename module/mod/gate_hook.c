@@ -333,87 +333,116 @@ static void xfr_remember(struct gate_hook *h, knotd_qdata_t *qdata, enum gate_ki
 	}
 }
 
-static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
-                            enum gate_kind kind, knotd_state_t state, knot_pkt_t *pkt,
-                            knotd_qdata_t *qdata)
+/* The zone whose rules decide the request, found as NSD finds it: a query by the zone
+ * knotd answers from (NSD's allow-query is the answering zone's), a transfer or notify by
+ * its exact name (NSD's and knotd's lookup). *z is NULL for a name NSD serves no zone of.
+ * False when the gate has no say, or has answered already: *answer is the state then. */
+static bool zone_to_judge(const struct gate_set *set, enum gate_kind kind,
+                          knotd_qdata_t *qdata, const struct gate_zone **z,
+                          knotd_state_t *answer)
 {
-	knot_pkt_t *query = qdata->query;
-	const struct gate_zone *z;
+	const knot_pkt_t *query = qdata->query;
 
 	if (kind == GATE_QUERY) {
-		/* the zone knotd answers from, as NSD's allow-query is the answering zone's */
 		const knot_dname_t *zone = knotd_qdata_zone_name(qdata);
-		z = gate_zone_find(set->gate, zone);
-		if (z == NULL && zone != NULL) {
-			return state;   /* a zone of knot.conf itself */
+		*z = gate_zone_find(set->gate, zone);
+		if (*z == NULL && zone != NULL) {
+			return false;   /* a zone of knot.conf itself */
 		}
-		if ((z == NULL || !gate_zone_has_query_acl(z)) && query->tsig_rr == NULL) {
-			return state;
-		}
-	} else {
-		/* NSD looks transfers and notifies up by the exact name, as knotd does */
-		z = gate_zone_find(set->gate, knot_pkt_qname(query));
-		if (z == NULL && knotd_qdata_zone_name(qdata) != NULL) {
-			return state;   /* a zone of knot.conf itself: knotd's business */
-		}
-		if (z == NULL && kind == GATE_NOTIFY) {
-			/* NSD: NXDOMAIN before any TSIG (answer_notify); knotd would say
-			 * NOTAUTH. */
-			qdata->rcode = KNOT_RCODE_NXDOMAIN;
-			return KNOTD_STATE_FAIL;
-		}
+		/* unsigned, and no allow-query to apply: only knotd's business */
+		return (*z != NULL && gate_zone_has_query_acl(*z)) || query->tsig_rr != NULL;
 	}
+	*z = gate_zone_find(set->gate, knot_pkt_qname(query));
+	if (*z == NULL && knotd_qdata_zone_name(qdata) != NULL) {
+		return false;   /* a zone of knot.conf itself: knotd's business */
+	}
+	if (*z == NULL && kind == GATE_NOTIFY) {
+		/* NSD: NXDOMAIN before any TSIG (answer_notify); knotd would say NOTAUTH. */
+		qdata->rcode = KNOT_RCODE_NXDOMAIN;
+		*answer = KNOTD_STATE_FAIL;
+		return false;
+	}
+	return true;
+}
 
-	/* TSIG first, as NSD: errors never reach the ACL. */
-	struct gate_request r = {
+/* TSIG first, as NSD: its errors never reach the ACL. True when the request is unsigned
+ * or its TSIG holds (r says which key; tc is filled for a signed one); false when a
+ * TSIG error was answered (*answer). */
+static bool tsig_holds(struct gate_hook *h, const struct gate_set *set, enum gate_kind kind,
+                       knot_pkt_t *pkt, knotd_qdata_t *qdata, struct gate_request *r,
+                       struct gate_tsig_check *tc, knotd_state_t *answer)
+{
+	const knot_pkt_t *query = qdata->query;
+
+	*r = (struct gate_request){
 		.src = knotd_qdata_remote_addr(qdata),
 		.tsig = GATE_TSIG_NONE,
 		.key = -1,
 	};
-	struct gate_tsig_check tc;
-	const struct gate_tsig_check *signed_ok = NULL;
-	if (query->tsig_rr != NULL) {
-		uint64_t now = (uint64_t)time(NULL);
-		gate_tsig_verify(set->tsig, query->tsig_rr, query->wire, query->size, now, &tc);
-		if (tc.result != GATE_TSIG_R_OK) {
-			return tsig_error(h, pkt, qdata, kind, &tc, now);
-		}
-		r.tsig = GATE_TSIG_OK;
-		r.key = tc.key->id;
-		r.alg = tc.alg;
-		signed_ok = &tc;
+	if (query->tsig_rr == NULL) {
+		return true;
 	}
+	uint64_t now = (uint64_t)time(NULL);
+	gate_tsig_verify(set->tsig, query->tsig_rr, query->wire, query->size, now, tc);
+	if (tc->result != GATE_TSIG_R_OK) {
+		*answer = tsig_error(h, pkt, qdata, kind, tc, now);
+		return false;
+	}
+	r->tsig = GATE_TSIG_OK;
+	r->key = tc->key->id;
+	r->alg = tc->alg;
+	return true;
+}
 
+/* What NSD answers before it looks at an ACL: signed queries of zones without
+ * allow-query, requests for names it serves no zone of, AXFR over UDP. True with the
+ * answer (*answer); signed_ok: the request's TSIG held (NULL: unsigned). */
+static bool answered_before_acl(enum gate_kind kind, const struct gate_zone *z,
+                                knotd_state_t state, knotd_qdata_t *qdata,
+                                const struct gate_tsig_check *signed_ok,
+                                knotd_state_t *answer)
+{
 	if (kind == GATE_QUERY && (z == NULL || !gate_zone_has_query_acl(z))) {
 		/* A signed query: its TSIG holds; knotd checks it again and answers. For
 		 * an IN name in no zone NSD and knotd refuse, NSD signed (CHAOS queries
 		 * find no zone either: knotd answers those). */
-		uint16_t qclass = knot_pkt_qclass(query);
+		uint16_t qclass = knot_pkt_qclass(qdata->query);
 		bool refused = z == NULL &&
 		               (qclass == KNOT_CLASS_IN || qclass == KNOT_CLASS_ANY);
-		return refused ? refuse(qdata, KNOT_RCODE_REFUSED, KNOT_EDNS_EDE_NOTAUTH,
-		                        signed_ok) : state;
+		*answer = refused ? refuse(qdata, KNOT_RCODE_REFUSED, KNOT_EDNS_EDE_NOTAUTH,
+		                           signed_ok) : state;
+		return true;
 	}
 	if (z == NULL) {
 		/* A transfer of a zone nobody serves: NOTAUTH from NSD and from knotd;
 		 * knotd would not sign it. */
-		return signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTAUTH, KNOT_EDNS_EDE_NONE,
-		                                  signed_ok) : state;
+		*answer = signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTAUTH, KNOT_EDNS_EDE_NONE,
+		                                     signed_ok) : state;
+		return true;
 	}
 	if (kind == GATE_AXFR && qdata->params->proto == KNOTD_QUERY_PROTO_UDP) {
 		/* NSD: NOTIMP, before the ACL. */
-		return signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTIMPL, KNOT_EDNS_EDE_NONE,
-		                                  signed_ok) : state;
+		*answer = signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTIMPL, KNOT_EDNS_EDE_NONE,
+		                                     signed_ok) : state;
+		return true;
 	}
+	return false;
+}
 
-	struct gate_verdict v = gate_check(z, kind, &r);
+/* NSD's ACL of the zone decides: an allowed request goes on to knotd's own ACL (the gate
+ * only narrows it), a refused one is counted, logged and answered as NSD answers it. */
+static knotd_state_t acl_verdict(struct gate_hook *h, enum gate_kind kind,
+                                 const struct gate_zone *z, const struct gate_request *r,
+                                 knotd_state_t state, knotd_qdata_t *qdata,
+                                 const struct gate_tsig_check *signed_ok)
+{
+	struct gate_verdict v = gate_check(z, kind, r);
 	if (v.allow) {
 		count(h, qdata, CTR_ALLOWED, kind);
 		if (kind <= GATE_IXFR && signed_ok == NULL &&
 		    qdata->params->proto == KNOTD_QUERY_PROTO_TCP) {
 			xfr_remember(h, qdata, kind);
 		}
-		/* knotd's own ACL still applies: the gate only narrows it. */
 		return state;
 	}
 	count(h, qdata, CTR_REFUSED, kind);
@@ -422,6 +451,28 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 	return refuse(qdata, KNOT_RCODE_REFUSED,
 	              kind == GATE_NOTIFY ? KNOT_EDNS_EDE_NONE : KNOT_EDNS_EDE_PROHIBITED,
 	              signed_ok);
+}
+
+/* NSD's answer to a request, in NSD's order: the zone, the TSIG, what comes before the
+ * ACL, the ACL. state: the request goes on to knotd. */
+static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
+                            enum gate_kind kind, knotd_state_t state, knot_pkt_t *pkt,
+                            knotd_qdata_t *qdata)
+{
+	const struct gate_zone *z;
+	struct gate_request r;
+	struct gate_tsig_check tc;
+	knotd_state_t answer = state;
+
+	if (!zone_to_judge(set, kind, qdata, &z, &answer) ||
+	    !tsig_holds(h, set, kind, pkt, qdata, &r, &tc, &answer)) {
+		return answer;
+	}
+	const struct gate_tsig_check *signed_ok = r.tsig == GATE_TSIG_OK ? &tc : NULL;
+	if (answered_before_acl(kind, z, state, qdata, signed_ok, &answer)) {
+		return answer;
+	}
+	return acl_verdict(h, kind, z, &r, state, qdata, signed_ok);
 }
 
 /* Everything but the first tests: kept out of line so that the common case (an unsigned
