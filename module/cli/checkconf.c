@@ -8,13 +8,18 @@
 #include "cli/checkconf.h"
 #include "conf/checks.h"
 
-static void usage(void)
+#ifndef KNOT_NSD_CHECKCONF_NSD_VERSION
+#define KNOT_NSD_CHECKCONF_NSD_VERSION "4.6.1"
+#endif
+
+static void usage(const struct nsdconf_release *rel)
 {
-	fputs("usage: nsd-checkconf [-v|-h] [-o option] [-z zonename]\n"
+	fprintf(stderr,
+	      "usage: nsd-checkconf [-v|-h] [-o option] [-z zonename]\n"
 	      "                     [-s keyname] [-t tlsauthname] <configfilename>\n"
 	      "       Checks NSD configuration file for errors.\n"
-	      "       Version 4.6.1. Report bugs to <nsd-bugs@nlnetlabs.nl>.\n\n"
-	      "Use with a configfile as argument to check syntax.\n"
+	      "       Version %s. Report bugs to <nsd-bugs@nlnetlabs.nl>.\n\n", rel->name);
+	fputs("Use with a configfile as argument to check syntax.\n"
 	      "Use with -o, -z, -t or -s options to query the configuration.\n\n"
 	      "-v\t\t\tVerbose, echo settings that take effect to std output.\n"
 	      "-h\t\t\tPrint this help information.\n"
@@ -30,6 +35,7 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv, struct checkconf_args *a)
 {
+	const struct nsdconf_release *rel = a->release;
 	int c;
 	/* getopt names the program in its messages: nsd-checkconf's words, exactly. */
 	char *const name = argv[0];
@@ -60,12 +66,12 @@ static void parse_args(int argc, char **argv, struct checkconf_args *a)
 		case 'z': a->zone = optarg; break;
 		case 'h':
 		default:
-			usage();
+			usage(rel);
 		}
 	}
 	argv[0] = name;
 	if (argc - optind != 1) {
-		usage();
+		usage(rel);
 	}
 	a->file = argv[optind];
 }
@@ -93,13 +99,43 @@ int checkconf_load(const char *file, const struct nsdconf_parse_opts *opts, FILE
 	return 2;
 }
 
-int checkconf_main(int argc, char **argv)
+const struct nsdconf_release *checkconf_release(const char *requested)
+{
+	const char *name = requested;
+	if (name == NULL || name[0] == '\0') {
+		name = getenv(CHECKCONF_NSD_VERSION_ENV);
+	}
+	if (name == NULL || name[0] == '\0') {
+		name = KNOT_NSD_CHECKCONF_NSD_VERSION;
+	}
+	const struct nsdconf_release *rel = nsdconf_release_find(name);
+	if (rel == NULL) {
+		size_t n;
+		const struct nsdconf_release *all = nsdconf_releases(&n);
+		fprintf(stderr, "knot-nsd: unknown NSD version '%s' (%s%s), known:", name,
+		        requested != NULL && requested[0] != '\0' ? "--nsd-version" :
+		        CHECKCONF_NSD_VERSION_ENV, requested != NULL && requested[0] != '\0' ?
+		        "" : " in the environment");
+		for (size_t i = 0; i < n; i++) {
+			fprintf(stderr, " %s", all[i].name);
+		}
+		fputc('\n', stderr);
+	}
+	return rel;
+}
+
+int checkconf_main(int argc, char **argv, const char *nsd_version)
 {
 	struct checkconf_args args = { 0 };
+	args.release = checkconf_release(nsd_version);
+	if (args.release == NULL) {
+		return 1;
+	}
 	parse_args(argc, argv, &args);
 
 	struct nsdconf_diag diag = { 0 };
-	struct nsdconf_parse_opts opts = { .max_version = 461 };
+	struct nsdconf_parse_opts opts = { .max_version = args.release->version,
+	                                   .release = args.release };
 	struct nsdconf_model *m;
 	int rc = checkconf_load(args.file, &opts, stdout, &m);
 	if (rc != 0) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* knot-nsd checkconf: a drop-in for Debian 12's nsd-checkconf 4.6.1. */
+/* knot-nsd checkconf: a drop-in for the nsd-checkconf beside it (Debian 12's 4.6.1,
+ * Debian 13's 4.12.0). */
 #pragma once
 
 #include <stdbool.h>
@@ -17,9 +18,17 @@ struct checkconf_args {
 	bool key_secret;        /* -s */
 	const char *tls;        /* -t */
 	const char *file;
+	const struct nsdconf_release *release;  /* the nsd-checkconf answered as */
 };
 
-int checkconf_main(int argc, char **argv);
+/* Names the NSD release to answer as, when --nsd-version does not. */
+#define CHECKCONF_NSD_VERSION_ENV "KNOT_NSD_NSD_VERSION"
+
+/* The release to answer as: requested (knot-nsd --nsd-version), else the environment,
+ * else the build's default (the NSD installed at build time). NULL, after a message,
+ * for an unknown version. */
+const struct nsdconf_release *checkconf_release(const char *requested);
+int checkconf_main(int argc, char **argv, const char *nsd_version);
 /* Parses file and reports a broken one as nsd-checkconf does (its messages on stderr,
  * what NSD's scanner echoes on echo): returns 0 with the model in *out, or 2. */
 int checkconf_load(const char *file, const struct nsdconf_parse_opts *opts, FILE *echo,

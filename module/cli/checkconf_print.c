@@ -157,6 +157,21 @@ static void print_value(const struct nsdconf_option *o, const union nsdconf_val 
 	case NSDCONF_V_COMMAND:
 		print_command(label, v->list);
 		break;
+	case NSDCONF_V_COOKIE_FILE:
+		if (!set) {
+			char unset[100];
+			snprintf(unset, sizeof(unset), "#%s", label);
+			print_string_var(unset, o->def);
+		} else {
+			print_string_var(label, v->str != NULL ? v->str : "");
+		}
+		break;
+	case NSDCONF_V_CATALOG:
+		/* NSD reads "Consumer" as consumer and prints its own word */
+		if (set && v->str != NULL) {
+			printf("\t%s %s\n", label, strcmp(v->str, "producer") == 0 ? "producer" : "consumer");
+		}
+		break;
 	default:
 		break;
 	}
@@ -202,8 +217,9 @@ static void print_global_clause(const struct nsdconf_model *m, enum nsdconf_clau
 	size_t n;
 	const struct nsdconf_option *rows = nsdconf_options(&n);
 	for (size_t i = 0; i < n; i++) {
-		const struct nsdconf_option *o = &rows[i];
-		if (!(o->clauses & NSDCONF_IN(cl)) || o->vprint == NSDCONF_V_NONE) {
+		const struct nsdconf_option *o = nsdconf_release_row(m->release, &rows[i]);
+		if (!(o->clauses & NSDCONF_IN(cl)) || o->vprint == NSDCONF_V_NONE ||
+		    !nsdconf_release_has(m->release, o)) {
 			continue;
 		}
 		if (o->vprint == NSDCONF_V_SPECIAL) {
@@ -214,6 +230,7 @@ static void print_global_clause(const struct nsdconf_model *m, enum nsdconf_clau
 			} else if (o->slot == NSDCONF_G_VERIFY_PORT) {
 				printf("\tport: %s\n", nsdconf_gstr(m, o->slot));
 			}
+			/* proxy-protocol-port: NSD prints it after cookie-secret-file, below */
 			continue;
 		}
 		union nsdconf_val v = m->global[o->slot];
@@ -221,14 +238,21 @@ static void print_global_clause(const struct nsdconf_model *m, enum nsdconf_clau
 			v.str = o->def;
 		}
 		print_value(o, &v, m->global_set[o->slot], nsdconf_gnum(m, o->slot), verbosity);
+		if (cl == NSDCONF_CL_SERVER && o->slot == NSDCONF_G_COOKIE_SECRET_FILE) {
+			for (const struct nsdconf_list *p = m->proxy_ports; p != NULL; p = p->next) {
+				printf("\tproxy-protocol-port: %d\n", (int)p->num);
+			}
+		}
 	}
 }
 
-static void print_pattern_elems(const struct nsdconf_pattern *p, int verbosity)
+static void print_pattern_elems(const struct nsdconf_model *m, const struct nsdconf_pattern *p,
+                                int verbosity)
 {
 	for (int s = 0; s < NSDCONF_P_SLOTS; s++) {
-		const struct nsdconf_option *o = nsdconf_option_slot(NSDCONF_CL_PATTERN, s);
-		if (o == NULL || o->vprint == NSDCONF_V_NONE) {
+		const struct nsdconf_option *o =
+			nsdconf_release_row(m->release, nsdconf_option_slot(NSDCONF_CL_PATTERN, s));
+		if (o == NULL || o->vprint == NSDCONF_V_NONE || !nsdconf_release_has(m->release, o)) {
 			continue;
 		}
 		print_value(o, &p->val[s], nsdconf_pset(p, s), nsdconf_pnum(p, s), verbosity);
@@ -302,7 +326,7 @@ void checkconf_print_all(struct nsdconf_model *m, const char *file, int verbosit
 		}
 		printf("\npattern:\n");
 		print_string_var("name:", pats[i]->name);
-		print_pattern_elems(pats[i], verbosity);
+		print_pattern_elems(m, pats[i], verbosity);
 	}
 	free(pats);
 	int nz;
@@ -315,6 +339,6 @@ void checkconf_print_all(struct nsdconf_model *m, const char *file, int verbosit
 	for (int i = 0; i < nz; i++) {
 		printf("\nzone:\n");
 		print_string_var("name:", zones[i]->name);
-		print_pattern_elems(zones[i]->pattern, verbosity);
+		print_pattern_elems(m, zones[i]->pattern, verbosity);
 	}
 }

@@ -63,20 +63,27 @@ static void print_query(const struct nsdconf_model *m, const struct nsdconf_opti
 	case NSDCONF_Q_RRL_TYPES:
 		checkconf_print_rrl_types("", num);
 		break;
+	case NSDCONF_Q_INT_LIST:
+		for (const struct nsdconf_list *l = m->proxy_ports; l != NULL; l = l->next) {
+			printf("%d\n", (int)l->num);
+		}
+		break;
 	default:
 		break;
 	}
 }
 
-/* The row answering -o name among the rows of clause cl, or NULL. */
-static const struct nsdconf_option *query_row(enum nsdconf_clause cl, const char *name)
+/* The row answering -o name among the rows of clause cl in the model's release, or NULL. */
+static const struct nsdconf_option *query_row(const struct nsdconf_model *m,
+                                              enum nsdconf_clause cl, const char *name)
 {
 	size_t n;
 	const struct nsdconf_option *rows = nsdconf_options(&n);
 	for (size_t i = 0; i < n; i++) {
-		if ((rows[i].clauses & NSDCONF_IN(cl)) && rows[i].query != NULL &&
-		    rows[i].qfmt != NSDCONF_Q_NONE && strcasecmp(rows[i].query, name) == 0) {
-			return &rows[i];
+		const struct nsdconf_option *o = nsdconf_release_row(m->release, &rows[i]);
+		if ((o->clauses & NSDCONF_IN(cl)) && o->query != NULL && o->qfmt != NSDCONF_Q_NONE &&
+		    nsdconf_release_has(m->release, o) && strcasecmp(o->query, name) == 0) {
+			return o;
 		}
 	}
 	return NULL;
@@ -86,7 +93,7 @@ static const struct nsdconf_option *query_row(enum nsdconf_clause cl, const char
 static bool query_pattern(const struct nsdconf_model *m, const struct nsdconf_pattern *p,
                           const char *o, bool is_zone, bool final)
 {
-	const struct nsdconf_option *row = query_row(NSDCONF_CL_PATTERN, o);
+	const struct nsdconf_option *row = query_row(m, NSDCONF_CL_PATTERN, o);
 	if (row == NULL || row->slot == NSDCONF_P_NAME) {
 		return false;
 	}
@@ -147,7 +154,7 @@ static int query_server(struct nsdconf_model *m, const char *o, bool final)
 		NSDCONF_CL_SERVER, NSDCONF_CL_DNSTAP, NSDCONF_CL_REMOTE_CONTROL,
 	};
 	for (size_t i = 0; i < sizeof(clauses) / sizeof(clauses[0]); i++) {
-		const struct nsdconf_option *row = query_row(clauses[i], o);
+		const struct nsdconf_option *row = query_row(m, clauses[i], o);
 		if (row == NULL) {
 			continue;
 		}

@@ -30,8 +30,16 @@ static bool inside_chroot(const char *fname, const char *chr)
 	       (fname && fname[0] != '/');
 }
 
+/* catalog: producer (4.9): the zone's data is made from its members, no zonefile. */
+static bool is_catalog_producer(const struct nsdconf_pattern *p)
+{
+	const char *role = nsdconf_pstr(p, NSDCONF_P_CATALOG);
+	return role != NULL && strcmp(role, "producer") == 0;
+}
+
 /* The zone checks; reports only when d is given. */
-static int check_zone(const struct nsdconf_zone *z, const char *file, struct nsdconf_diag *d)
+static int check_zone(const struct nsdconf_model *m, const struct nsdconf_zone *z,
+                      const char *file, struct nsdconf_diag *d)
 {
 	int errors = 0;
 	const struct nsdconf_pattern *p = z->pattern;
@@ -44,10 +52,12 @@ static int check_zone(const struct nsdconf_zone *z, const char *file, struct nsd
 		errors++;
 	}
 	const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
-	if (!nsdconf_zone_is_secondary(z) && (zf == NULL || zf[0] == '\0')) {
+	if (!nsdconf_zone_is_secondary(z) && !is_catalog_producer(p) &&
+	    (zf == NULL || zf[0] == '\0')) {
 		if (d != NULL) {
-			nsdconf_diag_line(d, "%s: zone %s is a master zone but has no zonefile. "
-			                  "Where can the data come from?", file, z->name);
+			nsdconf_diag_line(d, "%s: zone %s is a %s zone but has no zonefile. "
+			                  "Where can the data come from?", file, z->name,
+			                  m->release->zone_role);
 		}
 		errors++;
 	}
@@ -60,7 +70,7 @@ static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf
 {
 	int errors = 0, n;
 	for (int i = 0; i < m->n_zones; i++) {
-		errors += check_zone(m->zones[i], file, NULL);
+		errors += check_zone(m, m->zones[i], file, NULL);
 	}
 	if (errors == 0) {
 		return 0;   /* the canonical-order pass is only needed to report */
@@ -71,7 +81,7 @@ static int check_zones(struct nsdconf_model *m, const char *file, struct nsdconf
 		return errors;
 	}
 	for (int i = 0; i < n; i++) {
-		check_zone(zones[i], file, d);
+		check_zone(m, zones[i], file, d);
 	}
 	return errors;
 }
@@ -102,6 +112,9 @@ static int check_chroot(struct nsdconf_model *m, const char *file, struct nsdcon
 		errors++;
 	}
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (paths[i].slot == NSDCONF_G_DATABASE && !m->release->database_read) {
+			continue;
+		}
 		const char *v = nsdconf_gstr(m, paths[i].slot);
 		if (!inside_chroot(v, chr)) {
 			nsdconf_diag_line(d, "%s: %s %s is not relative to chroot %s.", file,

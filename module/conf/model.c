@@ -19,6 +19,7 @@ struct nsdconf_model *nsdconf_model_new(void)
 		return NULL;
 	}
 	m->arena = a;
+	m->release = nsdconf_release_default();
 	m->key_index = nsdconf_index_new();
 	m->tls_index = nsdconf_index_new();
 	m->pattern_index = nsdconf_index_new();
@@ -267,6 +268,7 @@ long long nsdconf_gnum(const struct nsdconf_model *m, enum nsdconf_gslot s)
 			o = nsdconf_option_slot(cl, s);
 		}
 	}
+	o = nsdconf_release_row(m->release, o);
 	return o != NULL ? parse_default_num(o->def) : 0;
 }
 
@@ -282,6 +284,7 @@ const char *nsdconf_gstr(const struct nsdconf_model *m, enum nsdconf_gslot s)
 			o = nsdconf_option_slot(cl, s);
 		}
 	}
+	o = nsdconf_release_row(m->release, o);
 	return o != NULL ? o->def : NULL;
 }
 

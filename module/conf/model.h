@@ -9,6 +9,7 @@
 #include "conf/arena.h"
 #include "conf/diag.h"
 #include "conf/options.h"
+#include "conf/release.h"
 
 /* An address of ip-address:, control-interface:, verify ip-address:. */
 struct nsdconf_ip {
@@ -123,11 +124,17 @@ struct nsdconf_model {
 	int n_files;
 	const char *echo;               /* what NSD's scanner would echo to stdout */
 	const char *fatal;              /* the scanner's fatal message, if it died */
+	const struct nsdconf_release *release;  /* never NULL after a parse */
+	/* Every proxy-protocol-port, newest first as NSD lists them (num). */
+	struct nsdconf_list *proxy_ports;
 };
 
 /* Parse options. */
 struct nsdconf_parse_opts {
 	unsigned max_version;    /* newest NSD syntax accepted: 461 (checkconf) or 4150 */
+	/* The NSD release whose semantics, defaults and checks apply (nsd-checkconf's
+	 * answers); NULL: 4.6.1. */
+	const struct nsdconf_release *release;
 	bool read_zonelist;      /* also read zonelistfile (the module and convert do) */
 	const char *zonelist_override;  /* read this instead of zonelistfile, if set */
 	/* Record where each option was written (nsdconf_loc, nsdconf_occurrence): the

@@ -60,6 +60,7 @@ enum nsdconf_check {
 	NSDCONF_CHK_DATABASE,   /* database "" switches zonefiles-write on */
 	NSDCONF_CHK_COOKIE,     /* 4.11+: 32 hex digits */
 	NSDCONF_CHK_AFTER_TLS_AUTH_PORT, /* tls-auth-xfr-only must follow tls-auth-port */
+	NSDCONF_CHK_PORT_LIST,  /* proxy-protocol-port: every value kept, newest first */
 };
 
 /* The C type NSD stores the number in: what a huge value turns into. */
@@ -105,6 +106,8 @@ enum nsdconf_vprint {
 	NSDCONF_V_RRL_TYPES,
 	NSDCONF_V_COMMAND,
 	NSDCONF_V_CHROOT,       /* string, and nsd-checkconf appends '/' */
+	NSDCONF_V_COOKIE_FILE,  /* 4.12: '#name: "default"' when unset, 'name: ""' set empty */
+	NSDCONF_V_CATALOG,      /* "catalog: consumer|producer" when set */
 };
 
 /* How nsd-checkconf -o prints the option. */
@@ -119,6 +122,7 @@ enum nsdconf_qfmt {
 	NSDCONF_Q_IPLIST,
 	NSDCONF_Q_RRL_TYPES,
 	NSDCONF_Q_EXPIRE,       /* stored integer (0 for refresh+retry+1) */
+	NSDCONF_Q_INT_LIST,     /* proxy-protocol-port: one line per value, none unset */
 };
 
 /* What knot-nsd does with the option in Knot (convert --report, module log). */

@@ -779,6 +779,17 @@ static void option_num(struct parser *p, const struct nsdconf_option *o)
 	if (check_number(p, o, n)) {
 		slot_of(p, o)->num = nsdconf_ctype_store(o->ctype, n);
 	}
+	if (o->check == NSDCONF_CHK_PORT_LIST) {
+		struct nsdconf_list *e = nsdconf_arena_alloc(p->m->arena, sizeof(*e));
+		if (e == NULL) {
+			out_of_memory(p);
+			return;
+		}
+		memset(e, 0, sizeof(*e));
+		e->num = nsdconf_ctype_store(o->ctype, n);
+		e->next = p->m->proxy_ports;
+		p->m->proxy_ports = e;
+	}
 	next(p);
 }
 
@@ -811,14 +822,32 @@ static void option_expire(struct parser *p, const struct nsdconf_option *o)
 	next(p);
 }
 
+/* NSD's hex_pton(s) == 16: exactly 32 hex digits. */
+static bool is_cookie_secret(const char *s)
+{
+	size_t l = strlen(s);
+	for (size_t i = 0; i < l; i++) {
+		if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return l == 32;
+}
+
 static void option_str(struct parser *p, const struct nsdconf_option *o)
 {
 	const char *s = expect_string(p);
 	if (s == NULL) {
 		return;
 	}
+	if (o->check == NSDCONF_CHK_COOKIE && p->m->release->cookie_secret_hex &&
+	    !is_cookie_secret(s)) {
+		perr(p, "expected a 128 bit hex string");
+		next(p);
+		return;
+	}
 	slot_of(p, o)->str = s;
-	if (o->check == NSDCONF_CHK_DATABASE && s[0] == '\0' &&
+	if (o->check == NSDCONF_CHK_DATABASE && p->m->release->database_read && s[0] == '\0' &&
 	    nsdconf_gnum(p->m, NSDCONF_G_ZONEFILES_WRITE) == 0) {
 		/* NSD 4.6.1: no database means zonefiles are written hourly. */
 		set_global_num(p, NSDCONF_G_ZONEFILES_WRITE, 3600);
@@ -1359,8 +1388,16 @@ struct nsdconf_model *nsdconf_parse_file(const char *path, const struct nsdconf_
 		.locations = opts && opts->locations,
 		.occ_tail = &m->occurrences,
 	};
+	if (opts != NULL && opts->release != NULL) {
+		m->release = opts->release;
+	}
 	m->configfile = nsdconf_arena_strdup(m->arena, path);
 	parse_blocks(&p);
+	if (!p.diag->fatal && !p.oom && m->release->cookie_secret_hex &&
+	    m->global_set[NSDCONF_G_COOKIE_STAGING_SECRET] && !m->global_set[NSDCONF_G_COOKIE_SECRET]) {
+		perr(&p, "a cookie-staging-secret cannot be configured without also providing a "
+		     "cookie-secret");
+	}
 	if (!p.diag->fatal && !p.oom) {
 		resolve_references(&p);
 	}
