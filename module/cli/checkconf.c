@@ -18,7 +18,7 @@ static void usage(const struct nsdconf_release *rel)
 	      "usage: nsd-checkconf [-v|-h] [-o option] [-z zonename]\n"
 	      "                     [-s keyname] [-t tlsauthname] <configfilename>\n"
 	      "       Checks NSD configuration file for errors.\n"
-	      "       Version %s. Report bugs to <nsd-bugs@nlnetlabs.nl>.\n\n", rel->name);
+	      "       Version %s. Report bugs to <%s>.\n\n", rel->name, rel->bugs);
 	fputs("Use with a configfile as argument to check syntax.\n"
 	      "Use with -o, -z, -t or -s options to query the configuration.\n\n"
 	      "-v\t\t\tVerbose, echo settings that take effect to std output.\n"

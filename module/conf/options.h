@@ -60,6 +60,7 @@ enum nsdconf_check {
 	NSDCONF_CHK_DATABASE,   /* database "" switches zonefiles-write on */
 	NSDCONF_CHK_COOKIE,     /* 4.11+: 32 hex digits */
 	NSDCONF_CHK_AFTER_TLS_AUTH_PORT, /* tls-auth-xfr-only must follow tls-auth-port */
+	NSDCONF_CHK_PRODUCER_ZONE, /* 4.9: patterns only, a domain name, looked up after */
 	NSDCONF_CHK_PORT_LIST,  /* proxy-protocol-port: every value kept, newest first */
 };
 

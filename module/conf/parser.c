@@ -38,6 +38,7 @@ struct parser {
 	struct nsdconf_zone *zone;
 	struct nsdconf_ip *ip;       /* ip-address being given socket options */
 	bool locations;              /* record where options are written */
+	bool producer_refs;          /* a pattern names a catalog-producer-zone */
 	struct nsdconf_occurrence **occ_tail;
 	struct nsdconf_occurrence *occ;  /* the option being parsed, when recorded */
 	/* Patterns with an ACL list of their own (not one shared with an included
@@ -351,6 +352,13 @@ static void check_single(struct parser *p, const struct nsdconf_acl *a, const ch
 }
 
 /* request-xfr: [AXFR|UDP] <spec> <key> [tls-auth] */
+/* catalog: producer (4.9) */
+static bool is_producer(const struct nsdconf_pattern *pat)
+{
+	const char *role = nsdconf_pstr(pat, NSDCONF_P_CATALOG);
+	return role != NULL && strcmp(role, "producer") == 0;
+}
+
 static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 {
 	next(p);
@@ -381,6 +389,10 @@ static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 	}
 	a->axfr_only = axfr;
 	a->udp = udp;
+	if (!axfr && !udp && is_producer(p->pat)) {
+		/* NSD 4.9+ checks the plain form only */
+		perr(p, "catalog producer zones cannot be secondary zones");
+	}
 	check_single(p, a, "request-xfr");
 	if (!append_acl(p, o, a)) {
 		return;
@@ -840,6 +852,20 @@ static void option_str(struct parser *p, const struct nsdconf_option *o)
 	if (s == NULL) {
 		return;
 	}
+	if (o->check == NSDCONF_CHK_PRODUCER_ZONE) {
+		uint8_t buf[KNOT_DNAME_MAXLEN];
+		if (p->cl == NSDCONF_CL_ZONE) {
+			perr(p, "catalog-producer-zone option is for patterns only and cannot be used "
+			     "in a zone clause");
+		} else if (nsdconf_dname_parse(s, buf) == 0) {
+			perr(p, "bad catalog producer name %s", s);
+		} else {
+			slot_of(p, o)->str = s;
+			p->producer_refs = true;
+		}
+		next(p);
+		return;
+	}
 	if (o->check == NSDCONF_CHK_COOKIE && p->m->release->cookie_secret_hex &&
 	    !is_cookie_secret(s)) {
 		perr(p, "expected a 128 bit hex string");
@@ -955,9 +981,13 @@ static void option_catalog(struct parser *p, const struct nsdconf_option *o)
 	}
 	if (strcasecmp(s, "consumer") != 0 && strcmp(s, "producer") != 0) {
 		perr(p, "expected consumer or producer");
-	} else {
-		slot_of(p, o)->str = s;
+		abort_parse(p);   /* YYABORT */
+		return;
 	}
+	if (strcmp(s, "producer") == 0 && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL) {
+		perr(p, "catalog producer zones cannot be secondary zones");
+	}
+	slot_of(p, o)->str = s;
 	next(p);
 }
 
@@ -1274,6 +1304,19 @@ static int check_references(struct parser *p, const struct nsdconf_pattern *pat,
 			}
 		}
 	}
+	const char *producer = nsdconf_pstr(pat, NSDCONF_P_CATALOG_PRODUCER_ZONE);
+	if (report && producer != NULL) {
+		/* NSD 4.9+: the member pattern's producer must be a configured producer. */
+		const struct nsdconf_zone *z = nsdconf_zone_find(p->m, producer);
+		if (z == NULL) {
+			perr(p, "catalog producer zone %s in pattern %s could not be found",
+			     producer, pat->name);
+		} else if (!is_producer(z->pattern)) {
+			/* sic: NSD's spelling */
+			perr(p, "catalog-producer-zone %s in pattern %s is not configered as a "
+			     "catalog: producer", producer, pat->name);
+		}
+	}
 	return missing;
 }
 
@@ -1285,7 +1328,7 @@ static void resolve_references(struct parser *p)
 	for (size_t i = 0; i < p->n_own_acls; i++) {
 		missing += check_references(p, p->own_acls[i], false);
 	}
-	if (missing == 0) {
+	if (missing == 0 && !p->producer_refs) {
 		return;
 	}
 	/* NSD walks its pattern tree in name order: report in that order. */

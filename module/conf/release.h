@@ -21,6 +21,7 @@ struct nsdconf_row_change {
 struct nsdconf_release {
 	unsigned version;       /* the table's since numbering: 461 = 4.6.1, 4120 = 4.12.0 */
 	const char *name;       /* "4.6.1", as nsd-checkconf -h prints it */
+	const char *bugs;       /* -h: "Report bugs to <bugs>." */
 	/* "zone %s is a <zone_role> zone but has no zonefile" (4.9: primary) */
 	const char *zone_role;
 	/* database: is read (4.6.1: "" switches zonefiles-write on, chroot check); from
