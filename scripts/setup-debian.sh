@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs the Debian 12 packages knot-nsd builds, packages and tests with, without letting the
-# knot and nsd package services start (they would take port 53).
+# Installs the Debian packages knot-nsd builds, packages and tests with
+# (scripts/debian-packages.txt), without letting the knot and nsd package services start
+# (they would take port 53).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(knot libknot-dev knot-dnsutils nsd ldnsutils libcmocka-dev libgnutls28-dev
-	liburcu-dev meson ninja-build pkg-config python3-dnspython dnsperf clang gcc
-	dpkg-dev debhelper lintian)
+mapfile -t packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' scripts/debian-packages.txt)
 
 missing=()
 for p in "${packages[@]}"; do
