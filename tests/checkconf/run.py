@@ -102,6 +102,25 @@ SERVER_ODD_OPTS = [
     "IP-ADDRESS", "Verbosity", "ZONES", "Patterns", "server-count",
     "difffile", "use_systemd", "xfrd_cpu_affinity", "name", "zonefile", "",
 ]
+# asked only of the releases that know them (added to the lists above, so the
+# 4.6.1 invocations stay as they were)
+SERVER_OPTS_SINCE = {
+    "4.12": ["metrics_interface", "metrics_path", "dnstap_tls",
+             "dnstap_tls_server_name", "dnstap_tls_cert_bundle",
+             "dnstap_tls_client_key_file", "dnstap_tls_client_cert_file",
+             "multi_primary_check"],
+}
+ZONE_OPTS_SINCE = {
+    "4.12": ["multi_primary_check", "catalog", "catalog_member_pattern",
+             "catalog_producer_zone"],
+}
+
+
+def since_opts(table, version):
+    return [o for v, opts in table.items() if version and version_matches(v, version)
+            for o in opts]
+
+
 # options whose -f output can differ (paths) and a few others as controls
 PATH_OPTS = ["database", "logfile", "pidfile", "zonesdir", "xfrdfile",
              "xfrdir", "zonelistfile", "chroot", "identity",
@@ -122,21 +141,54 @@ def unescape(v):
                   .get(m.group(1), m.group(1)), v)
 
 
-def read_expectations(path):
-    """Leading `# expect-xxx: value` comment lines of a corpus file."""
-    exp = {"exit": None, "stderr": [], "stdout": [], "stderr_not": []}
+def version_matches(want, have):
+    """`4.12` names 4.12.0 and 4.12.1; `4.6.1` only itself."""
+    return have == want or have.startswith(want + ".")
+
+
+def read_expectations(path, nsd_version=None):
+    """Leading `# expect-xxx: value` comment lines of a corpus file.
+
+    `# expect-xxx@4.12: value` lines hold for that NSD release only; where a file
+    has any for the release being compared, they replace its plain lines of that
+    kind (an empty value then expects nothing of that kind)."""
+    plain = {"exit": None, "stderr": [], "stdout": [], "stderr_not": []}
+    per = {}
     with open(path, "rb") as f:
         for raw in f:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            m = re.match(r"#\s*expect-(exit|stderr|stdout|stderr-not):\s?(.*)$",
+            m = re.match(r"#\s*expect-(exit|stderr|stdout|stderr-not)(?:@([0-9.]+))?:\s?(.*)$",
                          line)
-            if m:
-                k, v = m.group(1), unescape(m.group(2))
-                if k == "exit":
-                    exp["exit"] = int(v)
+            if not m:
+                continue
+            k, ver, v = m.group(1).replace("-", "_"), m.group(2), unescape(m.group(3))
+            if ver is not None:
+                if nsd_version is None or not version_matches(ver, nsd_version):
+                    continue
+                exp = per.setdefault(k, [])
+            else:
+                exp = None
+            if k == "exit":
+                if exp is None:
+                    plain["exit"] = int(v)
                 else:
-                    exp[k.replace("-", "_")].append(v)
-    return exp
+                    exp.append(int(v))
+            else:
+                (plain[k] if exp is None else exp).append(v)
+    for k, vals in per.items():
+        if k == "exit":
+            plain["exit"] = vals[-1]
+        else:
+            plain[k] = [v for v in vals if v != ""]
+    return plain
+
+
+def nsd_release(nsd):
+    """The NSD release of an nsd-checkconf, from its -h text ("Version 4.6.1.")."""
+    p = subprocess.run([nsd, "-h"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=tool_env())
+    m = re.search(rb"Version ([0-9][0-9.]*[0-9])\.", p.stderr + p.stdout)
+    return m.group(1).decode() if m else None
 
 
 def crude_tokens(text):
@@ -296,8 +348,9 @@ def cache_save(cfg):
 
 
 def run_ours(cfg, args):
-    # `knot-nsd checkconf ARGS`: argv[0] is the program as given
-    return run_tool(cfg.ours, cfg.ours, ["checkconf"] + args, cfg.corpus)
+    # `knot-nsd checkconf ARGS`: argv[0] is the program as given; it answers as the
+    # release of the nsd-checkconf it is compared with (KNOT_NSD_NSD_VERSION)
+    return run_tool(cfg.ours, cfg.ours, ["checkconf"] + args, cfg.corpus, cfg.ours_env)
 
 
 def shell_quote(a):
@@ -346,7 +399,8 @@ def file_invocations(cfg, name):
     # otherwise a small fixed set plus the options the file mentions
     lower = text.lower()
     if FULL_MARK in text:
-        for o in SERVER_OPTS + SERVER_ODD_OPTS:
+        for o in SERVER_OPTS + SERVER_ODD_OPTS + since_opts(SERVER_OPTS_SINCE,
+                                                             cfg.nsd_version):
             inv.append(["-o", o, name])
         for o in PATH_OPTS:
             inv.append(["-f", "-o", o, name])
@@ -369,7 +423,7 @@ def file_invocations(cfg, name):
     zmention = [o for o in ZONE_OPTS if o.replace("_", "-") + ":" in lower]
     for i, z in enumerate(zones):
         if i == 0:
-            opts = ZONE_OPTS + ZONE_ODD_OPTS
+            opts = ZONE_OPTS + ZONE_ODD_OPTS + since_opts(ZONE_OPTS_SINCE, cfg.nsd_version)
         else:
             opts = uniq(ZONE_CORE_OPTS + zmention)
         for o in opts:
@@ -391,7 +445,8 @@ def file_invocations(cfg, name):
         if p.startswith("_implicit_"):
             opts = IMPLICIT_PATTERN_OPTS
         elif first:
-            opts = PATTERN_OPTS + PATTERN_ODD_OPTS
+            opts = PATTERN_OPTS + PATTERN_ODD_OPTS + since_opts(ZONE_OPTS_SINCE,
+                                                                cfg.nsd_version)
             first = False
         else:
             opts = uniq(["name", "zonefile", "bogus"] + zmention)
@@ -547,6 +602,13 @@ def main():
     if not os.access(cfg.nsd, os.X_OK):
         ap.error("nsd-checkconf not found: %s" % cfg.nsd)
 
+    cfg.nsd_version = nsd_release(cfg.nsd)
+    if cfg.nsd_version is None:
+        ap.error("cannot tell the NSD release of %s (-h says no Version)" % cfg.nsd)
+    cfg.ours_env = dict(ENV)
+    cfg.ours_env["KNOT_NSD_NSD_VERSION"] = cfg.nsd_version
+    print("comparing with nsd-checkconf %s (%s)" % (cfg.nsd_version, cfg.nsd), flush=True)
+
     t0 = time.time()
     cfg.key = cache_key(cfg)
     cached = cache_load(cfg)
@@ -567,7 +629,7 @@ def compare(cfg, shard, shards, cached, t0):
         print("%d invocations, %d files" % (len(jobs), len(files)))
         return 0
 
-    expectations = {n: read_expectations(os.path.join(cfg.corpus, n))
+    expectations = {n: read_expectations(os.path.join(cfg.corpus, n), cfg.nsd_version)
                     for n in files}
 
     def work(item):
