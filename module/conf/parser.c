@@ -964,9 +964,26 @@ static void option_include_pattern(struct parser *p, const struct nsdconf_option
 	if (p->occ != NULL) {
 		p->occ->ref = src;
 	}
+	const char *dest = p->pat->name;
 	if (src == NULL) {
 		perr(p, "could not find pattern %s", s);
-	} else if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
+		next(p);
+		return;
+	}
+	/* NSD 4.9+ (config_apply_pattern); only reachable with 4.9 keywords */
+	if ((dest == NULL || strncmp(dest, "_implicit_", 10) == 0) &&
+	    nsdconf_pstr(src, NSDCONF_P_CATALOG_PRODUCER_ZONE) != NULL) {
+		perr(p, "patterns with an catalog-producer-zone option are to be used with "
+		     "\"nsd-control addzone\" only and cannot be included from zone clauses in "
+		     "the config file");
+		next(p);
+		return;
+	}
+	if ((is_producer(p->pat) && src->val[NSDCONF_P_REQUEST_XFR].acl != NULL) ||
+	    (is_producer(src) && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL)) {
+		perr(p, "catalog producer zones cannot be secondary zones");
+	}
+	if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
 		out_of_memory(p);
 		return;
 	}
