@@ -286,6 +286,97 @@ static void test_semantic_checks_as_nsd_checkconf(void **state)
 	nsdconf_model_free(m);
 }
 
+/* Parses as nsd-checkconf of release name does. */
+static struct nsdconf_model *parse_release(const char *text, const char *name, struct nsdconf_diag *d)
+{
+	lines[0] = '\0';
+	memset(d, 0, sizeof(*d));
+	d->sink = capture;
+	const char *path = write_file("t.conf", text);
+	const struct nsdconf_release *r = nsdconf_release_find(name);
+	assert_non_null(r);
+	struct nsdconf_parse_opts o = { .max_version = r->version, .release = r };
+	struct nsdconf_model *m = nsdconf_parse_file(path, &o, d);
+	assert_non_null(m);
+	return m;
+}
+
+static void test_release_names_and_prefixes(void **state)
+{
+	assert_int_equal(nsdconf_release_find("4.6.1")->version, 461);
+	assert_int_equal(nsdconf_release_find("4.12")->version, 4120);
+	assert_null(nsdconf_release_find("4.1"));
+	assert_null(nsdconf_release_find("4.9.0"));
+	assert_ptr_equal(nsdconf_release_default(), nsdconf_release_find("4.6.1"));
+}
+
+static void test_database_is_ignored_from_4_8(void **state)
+{
+	struct nsdconf_diag d;
+	const char *conf = "server:\n zonefiles-write: 0\n database: \"\"\n chroot: /c\n"
+	                   " database: /elsewhere/nsd.db\n zonesdir: /c/z\n pidfile: p\n"
+	                   " xfrdfile: x\n zonelistfile: l\n xfrdir: /c/t\n";
+	struct nsdconf_model *m = parse_release(conf, "4.12.0", &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(nsdconf_gnum(m, NSDCONF_G_ZONEFILES_WRITE), 0);
+	assert_int_equal(nsdconf_semantic_checks(m, "f", &d), 0);
+	nsdconf_model_free(m);
+	m = parse_release(conf, "4.6.1", &d);
+	assert_int_equal(nsdconf_gnum(m, NSDCONF_G_ZONEFILES_WRITE), 3600);
+	assert_int_equal(nsdconf_semantic_checks(m, "f", &d), 1);
+	nsdconf_model_free(m);
+}
+
+static void test_release_defaults_differ(void **state)
+{
+	struct nsdconf_diag d;
+	struct nsdconf_model *m = parse_release("server:\n", "4.12.0", &d);
+	assert_int_equal(nsdconf_gnum(m, NSDCONF_G_ZONEFILES_WRITE), 3600);
+	assert_string_equal(nsdconf_gstr(m, NSDCONF_G_COOKIE_SECRET_FILE),
+	                    "/var/lib/nsd/cookiesecrets.txt");
+	nsdconf_model_free(m);
+	m = parse_release("server:\n", "4.6.1", &d);
+	assert_int_equal(nsdconf_gnum(m, NSDCONF_G_ZONEFILES_WRITE), 0);
+	assert_string_equal(nsdconf_gstr(m, NSDCONF_G_COOKIE_SECRET_FILE),
+	                    "/etc/nsd/nsd_cookiesecrets.txt");
+	nsdconf_model_free(m);
+}
+
+static void test_cookie_secret_must_be_hex_from_4_11(void **state)
+{
+	struct nsdconf_diag d;
+	struct nsdconf_model *m = parse_release("server:\n cookie-secret: \"nothex\"\n", "4.12.0", &d);
+	assert_string_equal(msgs(), "t.conf:2: error: expected a 128 bit hex string\n");
+	assert_null(nsdconf_gstr(m, NSDCONF_G_COOKIE_SECRET));
+	nsdconf_model_free(m);
+	m = parse_release("server:\n cookie-secret: \"nothex\"\n", "4.6.1", &d);
+	assert_int_equal(d.errors, 0);
+	nsdconf_model_free(m);
+	m = parse_release("server:\n cookie-staging-secret: 0123456789abcdef0123456789ABCDEF\n",
+	                  "4.12.0", &d);
+	/* after the parse: at the end of the file, as NSD */
+	assert_string_equal(msgs(), "t.conf:3: error: a cookie-staging-secret cannot be "
+	                    "configured without also providing a cookie-secret\n");
+	nsdconf_model_free(m);
+}
+
+static void test_primary_zone_and_catalog_producer_from_4_9(void **state)
+{
+	struct nsdconf_diag d;
+	const char *conf = "zone:\n name: a.\nzone:\n name: cat.\n catalog: producer\n";
+	struct nsdconf_model *m = parse_release(conf, "4.12.0", &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(nsdconf_semantic_checks(m, "f", &d), 1);
+	assert_string_equal(msgs(),
+		"f: zone a. is a primary zone but has no zonefile. Where can the data come from?\n"
+		"f: 1 semantic errors in 2 zones, 0 keys, 0 tls-auth.\n");
+	nsdconf_model_free(m);
+	m = parse_release("pattern:\n name: p\n catalog-producer-zone: cat.example\n", "4.12.0", &d);
+	assert_string_equal(msgs(), "t.conf:4: error: catalog producer zone cat.example in "
+	                    "pattern p could not be found\n");
+	nsdconf_model_free(m);
+}
+
 static void test_zonelist_zones_use_the_named_pattern(void **state)
 {
 	struct nsdconf_diag d = { .sink = capture };
@@ -345,6 +436,11 @@ int main(void)
 		cmocka_unit_test(test_request_xfr_flags_and_tls_name),
 		cmocka_unit_test(test_semantic_checks_as_nsd_checkconf),
 		cmocka_unit_test(test_zonelist_zones_use_the_named_pattern),
+		cmocka_unit_test(test_release_names_and_prefixes),
+		cmocka_unit_test(test_database_is_ignored_from_4_8),
+		cmocka_unit_test(test_release_defaults_differ),
+		cmocka_unit_test(test_cookie_secret_must_be_hex_from_4_11),
+		cmocka_unit_test(test_primary_zone_and_catalog_producer_from_4_9),
 		cmocka_unit_test(test_unopenable_file_is_reported),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
