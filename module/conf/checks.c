@@ -52,7 +52,7 @@ static int check_zone(const struct nsdconf_model *m, const struct nsdconf_zone *
 		errors++;
 	}
 	const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
-	if (!nsdconf_zone_is_secondary(z) && !is_catalog_producer(p) &&
+	if (!nsdconf_zone_is_secondary(z) && !(m->release->catalog_checks && is_catalog_producer(p)) &&
 	    (zf == NULL || zf[0] == '\0')) {
 		if (d != NULL) {
 			nsdconf_diag_line(d, "%s: zone %s is a %s zone but has no zonefile. "

@@ -389,7 +389,7 @@ static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 	}
 	a->axfr_only = axfr;
 	a->udp = udp;
-	if (!axfr && !udp && is_producer(p->pat)) {
+	if (!axfr && !udp && p->m->release->catalog_checks && is_producer(p->pat)) {
 		/* NSD 4.9+ checks the plain form only */
 		perr(p, "catalog producer zones cannot be secondary zones");
 	}
@@ -852,7 +852,7 @@ static void option_str(struct parser *p, const struct nsdconf_option *o)
 	if (s == NULL) {
 		return;
 	}
-	if (o->check == NSDCONF_CHK_PRODUCER_ZONE) {
+	if (o->check == NSDCONF_CHK_PRODUCER_ZONE && p->m->release->catalog_checks) {
 		uint8_t buf[KNOT_DNAME_MAXLEN];
 		if (p->cl == NSDCONF_CL_ZONE) {
 			perr(p, "catalog-producer-zone option is for patterns only and cannot be used "
@@ -971,7 +971,7 @@ static void option_include_pattern(struct parser *p, const struct nsdconf_option
 		return;
 	}
 	/* NSD 4.9+ (config_apply_pattern); only reachable with 4.9 keywords */
-	if ((dest == NULL || strncmp(dest, "_implicit_", 10) == 0) &&
+	if (p->m->release->catalog_checks && (dest == NULL || strncmp(dest, "_implicit_", 10) == 0) &&
 	    nsdconf_pstr(src, NSDCONF_P_CATALOG_PRODUCER_ZONE) != NULL) {
 		perr(p, "patterns with an catalog-producer-zone option are to be used with "
 		     "\"nsd-control addzone\" only and cannot be included from zone clauses in "
@@ -979,8 +979,9 @@ static void option_include_pattern(struct parser *p, const struct nsdconf_option
 		next(p);
 		return;
 	}
-	if ((is_producer(p->pat) && src->val[NSDCONF_P_REQUEST_XFR].acl != NULL) ||
-	    (is_producer(src) && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL)) {
+	if (p->m->release->catalog_checks &&
+	    ((is_producer(p->pat) && src->val[NSDCONF_P_REQUEST_XFR].acl != NULL) ||
+	     (is_producer(src) && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL))) {
 		perr(p, "catalog producer zones cannot be secondary zones");
 	}
 	if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
@@ -1001,7 +1002,8 @@ static void option_catalog(struct parser *p, const struct nsdconf_option *o)
 		abort_parse(p);   /* YYABORT */
 		return;
 	}
-	if (strcmp(s, "producer") == 0 && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL) {
+	if (p->m->release->catalog_checks && strcmp(s, "producer") == 0 &&
+	    p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL) {
 		perr(p, "catalog producer zones cannot be secondary zones");
 	}
 	slot_of(p, o)->str = s;
@@ -1239,6 +1241,12 @@ static void parse_clause(struct parser *p, enum nsdconf_clause cl)
 		const struct nsdconf_option *o = NULL;
 		if (p->tok.type == NSDCONF_TOK_KEYWORD) {
 			o = nsdconf_option_in(p->tok.kw, cl);
+			/* NSD 4.9+'s grammar takes catalog-producer-zone in zones too, to
+			 * refuse it there with its own message (option_str). */
+			if (o == NULL && cl == NSDCONF_CL_ZONE && p->m->release->catalog_checks) {
+				o = nsdconf_option_in(p->tok.kw, NSDCONF_CL_PATTERN);
+				o = o != NULL && o->check == NSDCONF_CHK_PRODUCER_ZONE ? o : NULL;
+			}
 		}
 		if (o != NULL) {
 			parse_option(p, o);
@@ -1322,7 +1330,7 @@ static int check_references(struct parser *p, const struct nsdconf_pattern *pat,
 		}
 	}
 	const char *producer = nsdconf_pstr(pat, NSDCONF_P_CATALOG_PRODUCER_ZONE);
-	if (report && producer != NULL) {
+	if (report && producer != NULL && p->m->release->catalog_checks) {
 		/* NSD 4.9+: the member pattern's producer must be a configured producer. */
 		const struct nsdconf_zone *z = nsdconf_zone_find(p->m, producer);
 		if (z == NULL) {

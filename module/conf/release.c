@@ -24,9 +24,9 @@ static const struct nsdconf_row_change changes_4120[] = {
 };
 
 static const struct nsdconf_release releases[] = {
-	{ 461, "4.6.1", "nsd-bugs@nlnetlabs.nl", "master", true, false, NULL, 0 },
+	{ 461, "4.6.1", "nsd-bugs@nlnetlabs.nl", "master", true, false, false, NULL, 0 },
 	{ 4120, "4.12.0", "https://github.com/NLnetLabs/nsd/issues or nsd-bugs@nlnetlabs.nl",
-	  "primary", false, true, changes_4120,
+	  "primary", false, true, true, changes_4120,
 	  sizeof(changes_4120) / sizeof(changes_4120[0]) },
 };
 #define N_RELEASES (sizeof(releases) / sizeof(releases[0]))

@@ -27,6 +27,10 @@ struct nsdconf_release {
 	/* database: is read (4.6.1: "" switches zonefiles-write on, chroot check); from
 	 * 4.8 it is parsed and ignored. */
 	bool database_read;
+	/* 4.9: catalog zones checked (producers need no zonefile, are no secondaries,
+	 * catalog-producer-zone names one and is for patterns only). The model of the
+	 * converter and the module (4.6.1 semantics, newer syntax) keeps them lax. */
+	bool catalog_checks;
 	/* 4.11: cookie-secret and cookie-staging-secret must be 32 hex digits. */
 	bool cookie_secret_hex;
 	const struct nsdconf_row_change *changes;
