@@ -8,10 +8,6 @@
 #include "cli/checkconf.h"
 #include "conf/checks.h"
 
-#ifndef KNOT_NSD_CHECKCONF_NSD_VERSION
-#define KNOT_NSD_CHECKCONF_NSD_VERSION "4.6.1"
-#endif
-
 static void usage(const struct nsdconf_release *rel)
 {
 	fprintf(stderr,
@@ -106,7 +102,7 @@ const struct nsdconf_release *checkconf_release(const char *requested)
 		name = getenv(CHECKCONF_NSD_VERSION_ENV);
 	}
 	if (name == NULL || name[0] == '\0') {
-		name = KNOT_NSD_CHECKCONF_NSD_VERSION;
+		return nsdconf_release_build();
 	}
 	const struct nsdconf_release *rel = nsdconf_release_find(name);
 	if (rel == NULL) {

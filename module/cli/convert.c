@@ -29,6 +29,10 @@ struct convert_args {
 	const char *rundir;
 	const char *module_file;
 	const char *knot_include;
+	/* nsd.conf is judged as the NSD release beside knot-nsd reads it (checkconf's
+	 * choice: --nsd-version, KNOT_NSD_NSD_VERSION, the build's NSD), so that convert
+	 * refuses what that nsd-checkconf refuses, with its words. */
+	const struct nsdconf_release *release;
 };
 
 static int usage(FILE *out)
@@ -144,7 +148,8 @@ static char *absolute(const char *path)
 /* nsd.conf as NSD reads it: checkconf's messages and status on errors. */
 static int load(const struct convert_args *a, struct nsdconf_model **out)
 {
-	struct nsdconf_parse_opts po = { .max_version = CONVERT_NSD_VERSION, .locations = true };
+	struct nsdconf_parse_opts po = { .max_version = CONVERT_NSD_VERSION, .locations = true,
+	                                 .release = a->release };
 	struct nsdconf_diag diag = { 0 };
 	struct nsdconf_model *m;
 
@@ -242,16 +247,22 @@ out:
 	return rc;
 }
 
-int convert_main(int argc, char **argv)
+int convert_main(int argc, char **argv, const char *nsd_version)
 {
 	struct convert_args a = { 0 };
 	char cwd[PATH_MAX];
 	int rc = parse_args(argc, argv, &a);
 
+	if (rc == CONVERT_EXACT) {
+		a.release = checkconf_release(nsd_version);
+		if (a.release == NULL)
+			rc = CONVERT_USAGE;
+	}
+
 	if (rc != CONVERT_EXACT)
 		return rc;
 	if (a.list_options) {
-		convert_list_options(stdout);
+		convert_list_options(stdout, a.release);
 		return fflush(stdout) == 0 ? CONVERT_EXACT : CONVERT_USAGE;
 	}
 	if (a.cwd == NULL) {

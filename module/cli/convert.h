@@ -26,7 +26,7 @@ enum convert_mode {
 	CONVERT_INCLUDE,         /* the include mod-nsd writes */
 };
 
-int convert_main(int argc, char **argv);
+int convert_main(int argc, char **argv, const char *nsd_version);
 
 /* The report: knotmap's notes plus one line for every option occurrence they do not
  * cover, in text order. */
@@ -46,7 +46,7 @@ void convert_report_print(const struct convert_report *r, FILE *out);
 enum convert_exit convert_report_status(const struct convert_report *r);
 
 /* The option table as a Markdown table (--list-options; doc/migration.md holds it). */
-void convert_list_options(FILE *out);
+void convert_list_options(FILE *out, const struct nsdconf_release *release);
 
 /* Writes text to path atomically: a temporary file in the same folder, fsync, rename,
  * fsync of the folder; mode 0640 (it holds TSIG secrets). Nothing is left behind on

@@ -470,14 +470,16 @@ static void cell(FILE *out, const char *s)
 	}
 }
 
-void convert_list_options(FILE *out)
+void convert_list_options(FILE *out, const struct nsdconf_release *release)
 {
 	size_t n;
 	const struct nsdconf_option *rows = nsdconf_options(&n);
 
 	fputs("| option | clause | NSD | verdict | Knot DNS 3.2 |\n|---|---|---|---|---|\n", out);
 	for (size_t i = 0; i < n; i++) {
-		unsigned v = rows[i].since;
+		/* the row as the target NSD release reads it (its checks may narrow the values) */
+		const struct nsdconf_option *row = nsdconf_release_row(release, &rows[i]);
+		unsigned v = row->since;
 
 		fprintf(out, "| `%s` | %s | ", rows[i].name, clause_text(rows[i].clauses));
 		/* since: 461 = 4.6.1, 4101 = 4.10.1 */
@@ -485,8 +487,8 @@ void convert_list_options(FILE *out)
 			fprintf(out, "%u.%u.%u", v / 1000, v / 10 % 100, v % 10);
 		else
 			fprintf(out, "%u.%u.%u", v / 100, v / 10 % 10, v % 10);
-		fprintf(out, " | %s | ", verdict_word(rows[i].knot));
-		cell(out, rows[i].knot_note);
+		fprintf(out, " | %s | ", verdict_word(row->knot));
+		cell(out, row->knot_note);
 		fputs(" |\n", out);
 	}
 }

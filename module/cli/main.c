@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 		return checkconf_main(argc - 1, argv + 1, nsd_version);
 	}
 	if (strcmp(cmd, "convert") == 0) {
-		return convert_main(argc - 1, argv + 1);
+		return convert_main(argc - 1, argv + 1, nsd_version);
 	}
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		return usage(stdout);

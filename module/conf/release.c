@@ -15,13 +15,20 @@ static const struct nsdconf_row_change changes_4120[] = {
 	{ S, NSDCONF_G_DATABASE, NSDCONF_V_NONE, "", NULL, NULL },
 	/* 4.8: no database, so zonefiles are written hourly by default */
 	{ S, NSDCONF_G_ZONEFILES_WRITE, -1, NULL, "3600", NULL },
-	/* 4.11: the secrets print as "#cookie-secret:" when unset */
-	{ S, NSDCONF_G_COOKIE_SECRET, NSDCONF_V_STR, NULL, NULL, NULL },
+	/* 4.11: the secrets print as "#cookie-secret:" when unset; only 32 hex digits are
+	 * accepted, which mod-cookies takes as they are (4.6.1 took any text) */
+	{ S, NSDCONF_G_COOKIE_SECRET, NSDCONF_V_STR, NULL, NULL, NULL,
+	  NSDCONF_K_EXACT, "mod-cookies secret" },
 	{ S, NSDCONF_G_COOKIE_SECRET_FILE, NSDCONF_V_COOKIE_FILE, NULL,
 	  "/var/lib/nsd/cookiesecrets.txt", NULL },
 	/* 4.9: multi-master-check is spelt multi-primary-check */
 	{ PT, NSDCONF_P_MULTI_MASTER_CHECK, -1, "multi_primary_check", NULL, "multi-primary-check:" },
 };
+
+/* meson's nsd_version (the NSD installed at build time); 4.6.1 for other builds */
+#ifndef KNOT_NSD_NSD_VERSION
+#define KNOT_NSD_NSD_VERSION "4.6.1"
+#endif
 
 static const struct nsdconf_release releases[] = {
 	{ 461, "4.6.1", "nsd-bugs@nlnetlabs.nl", "master", true, false, false, NULL, 0 },
@@ -60,6 +67,10 @@ static void patch_build(void)
 			if (ch->vlabel != NULL) {
 				p->vlabel = ch->vlabel;
 			}
+			if (ch->knot_note != NULL) {
+				p->knot = ch->knot;
+				p->knot_note = ch->knot_note;
+			}
 			patched_of[r][c] = o;
 		}
 	}
@@ -81,6 +92,12 @@ const struct nsdconf_release *nsdconf_release_find(const char *name)
 const struct nsdconf_release *nsdconf_release_default(void)
 {
 	return &releases[0];
+}
+
+const struct nsdconf_release *nsdconf_release_build(void)
+{
+	const struct nsdconf_release *r = nsdconf_release_find(KNOT_NSD_NSD_VERSION);
+	return r != NULL ? r : nsdconf_release_default();
 }
 
 const struct nsdconf_release *nsdconf_releases(size_t *count)

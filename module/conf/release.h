@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conf/options.h"
 
@@ -16,6 +17,10 @@ struct nsdconf_row_change {
 	const char *query;      /* -o name; NULL: as the table; "": not queryable */
 	const char *def;        /* default (Debian's build); NULL: as the table */
 	const char *vlabel;     /* -v label; NULL: as the table */
+	/* the Knot mapping's verdict and note where the release's own checks leave only
+	 * values Knot holds exactly; knot_note NULL: as the table */
+	uint8_t knot;
+	const char *knot_note;
 };
 
 struct nsdconf_release {
@@ -41,6 +46,10 @@ struct nsdconf_release {
 const struct nsdconf_release *nsdconf_release_find(const char *name);
 /* 4.6.1: what the model was built for before releases were told apart. */
 const struct nsdconf_release *nsdconf_release_default(void);
+/* The NSD release installed beside knot-nsd when it was built (meson's nsd_version):
+ * what checkconf answers as, convert judges by and mod-nsd reads nsd.conf as, unless
+ * told otherwise. */
+const struct nsdconf_release *nsdconf_release_build(void);
 /* Every release, for messages ("4.6.1, 4.12.0"). */
 const struct nsdconf_release *nsdconf_releases(size_t *count);
 /* True if the release has the option (its since is not newer). */

@@ -338,7 +338,9 @@ struct nsdconf_model *keeper_parse(const struct keeper_opts *o)
 {
 	struct diag_ctx dc = { o, false };
 	struct nsdconf_diag diag = { .sink = diag_sink, .ctx = &dc };
-	struct nsdconf_parse_opts po = { .max_version = KEEPER_NSD_VERSION, .read_zonelist = true };
+	/* nsd.conf read as the NSD beside knotd reads it (its checks and defaults) */
+	struct nsdconf_parse_opts po = { .max_version = KEEPER_NSD_VERSION, .read_zonelist = true,
+	                                 .release = nsdconf_release_build() };
 
 	struct nsdconf_model *m = nsdconf_parse_file(o->config, &po, &diag);
 	if (m != NULL && diag.errors == 0 && !diag.fatal) {

@@ -20,7 +20,9 @@ def main():
     ap.add_argument('--doc', required=True)
     ap.add_argument('--update', action='store_true')
     args = ap.parse_args()
-    table = subprocess.run([args.ours, 'convert', '--list-options'], capture_output=True,
+    # the table of the release the docs describe (Debian 12's NSD 4.6.1, knotd 3.2)
+    table = subprocess.run([args.ours, '--nsd-version=4.6.1', 'convert', '--list-options'],
+                           capture_output=True,
                            text=True, check=True).stdout
     with open(args.doc) as f:
         doc = f.read()
