@@ -1,41 +1,56 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The whole test suite: unit, checkconf differential, integration (real knotd and nsd on
-# loopback), then unit+checkconf again under AddressSanitizer/UBSan, a short fuzz run
-# and the benchmark smoke runs. Ends with one "N passed, M failed" line.
+# The whole test suite: unit, checkconf differential, convert, doc, integration (real knotd
+# and nsd on loopback), then unit+checkconf again under AddressSanitizer/UBSan, a short
+# fuzz run, the benchmark smoke runs and the Debian packages; then all of it again on the
+# other Debian release (12 <-> 13) in a debootstrap environment (scripts/other-release.sh;
+# KNOT_NSD_OTHER_RELEASE=no skips it). Prints the pass counts per release and suite and
+# ends with one "N passed, M failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
 bash scripts/setup-debian.sh
+. /etc/os-release
+release="Debian ${VERSION_ID:-?} (knotd $(dpkg-query -W -f '${Version}' knot), NSD $(dpkg-query -W -f '${Version}' nsd))"
 
 passed=0
 failed=0
-count() {
-	# Meson's machine-readable log: one JSON object per test.
-	local log=$1
-	local r
-	r=$(python3 - "$log" <<'PY'
+results=$(mktemp /tmp/knot-nsd-results.XXXXXX)
+tally() { # suite ok bad
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+}
+count() { # meson's machine-readable log (one JSON object per test) [suite-name prefix]
+	local log=$1 prefix=${2:-} suite ok bad
+	while read -r suite ok bad; do
+		tally "$prefix$suite" "$ok" "$bad"
+	done < <(python3 - "$log" <<'PY'
 import json, sys
-ok = bad = 0
+per = {}
 for line in open(sys.argv[1]):
     t = json.loads(line)
-    if t.get("result") in ("OK", "EXPECTEDFAIL", "SKIP"):
-        ok += 1
-    else:
-        bad += 1
+    # "knot-nsd:unit / unit.gate": the suite is the part after the project name
+    suite = t.get("name", "?").split(" / ")[0].split(":")[-1]
+    ok = t.get("result") in ("OK", "EXPECTEDFAIL", "SKIP")
+    per.setdefault(suite, [0, 0])[0 if ok else 1] += 1
+    if not ok:
         print("FAILED:", t.get("name"), file=sys.stderr)
-print(ok, bad)
+for suite, (ok, bad) in sorted(per.items()):
+    print(suite, ok, bad)
 PY
 )
-	passed=$((passed + ${r% *}))
-	failed=$((failed + ${r#* }))
+}
+step() { # suite-name command...: one pass or one failure
+	local name=$1; shift
+	if "$@"; then tally "$name" 1 0; else tally "$name" 0 1; echo "FAILED: $*" >&2; fi
 }
 
-run_suite() {
-	local dir=$1; shift
+run_suite() { # build-dir [suite-name prefix] [meson test arguments]
+	local dir=$1 prefix=$2; shift 2
 	meson test -C "$dir" --print-errorlogs "$@" || true
-	count "$dir/meson-logs/testlog.json"
+	count "$dir/meson-logs/testlog.json" "$prefix"
 }
 
 # nsd-checkconf's answers, computed once for this run: every checkconf shard of both
@@ -43,38 +58,50 @@ run_suite() {
 # nsd-checkconf fails (or passes) each corpus file for the reason its header names.
 KNOT_NSD_CHECKCONF_CACHE=$(mktemp -d /tmp/knot-nsd-checkconf.XXXXXX)
 export KNOT_NSD_CHECKCONF_CACHE
-trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE"' EXIT
-if python3 tests/checkconf/run.py --nsd-only | tail -n 3; then
-	passed=$((passed + 1))
-else
-	failed=$((failed + 1)); echo "FAILED: tests/checkconf/run.py --nsd-only" >&2
-fi
+trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results"' EXIT
+nsd_only() { python3 tests/checkconf/run.py --nsd-only | tail -n 3; }
+step checkconf-reference nsd_only
 
 meson setup build --reconfigure >/dev/null 2>&1 || meson setup build
 meson compile -C build
-run_suite build
+run_suite build ""
 
 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false \
 	--reconfigure >/dev/null 2>&1 ||
 	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false
 meson compile -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	run_suite build-asan --suite unit --suite checkconf
+	run_suite build-asan asan- --suite unit --suite checkconf
 
-if [ -x tests/fuzz/run-smoke.sh ]; then
-	if bash tests/fuzz/run-smoke.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-fi
+step fuzz bash tests/fuzz/run-smoke.sh
+for b in tests/bench/*.sh; do
+	step bench bash "$b" --smoke
+done
 # Last, as it installs packages for a while: knotd would load the installed module
 # beside the builds' (scripts/test-packages.sh removes them again).
-packages_step() {
-	if bash scripts/test-packages.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: scripts/test-packages.sh" >&2; fi
-}
-for b in tests/bench/*.sh; do
-	[ -e "$b" ] || continue
-	if bash "$b" --smoke; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $b --smoke" >&2; fi
-done
+step packages bash scripts/test-packages.sh
 
-packages_step
+summary() { # title
+	echo "== $1"
+	sort "$results" | awk -F'\t' '{ ok[$1] += $2; bad[$1] += $3 }
+		END { for (s in ok) printf "  %-22s %5d passed %3d failed\n", s, ok[s], bad[s] }' | sort
+	echo "  $passed passed, $failed failed"
+}
+summary "$release"
+
+if [ "${KNOT_NSD_OTHER_RELEASE:-yes}" != no ]; then
+	other_log=$(mktemp /tmp/knot-nsd-other.XXXXXX)
+	bash scripts/other-release.sh 2>&1 | tee "$other_log" || true
+	last=$(tail -n 1 "$other_log")
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+	else
+		failed=$((failed + 1)); echo "FAILED: scripts/other-release.sh ended without a count" >&2
+	fi
+	rm -f "$other_log"
+fi
+
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
