@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Out of memory in the Knot mapping: every allocation of a render made to fail in turn. */
-#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include "conf/model.h"
 #include "knotmap/knotmap.h"
 #include "test_files.h"
+#include "test_heap.h"
 
 /*
  * mod-nsd renders the include inside knotd: a render that runs out of memory must
@@ -129,15 +129,6 @@ static int teardown(void **state)
 	(void)state;
 	nsdconf_model_free(model);
 	return test_rmtree(dir);
-}
-
-/* As test_oom.c: exact heap accounting without glibc's caches (main re-executes). */
-#define EXACT_HEAP "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0"
-static bool exact_heap;
-
-static size_t heap_in_use(void)
-{
-	return exact_heap ? mallinfo2().uordblks : 0;
 }
 
 /* The three configurations the mapping writes. */
@@ -267,13 +258,8 @@ static void test_render_after_a_failed_one_is_whole(void **state)
 
 int main(int argc, char **argv)
 {
-	const char *tunables = getenv("GLIBC_TUNABLES");
 	(void)argc;
-	if (tunables == NULL && setenv("GLIBC_TUNABLES", EXACT_HEAP, 1) == 0) {
-		execv("/proc/self/exe", argv);
-		/* Not re-executed: the sanitizer run still checks for leaks. */
-	}
-	exact_heap = tunables != NULL && strcmp(tunables, EXACT_HEAP) == 0;
+	test_heap_exact(argv);
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failed_render_empties_a_reused_buffer),

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Out of memory in the nsd.conf core: every allocation of a parse made to fail in turn. */
-#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,7 @@
 #include "conf/mem.h"
 #include "conf/model.h"
 #include "test_files.h"
+#include "test_heap.h"
 
 /*
  * The core runs inside knotd: a reload that runs out of memory must leave knotd
@@ -131,20 +131,6 @@ static int teardown(void **state)
 {
 	(void)state;
 	return test_rmtree(dir);
-}
-
-/*
- * glibc keeps freed chunks in per-thread caches and fast bins, which mallinfo2()
- * counts as in use; without them (tunables, read at start: main() re-executes the
- * test with them) heap bytes in use are exact, and a leak shows as a difference.
- * Under a sanitizer the count stays constant and LeakSanitizer checks at exit.
- */
-#define EXACT_HEAP "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0"
-static bool exact_heap;
-
-static size_t heap_in_use(void)
-{
-	return exact_heap ? mallinfo2().uordblks : 0;
 }
 
 /* Parses conf with the nth allocation failing (0: none); true if that failure was
@@ -289,13 +275,8 @@ static void test_unfailed_parse_makes_no_difference(void **state)
 
 int main(int argc, char **argv)
 {
-	const char *tunables = getenv("GLIBC_TUNABLES");
 	(void)argc;
-	if (tunables == NULL && setenv("GLIBC_TUNABLES", EXACT_HEAP, 1) == 0) {
-		execv("/proc/self/exe", argv);
-		/* Not re-executed: the sanitizer run still checks for leaks. */
-	}
-	exact_heap = tunables != NULL && strcmp(tunables, EXACT_HEAP) == 0;
+	test_heap_exact(argv);
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unfailed_parse_makes_no_difference),
