@@ -16,6 +16,14 @@ static inline void test_put(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* dir/name now holds exactly text. */
+static inline void test_put_in(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	assert_true(snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path));
+	test_put(path, text);
+}
+
 static inline int test_rm_one(const char *path, const struct stat *st, int flag,
                               struct FTW *ftw)
 {

@@ -46,9 +46,7 @@ static void capture(void *ctx, const char *line)
 
 static void put(const char *name, const char *text)
 {
-	char path[600];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	test_put(path, text);
+	test_put_in(dir, name, text);
 }
 
 static void write_config(void)
