@@ -55,8 +55,6 @@ void nsdconf_arena_free(struct nsdconf_arena *arena)
 	free(arena);
 }
 
-/* A block of cap bytes, zeroed. Big blocks are mapped (bigmem.c: populated at once
- * or backed by huge pages) instead of faulted in 4 KiB at a time. */
 /* A block of cap bytes, zeroed, or NULL. Big blocks are mapped (bigmem.c: populated
  * at once or backed by huge pages) instead of faulted in 4 KiB at a time. */
 static struct arena_block *new_block(size_t cap)

@@ -31,12 +31,6 @@ static bool inside_chroot(const char *fname, const char *chr)
 }
 
 /* catalog: producer (4.9): the zone's data is made from its members, no zonefile. */
-static bool is_catalog_producer(const struct nsdconf_pattern *p)
-{
-	const char *role = nsdconf_pstr(p, NSDCONF_P_CATALOG);
-	return role != NULL && strcmp(role, "producer") == 0;
-}
-
 /* The zone checks; reports only when d is given. */
 static int check_zone(const struct nsdconf_model *m, const struct nsdconf_zone *z,
                       const char *file, struct nsdconf_diag *d)
@@ -52,7 +46,7 @@ static int check_zone(const struct nsdconf_model *m, const struct nsdconf_zone *
 		errors++;
 	}
 	const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
-	if (!nsdconf_zone_is_secondary(z) && !(m->release->catalog_checks && is_catalog_producer(p)) &&
+	if (!nsdconf_zone_is_secondary(z) && !(m->release->catalog_checks && nsdconf_pattern_is_producer(p)) &&
 	    (zf == NULL || zf[0] == '\0')) {
 		if (d != NULL) {
 			nsdconf_diag_line(d, "%s: zone %s is a %s zone but has no zonefile. "

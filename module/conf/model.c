@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The model's storage: indexes by name, defaults from the option table, canonical zone order. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,8 +58,11 @@ static int reserve(void *arrp, int n, int *cap, size_t size)
 	if (n < *cap) {
 		return KNOT_EOK;
 	}
+	if (*cap > INT_MAX / 2) {
+		return KNOT_ENOMEM;   /* counts are ints */
+	}
 	int grown_cap = *cap ? *cap * 2 : 16;
-	void *grown = grown_cap > 0 ? nsdconf_reallocarray(*arr, grown_cap, size) : NULL;
+	void *grown = nsdconf_reallocarray(*arr, grown_cap, size);
 	if (grown == NULL) {
 		return KNOT_ENOMEM;
 	}

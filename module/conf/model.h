@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "conf/acl.h"
 #include "conf/arena.h"
@@ -181,6 +182,12 @@ static inline struct nsdconf_acl *nsdconf_pacl(const struct nsdconf_pattern *p, 
 static inline bool nsdconf_zone_is_secondary(const struct nsdconf_zone *z)
 {
 	return z->pattern->val[NSDCONF_P_REQUEST_XFR].acl != NULL;
+}
+/* catalog: producer (NSD 4.9) */
+static inline bool nsdconf_pattern_is_producer(const struct nsdconf_pattern *p)
+{
+	const char *role = nsdconf_pstr(p, NSDCONF_P_CATALOG);
+	return role != NULL && strcmp(role, "producer") == 0;
 }
 /* The key an ACL entry names (NULL for NOKEY/BLOCKED or unknown). */
 struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a);

@@ -352,13 +352,6 @@ static void check_single(struct parser *p, const struct nsdconf_acl *a, const ch
 }
 
 /* request-xfr: [AXFR|UDP] <spec> <key> [tls-auth] */
-/* catalog: producer (4.9) */
-static bool is_producer(const struct nsdconf_pattern *pat)
-{
-	const char *role = nsdconf_pstr(pat, NSDCONF_P_CATALOG);
-	return role != NULL && strcmp(role, "producer") == 0;
-}
-
 static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 {
 	next(p);
@@ -389,7 +382,7 @@ static void option_request_xfr(struct parser *p, const struct nsdconf_option *o)
 	}
 	a->axfr_only = axfr;
 	a->udp = udp;
-	if (!axfr && !udp && p->m->release->catalog_checks && is_producer(p->pat)) {
+	if (!axfr && !udp && p->m->release->catalog_checks && nsdconf_pattern_is_producer(p->pat)) {
 		/* NSD 4.9+ checks the plain form only */
 		perr(p, "catalog producer zones cannot be secondary zones");
 	}
@@ -936,7 +929,12 @@ static void option_secret(struct parser *p, const struct nsdconf_option *o)
 		return;
 	}
 	p->key->val[NSDCONF_K_SECRET].str = s;
-	if (!nsdconf_tsig_secret_ok(s)) {
+	int ret = nsdconf_tsig_secret_check(s);
+	if (ret == KNOT_ENOMEM) {
+		out_of_memory(p);
+		return;
+	}
+	if (ret != KNOT_EOK) {
 		const char *kn = p->key->val[NSDCONF_K_NAME].str;
 		perr(p, "cannot base64 decode tsig secret %s", kn ? kn : "");
 	}
@@ -980,8 +978,8 @@ static void option_include_pattern(struct parser *p, const struct nsdconf_option
 		return;
 	}
 	if (p->m->release->catalog_checks &&
-	    ((is_producer(p->pat) && src->val[NSDCONF_P_REQUEST_XFR].acl != NULL) ||
-	     (is_producer(src) && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL))) {
+	    ((nsdconf_pattern_is_producer(p->pat) && src->val[NSDCONF_P_REQUEST_XFR].acl != NULL) ||
+	     (nsdconf_pattern_is_producer(src) && p->pat->val[NSDCONF_P_REQUEST_XFR].acl != NULL))) {
 		perr(p, "catalog producer zones cannot be secondary zones");
 	}
 	if (nsdconf_pattern_apply(p->pat, src, p->m->arena) != KNOT_EOK) {
@@ -1336,7 +1334,7 @@ static int check_references(struct parser *p, const struct nsdconf_pattern *pat,
 		if (z == NULL) {
 			perr(p, "catalog producer zone %s in pattern %s could not be found",
 			     producer, pat->name);
-		} else if (!is_producer(z->pattern)) {
+		} else if (!nsdconf_pattern_is_producer(z->pattern)) {
 			/* sic: NSD's spelling */
 			perr(p, "catalog-producer-zone %s in pattern %s is not configered as a "
 			     "catalog: producer", producer, pat->name);

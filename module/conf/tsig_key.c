@@ -9,6 +9,7 @@
 #include <libdnssec/error.h>
 #include <libknot/errcode.h>
 
+#include "conf/mem.h"
 #include "conf/tsig_key.h"
 
 /* NSD refuses larger secrets (tsig.c: TSIG_MAX_SECRET_SIZE is 16 KiB in b64_pton's buffer). */
@@ -62,13 +63,14 @@ size_t nsdconf_tsig_secret_text(const char *secret, char *out)
 static int secret_decode(const char *secret, dnssec_binary_t *out)
 {
 	size_t len = strlen(secret);
-	char *text = malloc(len + 1);
+	*out = (dnssec_binary_t){ 0 };
+	/* nsdconf_malloc: the out-of-memory tests fail this allocation too */
+	char *text = nsdconf_malloc(len + 1);
 	if (text == NULL) {
 		return KNOT_ENOMEM;
 	}
 	dnssec_binary_t in = { .data = (uint8_t *)text,
 	                       .size = nsdconf_tsig_secret_text(secret, text) };
-	*out = (dnssec_binary_t){ 0 };
 	int ret = in.size == 0 ? KNOT_EOK : dnssec_binary_from_base64(&in, out);
 	free(text);
 	if (ret == DNSSEC_ENOMEM) {
@@ -81,13 +83,12 @@ static int secret_decode(const char *secret, dnssec_binary_t *out)
 	return KNOT_EOK;
 }
 
-bool nsdconf_tsig_secret_ok(const char *secret)
+int nsdconf_tsig_secret_check(const char *secret)
 {
 	dnssec_binary_t bin;
 	int ret = secret_decode(secret, &bin);
 	dnssec_binary_free(&bin);
-	/* Out of memory is not NSD's verdict on the text: do not call the secret bad. */
-	return ret == KNOT_EOK || ret == KNOT_ENOMEM;
+	return ret;
 }
 
 int nsdconf_tsig_key_init(knot_tsig_key_t *key, const char *name, const char *algorithm,
@@ -108,10 +109,15 @@ int nsdconf_tsig_key_init(knot_tsig_key_t *key, const char *name, const char *al
 	if (key->secret.size == 0) {
 		return KNOT_EINVAL;   /* no HMAC can be made with it */
 	}
-	key->name = knot_dname_from_str_alloc(name);
-	if (key->name == NULL) {
+	knot_dname_storage_t dname;
+	if (knot_dname_from_str(dname, name, sizeof(dname)) == NULL) {
 		knot_tsig_key_deinit(key);
 		return KNOT_EINVAL;
+	}
+	key->name = knot_dname_copy(dname, NULL);
+	if (key->name == NULL) {
+		knot_tsig_key_deinit(key);
+		return KNOT_ENOMEM;
 	}
 	knot_dname_to_lower(key->name);
 	key->algorithm = dnssec_tsig_algorithm_from_name(knot_names[a]);

@@ -31,9 +31,10 @@ const char *nsdconf_tsig_alg_knot_name(enum nsdconf_tsig_alg alg);
  * out (room for strlen(secret) + 1 bytes). Returns the length written. */
 size_t nsdconf_tsig_secret_text(const char *secret, char *out);
 
-/* True when NSD accepts the secret: it decodes (white space skipped) to at most 16 KiB.
- * An empty secret decodes to nothing and is accepted, as NSD accepts it. */
-bool nsdconf_tsig_secret_ok(const char *secret);
+/* KNOT_EOK when NSD accepts the secret: it decodes (white space skipped) to at most
+ * 16 KiB; an empty secret decodes to nothing and is accepted, as NSD accepts it.
+ * KNOT_EINVAL when NSD refuses it, KNOT_ENOMEM when that could not be decided. */
+int nsdconf_tsig_secret_check(const char *secret);
 
 /* A libknot key for a key of nsd.conf: the name, the algorithm as NSD reads it (NULL: NSD's
  * default, sha256) and the secret with its white space skipped. Returns KNOT_EOK,
