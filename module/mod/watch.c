@@ -389,28 +389,39 @@ static void watch_free(struct watch *w)
 }
 
 /* The files the previous instance watched (nsd.conf alone at start), as they are now;
- * this instance becomes the one whose watcher acts. */
+ * this instance becomes the one whose watcher acts once it has them. The names are
+ * copied under watch_lock and the files read after it (the lock is a leaf, held for
+ * no I/O: the watcher takes it under keeper_lock). */
 static int watch_take_over(struct watch *w)
 {
 	struct process_state *ps = &nsd_process;
 	pthread_mutex_lock(&ps->watch_lock);
-	size_t n = ps->watch_n_files;
-	const char **files = calloc(n + 1, sizeof(*files));
-	if (files != NULL) {
-		files[0] = w->config;   /* first: the nsd.conf of this instance */
-		size_t k = 1;
-		for (size_t i = 0; i < n; i++) {
+	size_t n = ps->watch_n_files, k = 0;
+	char **files = calloc(n + 1, sizeof(*files));
+	char *zonelist = ps->watch_zonelist != NULL ? strdup(ps->watch_zonelist) : NULL;
+	bool copied = files != NULL && (ps->watch_zonelist == NULL || zonelist != NULL);
+	if (copied) {
+		files[k++] = w->config;   /* first: the nsd.conf of this instance */
+		for (size_t i = 0; i < n && copied; i++) {
 			if (strcmp(ps->watch_files[i], w->config) != 0) {
-				files[k++] = ps->watch_files[i];
+				files[k] = strdup(ps->watch_files[i]);
+				copied = files[k++] != NULL;
 			}
 		}
-		n = k;
 	}
-	int ret = files != NULL ? watch_set_build(&w->set, files, n, ps->watch_zonelist, w->cwd,
-	                                          NULL) : KNOT_ENOMEM;
-	w->gen = atomic_fetch_add(&ps->watch_gen, 1) + 1;
 	pthread_mutex_unlock(&ps->watch_lock);
+
+	int ret = copied ? watch_set_build(&w->set, (const char *const *)files, k, zonelist, w->cwd,
+	                                   NULL) : KNOT_ENOMEM;
+	if (ret == KNOT_EOK) {
+		/* only now: a failed take-over leaves the older watcher acting */
+		w->gen = atomic_fetch_add(&ps->watch_gen, 1) + 1;
+	}
+	for (size_t i = 1; files != NULL && i < k; i++) {
+		free(files[i]);
+	}
 	free(files);
+	free(zonelist);
 	return ret;
 }
 
