@@ -9,8 +9,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# knotd's module directory: pkg-config's (libknot-dev), else the one knot installed
 instdir=$(pkg-config --variable=module_instdir knotd 2>/dev/null ||
-	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)/knot/modules-?")
+	ls -d /usr/lib/*/knot/modules-* 2>/dev/null | tail -n 1 || true)
 installed=0
 if [ "${1:-}" = --installed ]; then
 	installed=1

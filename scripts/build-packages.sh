@@ -14,7 +14,9 @@ work=$(mktemp -d /tmp/knot-nsd-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 src=$work/knot-nsd
 mkdir -p "$src"
-git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$src"
+git ls-files -z --cached --others --exclude-standard |
+	while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+	xargs -0 cp --parents -t "$src"
 (cd "$src" && dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || {
 	tail -n 40 "$work/build.log" >&2
 	echo "build-packages: dpkg-buildpackage failed" >&2

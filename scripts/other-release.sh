@@ -20,14 +20,26 @@ trixie) other=bookworm ;;
 esac
 envs=${KNOT_NSD_ENVS:-/var/cache/knot-nsd/envs}
 root=$envs/$other
-stamp=$(cat scripts/debian-packages.txt | sha256sum | cut -c1-16)
+stamp=$(sha256sum <scripts/debian-packages.txt | cut -c1-16)
 mapfile -t packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' scripts/debian-packages.txt)
+
+# What this script mounts in an environment; unmounted before anything is removed, and
+# rm stays on the environment's own file system whatever is left mounted.
+unmount_in() { # environment
+	umount "$1/dev/shm" 2>/dev/null || true
+	umount "$1/proc" 2>/dev/null || true
+}
+remove_env() { # environment
+	unmount_in "$1"
+	rm -rf --one-file-system "$1"
+}
 
 if [ "$(cat "$root/.knot-nsd-env" 2>/dev/null)" != "$other $stamp" ]; then
 	command -v debootstrap >/dev/null ||
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
 	echo "other-release: making a $other environment in $root (Debian's archive, a few minutes)"
-	rm -rf "$root.new"
+	remove_env "$root.new"
+	trap 'unmount_in "$root.new"' EXIT
 	mkdir -p "$envs"
 	t0=$(date +%s)
 	# Made aside and renamed when whole: an interrupted run leaves no half environment.
@@ -47,14 +59,14 @@ if [ "$(cat "$root/.knot-nsd-env" 2>/dev/null)" != "$other $stamp" ]; then
 	mount -t proc proc "$root.new/proc"
 	if ! chroot "$root.new" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q "$@"' sh "${packages[@]}" >>"$log" 2>&1; then
-		umount "$root.new/proc"
 		tail -n 20 "$log" >&2
 		echo "other-release: installing the packages in $other failed (log: $log)" >&2
 		exit 1
 	fi
-	umount "$root.new/proc"
+	unmount_in "$root.new"
+	trap - EXIT
 	echo "$other $stamp" >"$root.new/.knot-nsd-env"
-	rm -rf "$root"
+	remove_env "$root"
 	mv "$root.new" "$root"
 	echo "other-release: $other made in $(($(date +%s) - t0)) s"
 fi
@@ -68,8 +80,7 @@ cleanup() {
 	for p in /proc/[0-9]*; do
 		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -KILL "${p#/proc/}" 2>/dev/null
 	done
-	umount "$root/dev/shm" 2>/dev/null || true
-	umount "$root/proc" 2>/dev/null || true
+	unmount_in "$root"
 }
 trap cleanup EXIT
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
@@ -79,7 +90,10 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
 rm -rf "$root/src"
 mkdir -p "$root/src/knot-nsd"
-git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$root/src/knot-nsd"
+# tracked and untracked files, not those deleted from the work tree
+git ls-files -z --cached --others --exclude-standard |
+	while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+	xargs -0 cp --parents -t "$root/src/knot-nsd"
 # a git index for the scripts that list the tree (scripts/build-packages.sh)
 chroot "$root" sh -c 'cd /src/knot-nsd && git init -q && git add -A' 
 

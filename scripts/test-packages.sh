@@ -7,10 +7,22 @@
 # installed module beside a build's and reject the duplicate. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+pkgs=(knot-module-nsd knot-nsd)
+installed() { dpkg-query -W -f '${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+# This test removes what it installs: it must not remove an operator's own copy.
+for p in "${pkgs[@]}"; do
+	if installed "$p"; then
+		echo "test-packages: $p is installed already; remove it first" >&2
+		exit 1
+	fi
+done
 out=$(mktemp -d /tmp/knot-nsd-packages.XXXXXX)
 cleanup() {
-	# dpkg's own status decides; an 'apt-get purge' of an absent package is fine too
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q knot-module-nsd knot-nsd >/dev/null 2>&1 || true
+	local p
+	DEBIAN_FRONTEND=noninteractive dpkg --purge "${pkgs[@]}" >/dev/null 2>&1 || true
+	for p in "${pkgs[@]}"; do
+		! installed "$p" || echo "test-packages: $p could not be removed" >&2
+	done
 	rm -rf "$out"
 }
 trap cleanup EXIT

@@ -23,10 +23,9 @@ tally() { # suite ok bad
 	failed=$((failed + $3))
 }
 count() { # meson's machine-readable log (one JSON object per test) [suite-name prefix]
-	local log=$1 prefix=${2:-} suite ok bad
-	while read -r suite ok bad; do
-		tally "$prefix$suite" "$ok" "$bad"
-	done < <(python3 - "$log" <<'PY'
+	local log=$1 prefix=${2:-} suite ok bad rows
+	# no log, or one without a test: meson failed before testing; that is a failure
+	if ! rows=$(python3 - "$log" <<'PY'
 import json, sys
 per = {}
 for line in open(sys.argv[1]):
@@ -40,7 +39,14 @@ for line in open(sys.argv[1]):
 for suite, (ok, bad) in sorted(per.items()):
     print(suite, ok, bad)
 PY
-)
+) || [ -z "$rows" ]; then
+		tally "${prefix}meson" 0 1
+		echo "FAILED: no test results in $log" >&2
+		return
+	fi
+	while read -r suite ok bad; do
+		tally "$prefix$suite" "$ok" "$bad"
+	done <<<"$rows"
 }
 step() { # suite-name command...: one pass or one failure
 	local name=$1; shift
@@ -49,6 +55,7 @@ step() { # suite-name command...: one pass or one failure
 
 run_suite() { # build-dir [suite-name prefix] [meson test arguments]
 	local dir=$1 prefix=$2; shift 2
+	rm -f "$dir/meson-logs/testlog.json"   # never count an earlier run's results
 	meson test -C "$dir" --print-errorlogs "$@" || true
 	count "$dir/meson-logs/testlog.json" "$prefix"
 }
@@ -91,6 +98,7 @@ summary "$release"
 
 if [ "${KNOT_NSD_OTHER_RELEASE:-yes}" != no ]; then
 	other_log=$(mktemp /tmp/knot-nsd-other.XXXXXX)
+	trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$other_log"' EXIT
 	bash scripts/other-release.sh 2>&1 | tee "$other_log" || true
 	last=$(tail -n 1 "$other_log")
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then

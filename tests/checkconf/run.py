@@ -116,9 +116,14 @@ ZONE_OPTS_SINCE = {
 }
 
 
+def version_tuple(v):
+    return tuple(int(x) for x in re.findall(r"\d+", v))
+
+
 def since_opts(table, version):
-    return [o for v, opts in table.items() if version and version_matches(v, version)
-            for o in opts]
+    """The options of every release this one is, or is newer than."""
+    return [o for v, opts in table.items()
+            if version and version_tuple(version) >= version_tuple(v) for o in opts]
 
 
 # options whose -f output can differ (paths) and a few others as controls

@@ -153,6 +153,13 @@ def test_tsig_secret_with_blanks(r):
     # refuses it unless the MAC verifies
     r.check(f.knot.wait_log(r'zone example\.net\., NOTIFY at start-up, 1 target', 10),
             'the module sent its start-up NOTIFY of example.net')
+    # NSD checks the TSIG before anything else: NOERROR, signed back with the same key,
+    # only if the module's MAC verified (a bad one is answered NOTAUTH)
+    r.check(f.knot.wait_log(r'zone example\.net\., NOTIFY to 127\.0\.0\.1@%d answered NOERROR'
+                            % f.np, 10) and
+            f.knot.wait_log(r'zone example\.net\., NOTIFY done, 1 answered, 0 unreachable', 10)
+            and f.knot.count(r'example\.net.*(bad or missing TSIG|answered NOTAUTH)') == 0,
+            "NSD answered the module's signed NOTIFY NOERROR, with a valid TSIG")
     seen = lambda: [l for l in f.nsd.log().splitlines() if 'notify for example.net.' in l]
     r.check(h.wait_for(lambda: seen(), 10) and not any('refused' in l for l in seen()),
             "NSD accepted knotd's signed NOTIFYs for example.net", '\n'.join(seen()))
