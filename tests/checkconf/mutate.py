@@ -12,10 +12,11 @@ usage: mutate.py --ours build/module/cli/knot-nsd [--count N] [--seed S]
 import argparse
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
+
+from run import nsd_release  # one reading of the release, as run.py compares
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "corpus")
@@ -63,13 +64,6 @@ def mutate(rng, text):
     return "\n".join(lines)
 
 
-def nsd_release(nsd):
-    """The release of an nsd-checkconf, from its -h text ("Version 4.6.1.")."""
-    p = subprocess.run([nsd, "-h"], capture_output=True, env=dict(os.environ, LC_ALL="C"))
-    m = re.search(rb"Version ([0-9][0-9.]*[0-9])\.", p.stderr + p.stdout)
-    return m.group(1).decode() if m else ""
-
-
 def run(cmd, cwd, env=None):
     try:
         p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=20,
@@ -89,7 +83,7 @@ def main():
     args = ap.parse_args()
     ours = os.path.abspath(args.ours)
     # ours answers as the release it is compared with
-    ours_env = {"KNOT_NSD_NSD_VERSION": nsd_release(args.nsd)}
+    ours_env = {"KNOT_NSD_NSD_VERSION": nsd_release(args.nsd) or ""}
     rng = random.Random(args.seed)
     seeds = sorted(f for f in os.listdir(CORPUS) if f.endswith(".conf"))
     passed = failed = 0

@@ -174,10 +174,12 @@ def read_expectations(path, nsd_version=None):
             else:
                 exp = None
             if k == "exit":
+                # an empty value expects no particular status (for that release)
+                code = int(v) if v.strip() != "" else None
                 if exp is None:
-                    plain["exit"] = int(v)
+                    plain["exit"] = code
                 else:
-                    exp.append(int(v))
+                    exp.append(code)
             else:
                 (plain[k] if exp is None else exp).append(v)
     for k, vals in per.items():
