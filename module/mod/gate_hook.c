@@ -15,6 +15,7 @@
 #include "mod/gate.h"
 #include "mod/gate_hook.h"
 #include "mod/gate_tsig.h"
+#include "mod/knotd_compat.h"
 #include "mod/process_state.h"
 
 /* What one good nsd.conf compiled to. Reference counted: the instance a reload creates
@@ -26,7 +27,7 @@ struct gate_set {
 };
 
 /* The last message of a request this worker thread let through: an AXFR or IXFR over
- * TCP is one request and many messages, and BEGIN runs for each (knotd 3.2). Signed
+ * a stream (TCP, TLS, QUIC) is one request and many messages, and BEGIN runs for each. Signed
  * requests need no memory: knotd fills qdata->sign after the first message. */
 struct xfr_seen {
 	const void *qdata;
@@ -420,7 +421,7 @@ static bool answered_before_acl(enum gate_kind kind, const struct gate_zone *z,
 		                                     signed_ok) : state;
 		return true;
 	}
-	if (kind == GATE_AXFR && qdata->params->proto == KNOTD_QUERY_PROTO_UDP) {
+	if (kind == GATE_AXFR && !knotd_compat_stream(qdata)) {
 		/* NSD: NOTIMP, before the ACL. */
 		*answer = signed_ok != NULL ? refuse(qdata, KNOT_RCODE_NOTIMPL, KNOT_EDNS_EDE_NONE,
 		                                     signed_ok) : state;
@@ -439,8 +440,7 @@ static knotd_state_t acl_verdict(struct gate_hook *h, enum gate_kind kind,
 	struct gate_verdict v = gate_check(z, kind, r);
 	if (v.allow) {
 		count(h, qdata, CTR_ALLOWED, kind);
-		if (kind <= GATE_IXFR && signed_ok == NULL &&
-		    qdata->params->proto == KNOTD_QUERY_PROTO_TCP) {
+		if (kind <= GATE_IXFR && signed_ok == NULL && knotd_compat_stream(qdata)) {
 			xfr_remember(h, qdata, kind);
 		}
 		return state;
@@ -494,7 +494,7 @@ gate_begin_slow(knotd_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata, knot
 		if (qdata->sign.tsig_key.name != NULL) {
 			return state;   /* knotd verified it and signs this request's answers */
 		}
-	} else if (kind <= GATE_IXFR && qdata->params->proto == KNOTD_QUERY_PROTO_TCP &&
+	} else if (kind <= GATE_IXFR && knotd_compat_stream(qdata) &&
 	           xfr_continues(h, qdata, kind)) {
 		return state;
 	}
