@@ -15,9 +15,14 @@
 #include "mod/gate_index.h"
 
 struct gate_acl {
-	struct gate_entry *e;    /* in list order; tls-auth entries left out (no XoT) */
+	struct gate_entry *e;    /* in list order */
 	uint32_t n;
 	struct gate_index *allow, *blocked;  /* NULL: walked (gate_index.c) */
+	/* Entries with a tls-auth name, ascending: walked, never indexed (they are few,
+	 * and count only for tls-auth transfers) */
+	uint32_t *tls_pos;
+	uint32_t n_tls;
+	const struct gate_tls_conf *tls;
 };
 
 enum { LIST_XFR, LIST_NOTIFY, LIST_QUERY, LISTS };
@@ -38,6 +43,7 @@ struct gate {
 	const struct gate_key **key_tab;  /* one per class, by dname */
 	size_t key_mask;
 	bool query_acl;
+	struct gate_tls_conf tls;
 };
 
 /* --- small helpers --- */
@@ -106,6 +112,9 @@ const char *gate_reason_str(enum gate_reason reason)
 	case GATE_R_KEY_MISMATCH: return "no acl matches (key mismatch)";
 	case GATE_R_BLOCKED:      return "blocked";
 	case GATE_R_TSIG_ERROR:   return "tsig error";
+	case GATE_R_TLS_XFR_ONLY: return "tls-auth-xfr-only";
+	case GATE_R_TLS_UNVERIFIED: return "client certificate not verified";
+	case GATE_R_TLS_NAME:     return "client certificate does not match";
 	default:                  return "?";
 	}
 }
@@ -139,26 +148,41 @@ static struct gate_verdict verdict(bool allow, enum gate_reason reason, int entr
 	return (struct gate_verdict){ .allow = allow, .reason = reason, .entry = entry };
 }
 
+/* Whether a tls-auth entry counts for r: NSD 4.14.3 skips it unless the request came
+ * over its tls-auth port (4.10.1-4.14.2 tested its address anyway: see doc/mod-nsd.md). */
+static bool tls_auth_of(const struct gate_acl *l, const struct gate_request *r)
+{
+	return l->n_tls > 0 && gate_tls_state(l->tls, r->tls) == GATE_TLS_AUTH;
+}
+
+/* A tls-auth entry's certificate test; it runs whether or not the entry matched. */
+static bool tls_name_denies(const struct gate_entry *e, const struct gate_request *r)
+{
+	return e->tls_domain != NULL && !gate_tls_name_matches(r->tls, e->tls_domain);
+}
+
 struct gate_verdict gate_acl_check_linear(const struct gate_acl *l, const struct gate_request *r)
 {
-	bool addr_matched = false;
+	bool addr_matched = false, tls_auth = tls_auth_of(l, r);
 	int first = -1;
 
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct gate_entry *e = &l->e[i];
 
-		if (r->src == NULL || !nsdconf_acl_addr_matches(&e->acl, r->src)) {
+		if (e->tls_name != NULL && !tls_auth) {
 			continue;
 		}
-		if (!gate_entry_key_ok(e, r)) {
-			addr_matched = true;
-			continue;
+		if (r->src != NULL && nsdconf_acl_addr_matches(&e->acl, r->src)) {
+			if (!gate_entry_key_ok(e, r)) {
+				addr_matched = true;
+			} else if (e->acl.key == NSDCONF_ACL_BLOCKED) {
+				return verdict(false, GATE_R_BLOCKED, e->index);
+			} else if (first < 0) {
+				first = (int)i;
+			}
 		}
-		if (e->acl.key == NSDCONF_ACL_BLOCKED) {
-			return verdict(false, GATE_R_BLOCKED, e->index);
-		}
-		if (first < 0) {
-			first = (int)i;
+		if (e->tls_name != NULL && tls_name_denies(e, r)) {
+			return verdict(false, GATE_R_TLS_NAME, e->index);
 		}
 	}
 	if (first >= 0) {
@@ -178,18 +202,48 @@ struct gate_verdict gate_acl_check(const struct gate_acl *l, const struct gate_r
 		return verdict(false, GATE_R_NO_MATCH, -1);
 	}
 
+	/* The tls-auth entries, walked up to the first whose name test denies (NSD's
+	 * walk stops there; a BLOCKED match at or before it still answers first). */
+	uint32_t tls_deny = UINT32_MAX, tls_blocked = UINT32_MAX, tls_first = UINT32_MAX;
+	bool tls_addr_matched = false;
+	if (tls_auth_of(l, r)) {
+		for (uint32_t j = 0; j < l->n_tls; j++) {
+			const struct gate_entry *e = &l->e[l->tls_pos[j]];
+			if (nsdconf_acl_addr_matches(&e->acl, r->src)) {
+				if (!gate_entry_key_ok(e, r)) {
+					tls_addr_matched = true;
+				} else if (e->acl.key == NSDCONF_ACL_BLOCKED) {
+					tls_blocked = tls_blocked < l->tls_pos[j] ? tls_blocked : l->tls_pos[j];
+				} else if (tls_first == UINT32_MAX) {
+					tls_first = l->tls_pos[j];
+				}
+			}
+			if (tls_name_denies(e, r)) {
+				tls_deny = l->tls_pos[j];
+				break;
+			}
+		}
+	}
+
 	struct gate_index_search s = { .e = l->e, .r = r, .port = src.port, .best = UINT32_MAX };
 	gate_index_search(l->blocked, &src, &s);
-	if (s.best != UINT32_MAX) {
-		return verdict(false, GATE_R_BLOCKED, l->e[s.best].index);
+	uint32_t blocked = s.best < tls_blocked ? s.best : tls_blocked;
+	if (blocked != UINT32_MAX && blocked <= tls_deny) {
+		return verdict(false, GATE_R_BLOCKED, l->e[blocked].index);
+	}
+	if (tls_deny != UINT32_MAX) {
+		return verdict(false, GATE_R_TLS_NAME, l->e[tls_deny].index);
 	}
 
 	s.addr_matched = false;
+	s.best = UINT32_MAX;
 	gate_index_search(l->allow, &src, &s);
-	if (s.best != UINT32_MAX) {
-		return verdict(true, GATE_R_MATCH, l->e[s.best].index);
+	uint32_t first = s.best < tls_first ? s.best : tls_first;
+	if (first != UINT32_MAX) {
+		return verdict(true, GATE_R_MATCH, l->e[first].index);
 	}
-	return verdict(false, s.addr_matched ? GATE_R_KEY_MISMATCH : GATE_R_NO_MATCH, -1);
+	return verdict(false, s.addr_matched || tls_addr_matched ? GATE_R_KEY_MISMATCH :
+	               GATE_R_NO_MATCH, -1);
 }
 
 /* --- compiling the model --- */
@@ -346,6 +400,16 @@ static void entry_compile(struct build *b, struct gate_entry *e, const struct ns
 	e->acl.key_name = x->key_name ? build_strdup(b, x->key_name) : NULL;
 	e->acl.tls_auth = NULL;
 	e->acl.file = NULL;
+	e->tls_name = NULL;
+	e->tls_domain = NULL;
+	if (x->tls_auth != NULL) {
+		/* NSD refuses to start when the tls-auth is missing; without an
+		 * auth-domain-name it logs and checks no name (acl_check_incoming). */
+		const struct nsdconf_tls_auth *t = nsdconf_tls_auth_find(b->m, x->tls_auth);
+		const char *domain = t != NULL ? t->val[NSDCONF_T_AUTH_DOMAIN_NAME].str : NULL;
+		e->tls_name = build_strdup(b, x->tls_auth);
+		e->tls_domain = domain != NULL ? build_strdup(b, domain) : NULL;
+	}
 	e->index = index;
 	e->key = -1;
 	e->alg = NSDCONF_TSIG_ALG_NONE;
@@ -356,10 +420,11 @@ static void entry_compile(struct build *b, struct gate_entry *e, const struct ns
 	const char *k = x->key == NSDCONF_ACL_NOKEY ? "NOKEY" :
 	                x->key == NSDCONF_ACL_BLOCKED ? "BLOCKED" :
 	                (x->key_name ? x->key_name : "?");
-	size_t len = strlen(x->spec ? x->spec : "") + strlen(k) + 2;
+	const char *tls = x->tls_auth != NULL ? x->tls_auth : "";
+	size_t len = strlen(x->spec ? x->spec : "") + strlen(k) + strlen(tls) + 3;
 	char *text = build_alloc(b, len);
 	if (text != NULL) {
-		snprintf(text, len, "%s %s", x->spec ? x->spec : "", k);
+		snprintf(text, len, "%s %s%s%s", x->spec ? x->spec : "", k, tls[0] ? " " : "", tls);
 	}
 	e->text = text;
 }
@@ -376,7 +441,9 @@ static void acl_index(struct build *b, struct gate_acl *l)
 	}
 	for (uint32_t i = 0; i < l->n && b->err == KNOT_EOK; i++) {
 		int blocked = l->e[i].acl.key == NSDCONF_ACL_BLOCKED;
-		pos[blocked][np[blocked]++] = i;
+		if (l->e[i].tls_name == NULL) {
+			pos[blocked][np[blocked]++] = i;
+		}
 	}
 	if (b->err == KNOT_EOK) {
 		b->err = gate_index_build(b->g->arena, l->e, pos[0], np[0], &l->allow);
@@ -405,11 +472,20 @@ static const struct gate_acl *acl_compile(struct build *b, const struct nsdconf_
 
 	int index = 0;
 	for (const struct nsdconf_acl *x = head; x != NULL; x = x->next, index++) {
-		/* NSD skips entries with a tls-auth name for requests that did not come
-		 * over an authenticated TLS port; there is no XoT in Knot 3.2. */
-		if (x->tls_auth == NULL) {
-			entry_compile(b, &l->e[l->n++], x, index);
+		entry_compile(b, &l->e[l->n++], x, index);
+		if (x->tls_auth != NULL) {
+			l->n_tls++;
 		}
+	}
+	l->tls = &b->g->tls;
+	if (b->err == KNOT_EOK && l->n_tls > 0) {
+		uint32_t *pos = build_alloc(b, l->n_tls * sizeof(*pos)), j = 0;
+		for (uint32_t i = 0; pos != NULL && i < l->n; i++) {
+			if (l->e[i].tls_name != NULL) {
+				pos[j++] = i;
+			}
+		}
+		l->tls_pos = pos;
 	}
 	if (b->err == KNOT_EOK && l->n >= b->index_min) {
 		acl_index(b, l);
@@ -555,6 +631,7 @@ struct gate *gate_build(const struct nsdconf_model *m, const struct gate_build_o
 		.m = m,
 		.index_min = o != NULL && o->index_min > 0 ? o->index_min : GATE_INDEX_MIN_DEFAULT,
 	};
+	b.err = gate_tls_conf_init(&g->tls, m, g->arena);
 	keys_build(&b);
 	g->zone_mask = gate_pow2_at_least(2 * (size_t)m->n_zones) - 1;
 	g->zone_tab = build_alloc(&b, (g->zone_mask + 1) * sizeof(*g->zone_tab));
@@ -575,6 +652,7 @@ void gate_free(struct gate *g)
 	if (g == NULL) {
 		return;
 	}
+	gate_tls_conf_clear(&g->tls);
 	nsdconf_arena_free(g->arena);
 	free(g);
 }
@@ -633,10 +711,37 @@ const struct gate_acl *gate_zone_acl(const struct gate_zone *z, enum gate_kind k
 	return z->acl[list_of(kind)];
 }
 
+const struct gate_tls_conf *gate_tls(const struct gate *g)
+{
+	return &g->tls;
+}
+
+struct gate_verdict gate_xfr_admit(const struct gate *g, const struct gate_request *r)
+{
+	if (!g->tls.xfr_only) {
+		return verdict(true, GATE_R_MATCH, -1);
+	}
+	switch (gate_tls_state(&g->tls, r->tls)) {
+	case GATE_TLS_AUTH:
+		return verdict(true, GATE_R_MATCH, -1);
+	case GATE_TLS_UNVERIFIED:
+		return verdict(false, GATE_R_TLS_UNVERIFIED, -1);
+	default:
+		return verdict(false, GATE_R_TLS_XFR_ONLY, -1);
+	}
+}
+
 struct gate_verdict gate_check(const struct gate_zone *z, enum gate_kind kind,
                                const struct gate_request *r)
 {
 	const struct gate_acl *l = z->acl[list_of(kind)];
+
+	/* NSD ends the handshake on its tls-auth port without a client certificate that
+	 * verifies; only lists that care about tls-auth pay for the check. */
+	if (l != NULL && l->n_tls > 0 && (kind == GATE_AXFR || kind == GATE_IXFR) &&
+	    gate_tls_state(l->tls, r->tls) == GATE_TLS_UNVERIFIED) {
+		return verdict(false, GATE_R_TLS_UNVERIFIED, -1);
+	}
 
 	if (l == NULL) {
 		/* NSD: no allow-query lets everybody query; no provide-xfr or
@@ -671,7 +776,7 @@ size_t gate_acl_size(const struct gate_acl *l)
 
 const char *gate_acl_entry_text(const struct gate_acl *l, int i)
 {
-	/* Positions skip tls-auth entries: find the entry by its index (ascending). */
+	/* Find the entry by its index (ascending). */
 	uint32_t lo = 0, hi = l != NULL ? l->n : 0;
 
 	while (lo < hi) {

@@ -9,6 +9,7 @@
 
 #include "conf/model.h"
 #include "conf/tsig_key.h"
+#include "mod/gate_tls.h"
 
 /* What a request asks for; AXFR and IXFR both consult provide-xfr. */
 enum gate_kind {
@@ -33,6 +34,11 @@ enum gate_reason {
 	GATE_R_KEY_MISMATCH,    /* an entry matched address and port, none the key */
 	GATE_R_BLOCKED,         /* a matching BLOCKED entry */
 	GATE_R_TSIG_ERROR,      /* set by the glue: the TSIG did not verify */
+	GATE_R_TLS_XFR_ONLY,    /* tls-auth-xfr-only: not an authenticated TLS transfer */
+	GATE_R_TLS_UNVERIFIED,  /* on the tls-auth port without a client certificate that
+	                         * verifies against tls-cert-bundle */
+	GATE_R_TLS_NAME,        /* the client certificate does not match the entry's
+	                         * tls-auth auth-domain-name (any such entry denies) */
 };
 
 struct gate_verdict {
@@ -46,6 +52,7 @@ struct gate_request {
 	enum gate_tsig_state tsig;
 	int key;                /* GATE_TSIG_OK: the key class (gate_key_find()->id) */
 	enum nsdconf_tsig_alg alg;      /* GATE_TSIG_OK: the algorithm the request was signed with */
+	struct gate_tls_peer *tls;      /* a transfer over TLS; NULL otherwise */
 };
 
 /* A key: clause. Keys whose names are the same domain name share one id (NSD compares
@@ -93,8 +100,17 @@ const struct gate_key *gate_key_at(const struct gate *g, size_t i);
  * NSD loads (the first in strcmp order of the names as written). */
 const struct gate_key *gate_key_find(const struct gate *g, const uint8_t *dname);
 
+/* What NSD 4.12 answers a transfer before it looks for the zone (axfr.c
+ * axfr_ixfr_can_admit_query): tls-auth-xfr-only refuses all but tls-auth transfers. The
+ * glue asks for AXFR and IXFR only; allow true: go on to gate_check(). */
+struct gate_verdict gate_xfr_admit(const struct gate *g, const struct gate_request *r);
+/* The tls-auth settings the gate was built with (for the glue's log). */
+const struct gate_tls_conf *gate_tls(const struct gate *g);
+
 /* The verdict for a request of this kind on zone z (NSD's acl_check_incoming on the
- * list kind consults; empty provide-xfr / allow-notify deny, empty allow-query allows). */
+ * list kind consults; empty provide-xfr / allow-notify deny, empty allow-query allows).
+ * An entry with a tls-auth name counts only for a transfer on NSD's tls-auth port whose
+ * client certificate verified; there, a certificate whose names do not fit it denies. */
 struct gate_verdict gate_check(const struct gate_zone *z, enum gate_kind kind,
                                const struct gate_request *r);
 

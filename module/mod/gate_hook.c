@@ -192,9 +192,16 @@ static void log_verdict(knotd_mod_t *mod, knotd_qdata_t *qdata, enum gate_kind k
                         const struct gate_zone *z, struct gate_verdict v)
 {
 	char why[600];
-	const struct gate_acl *l = gate_zone_acl(z, kind);
+	const struct gate_acl *l = z != NULL ? gate_zone_acl(z, kind) : NULL;
 
-	if (v.reason == GATE_R_BLOCKED) {
+	if (v.reason == GATE_R_TLS_NAME) {
+		snprintf(why, sizeof(why), "client certificate does not match '%s'",
+		         gate_acl_entry_text(l, v.entry));
+	} else if (v.reason == GATE_R_TLS_UNVERIFIED) {
+		snprintf(why, sizeof(why), "no client certificate verified on the tls-auth port");
+	} else if (v.reason == GATE_R_TLS_XFR_ONLY) {
+		snprintf(why, sizeof(why), "tls-auth-xfr-only");
+	} else if (v.reason == GATE_R_BLOCKED) {
 		snprintf(why, sizeof(why), "blocked by '%s'", gate_acl_entry_text(l, v.entry));
 	} else if (l == NULL) {
 		snprintf(why, sizeof(why), "no acl matches (the zone has no %s)",
@@ -430,6 +437,46 @@ static bool answered_before_acl(enum gate_kind kind, const struct gate_zone *z,
 	return false;
 }
 
+/* The client certificate chain of a TLS transfer, asked by the gate when a rule needs it. */
+static const gnutls_datum_t *tls_chain(const void *ctx, unsigned *n)
+{
+	return knotd_compat_tls_peers(ctx, n);
+}
+
+/* The TLS side of a transfer over TLS (knotd 3.4+), in p; NULL for anything else. */
+static struct gate_tls_peer *tls_peer(enum gate_kind kind, knotd_qdata_t *qdata,
+                                      struct gate_tls_peer *p)
+{
+	if (kind > GATE_IXFR || !knotd_compat_tls(qdata)) {
+		return NULL;
+	}
+	*p = (struct gate_tls_peer){
+		.local_port = knotd_compat_tls_local_port(qdata),
+		.chain = tls_chain,
+		.ctx = qdata,
+	};
+	return p;
+}
+
+/* NSD 4.12's first test of a transfer, before it looks for the zone: tls-auth-xfr-only
+ * refuses a transfer that is not tls-auth (AXFR over UDP is NOTIMP before that). */
+static bool xfr_refused(struct gate_hook *h, const struct gate_set *set, enum gate_kind kind,
+                        const struct gate_request *r, knotd_qdata_t *qdata,
+                        const struct gate_tsig_check *signed_ok, knotd_state_t *answer)
+{
+	if (kind > GATE_IXFR || (kind == GATE_AXFR && !knotd_compat_stream(qdata))) {
+		return false;
+	}
+	struct gate_verdict v = gate_xfr_admit(set->gate, r);
+	if (v.allow) {
+		return false;
+	}
+	count(h, qdata, CTR_REFUSED, kind);
+	log_verdict(h->mod, qdata, kind, NULL, v);
+	*answer = refuse(qdata, KNOT_RCODE_REFUSED, KNOT_EDNS_EDE_PROHIBITED, signed_ok);
+	return true;
+}
+
 /* NSD's ACL of the zone decides: an allowed request goes on to knotd's own ACL (the gate
  * only narrows it), a refused one is counted, logged and answered as NSD answers it. */
 static knotd_state_t acl_verdict(struct gate_hook *h, enum gate_kind kind,
@@ -462,17 +509,21 @@ static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
 	const struct gate_zone *z;
 	struct gate_request r;
 	struct gate_tsig_check tc;
+	struct gate_tls_peer peer;
 	knotd_state_t answer = state;
 
 	if (!zone_to_judge(set, kind, qdata, &z, &answer) ||
 	    !tsig_holds(h, set, kind, pkt, qdata, &r, &tc, &answer)) {
 		return answer;
 	}
+	r.tls = tls_peer(kind, qdata, &peer);
 	const struct gate_tsig_check *signed_ok = r.tsig == GATE_TSIG_OK ? &tc : NULL;
-	if (answered_before_acl(kind, z, state, qdata, signed_ok, &answer)) {
-		return answer;
+	if (!xfr_refused(h, set, kind, &r, qdata, signed_ok, &answer) &&
+	    !answered_before_acl(kind, z, state, qdata, signed_ok, &answer)) {
+		answer = acl_verdict(h, kind, z, &r, state, qdata, signed_ok);
 	}
-	return acl_verdict(h, kind, z, &r, state, qdata, signed_ok);
+	gate_tls_peer_done(r.tls);   /* the verified certificate, if one was read */
+	return answer;
 }
 
 /* Everything but the first tests: kept out of line so that the common case (an unsigned
@@ -595,6 +646,12 @@ int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m)
 	}
 	set_make_last_good(s);
 	use_set(h, s);
+	const struct gate_tls_conf *tls = gate_tls(s->gate);
+	if (tls->bundle_err != 0) {
+		knotd_mod_log(h->mod, LOG_ERR, "access gate: tls-cert-bundle %s cannot be read "
+		              "(%s); no client certificate verifies on the tls-auth port",
+		              tls->bundle, gnutls_strerror(tls->bundle_err));
+	}
 	size_t zones = gate_zone_count(s->gate), keys = gate_key_count(s->gate);
 	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zone%s, %zu key%s%s",
 	              zones, zones == 1 ? "" : "s", keys, keys == 1 ? "" : "s",

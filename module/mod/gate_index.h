@@ -16,6 +16,8 @@ struct gate_entry {
 	int index;               /* position in the list as written (NSD's acl number) */
 	int key;                 /* NSDCONF_ACL_KEY: key class; -1 for an undefined key */
 	enum nsdconf_tsig_alg alg;       /* NSDCONF_ACL_KEY: the key's configured algorithm */
+	const char *tls_name;    /* the entry's tls-auth name, NULL: none */
+	const char *tls_domain;  /* that tls-auth's auth-domain-name, NULL: none to check */
 };
 
 /* A request's source address and port. */

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Access gate over TLS: tls-auth entries, the tls-auth port and tls-auth-xfr-only, with real
+ * certificates made here with GnuTLS. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libknot/libknot.h>
+
+#include "conf/model.h"
+#include "mod/gate.h"
+#include "test_files.h"
+
+#define AUTH_PORT	8853
+#define TLS_PORT	853
+#define NAME		"secondary.example"
+
+static char dir[] = "/tmp/test-gate-tls-XXXXXX";
+static struct gate *walked, *indexed;
+
+/* --- certificates --- */
+
+struct cert {
+	gnutls_x509_privkey_t key;
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t der;
+};
+
+static struct cert ca, other_ca, right, right_cn, wrong, prefix, stranger, server_only;
+
+/* A certificate for cn (and a SAN DNS entry san, if any), signed by issuer or by itself
+ * as a CA. purpose: an extended key usage OID, or NULL for none. */
+static void make_cert(struct cert *c, const char *cn, const char *san, struct cert *issuer,
+                      const char *purpose)
+{
+	static unsigned serial = 1;
+	time_t now = time(NULL);
+
+	assert_int_equal(gnutls_x509_privkey_init(&c->key), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(c->key, GNUTLS_PK_ECDSA,
+	                 GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	assert_int_equal(gnutls_x509_crt_init(&c->crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(c->crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(c->crt, &serial, sizeof(serial)), 0);
+	serial++;
+	assert_int_equal(gnutls_x509_crt_set_activation_time(c->crt, now - 3600), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(c->crt, now + 86400), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+	                 cn, strlen(cn)), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(c->crt, c->key), 0);
+	if (san != NULL) {
+		assert_int_equal(gnutls_x509_crt_set_subject_alt_name(c->crt, GNUTLS_SAN_DNSNAME,
+		                 san, strlen(san), GNUTLS_FSAN_SET), 0);
+	}
+	if (purpose != NULL) {
+		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(c->crt, purpose, 0), 0);
+	}
+	if (issuer == NULL) {
+		assert_int_equal(gnutls_x509_crt_set_basic_constraints(c->crt, 1, -1), 0);
+		assert_int_equal(gnutls_x509_crt_set_key_usage(c->crt, GNUTLS_KEY_KEY_CERT_SIGN), 0);
+		assert_int_equal(gnutls_x509_crt_sign2(c->crt, c->crt, c->key,
+		                 GNUTLS_DIG_SHA256, 0), 0);
+	} else {
+		assert_int_equal(gnutls_x509_crt_set_basic_constraints(c->crt, 0, -1), 0);
+		assert_int_equal(gnutls_x509_crt_sign2(c->crt, issuer->crt, issuer->key,
+		                 GNUTLS_DIG_SHA256, 0), 0);
+	}
+	assert_int_equal(gnutls_x509_crt_export2(c->crt, GNUTLS_X509_FMT_DER, &c->der), 0);
+}
+
+static void free_cert(struct cert *c)
+{
+	gnutls_free(c->der.data);
+	gnutls_x509_crt_deinit(c->crt);
+	gnutls_x509_privkey_deinit(c->key);
+}
+
+static void put_pem(const char *name, const struct cert *c)
+{
+	gnutls_datum_t pem;
+	char text[4096];
+
+	assert_int_equal(gnutls_x509_crt_export2(c->crt, GNUTLS_X509_FMT_PEM, &pem), 0);
+	assert_true(pem.size < sizeof(text));
+	memcpy(text, pem.data, pem.size);
+	text[pem.size] = '\0';
+	gnutls_free(pem.data);
+	test_put_in(dir, name, text);
+}
+
+static int setup(void **state)
+{
+	assert_non_null(mkdtemp(dir));
+	make_cert(&ca, "Test CA", NULL, NULL, NULL);
+	make_cert(&other_ca, "Other CA", NULL, NULL, NULL);
+	make_cert(&right, "whatever", NAME, &ca, GNUTLS_KP_TLS_WWW_CLIENT);
+	make_cert(&right_cn, "SECONDARY.example", "other.example", &ca, NULL);
+	make_cert(&wrong, "intruder.example", "intruder.example", &ca, GNUTLS_KP_TLS_WWW_CLIENT);
+	make_cert(&prefix, "secondary.example.com", "secondary.example.com", &ca, NULL);
+	make_cert(&stranger, NAME, NAME, &other_ca, NULL);
+	make_cert(&server_only, NAME, NAME, &ca, GNUTLS_KP_TLS_WWW_SERVER);
+	put_pem("ca.pem", &ca);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct cert *all[] = { &ca, &other_ca, &right, &right_cn, &wrong, &prefix, &stranger,
+	                       &server_only };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		free_cert(all[i]);
+	}
+	test_rmtree(dir);
+	return 0;
+}
+
+/* --- configurations and requests --- */
+
+static int teardown_gates(void **state)
+{
+	gate_free(walked);
+	gate_free(indexed);
+	walked = indexed = NULL;
+	return 0;
+}
+
+static void diag_sink(void *ctx, const char *line)
+{
+	print_error("nsd.conf: %s\n", line);
+}
+
+/* The server clause of an NSD primary with a tls-auth port; bundle: its tls-cert-bundle
+ * line ("" for none). */
+static void load(const char *server_extra, const char *zone_body)
+{
+	char path[256], text[4096];
+
+	snprintf(text, sizeof(text),
+	         "server:\n\ttls-service-key: \"%s/server.key\"\n"
+	         "\ttls-service-pem: \"%s/server.pem\"\n\ttls-port: %d\n%s"
+	         "tls-auth:\n\tname: sec\n\tauth-domain-name: \"" NAME "\"\n"
+	         "tls-auth:\n\tname: other\n\tauth-domain-name: \"other.example\"\n"
+	         "tls-auth:\n\tname: nodomain\n"
+	         "zone:\n\tname: example.com\n%s",
+	         dir, dir, TLS_PORT, server_extra, zone_body);
+	test_put_in(dir, "nsd.conf", text);
+	snprintf(path, sizeof(path), "%s/nsd.conf", dir);
+	teardown_gates(NULL);
+
+	struct nsdconf_diag diag = { .sink = diag_sink };
+	struct nsdconf_model *m = nsdconf_parse_file(path, &(struct nsdconf_parse_opts){
+		.max_version = 4120,
+	}, &diag);
+	assert_non_null(m);
+	walked = gate_build(m, NULL);
+	indexed = gate_build(m, &(struct gate_build_opts){ .index_min = 1 });
+	nsdconf_model_free(m);
+	assert_non_null(walked);
+	assert_non_null(indexed);
+}
+
+static char auth_port_text[256];
+
+/* tls-auth-port with the test CA as tls-cert-bundle. */
+static const char *with_bundle(void)
+{
+	snprintf(auth_port_text, sizeof(auth_port_text),
+	         "\ttls-auth-port: %d\n\ttls-cert-bundle: \"%s/ca.pem\"\n", AUTH_PORT, dir);
+	return auth_port_text;
+}
+
+/* What a TLS client sent: its chain, and how often the gate asked for it. */
+struct chain {
+	gnutls_datum_t der[3];
+	unsigned n;
+	unsigned asked;
+};
+
+static const gnutls_datum_t *chain_of(const void *ctx, unsigned *n)
+{
+	struct chain *c = (struct chain *)ctx;
+	c->asked++;
+	*n = c->n;
+	return c->n > 0 ? c->der : NULL;
+}
+
+/* A request: TLS to port (0: plain TCP) with the client certificate cert (NULL: none). */
+struct req {
+	unsigned port;
+	const struct cert *cert;
+	const char *src;
+};
+
+static struct gate_verdict decide(const struct gate *g, struct req q, struct chain *c)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct gate_tls_peer peer = { .local_port = q.port, .chain = chain_of, .ctx = c };
+	struct gate_request r = { .src = &ss, .tsig = GATE_TSIG_NONE, .key = -1,
+	                          .tls = q.port != 0 ? &peer : NULL };
+	knot_dname_storage_t d;
+
+	memset(&ss, 0, sizeof(ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(40000);
+	assert_int_equal(inet_pton(AF_INET, q.src != NULL ? q.src : "127.0.0.1",
+	                           &in->sin_addr), 1);
+	memset(c, 0, sizeof(*c));
+	if (q.cert != NULL) {
+		c->der[c->n++] = q.cert->der;
+	}
+	assert_non_null(knot_dname_from_str(d, "example.com", sizeof(d)));
+
+	struct gate_verdict v = gate_xfr_admit(g, &r);
+	if (v.allow) {
+		v = gate_check(gate_zone_find(g, d), GATE_AXFR, &r);
+	}
+	gate_tls_peer_done(r.tls);
+	return v;
+}
+
+/* The verdict, the same from the walked and the indexed compilation. */
+static struct gate_verdict check(struct req q)
+{
+	struct chain c;
+	struct gate_verdict a = decide(walked, q, &c), b = decide(indexed, q, &c);
+
+	assert_int_equal(a.allow, b.allow);
+	assert_int_equal(a.reason, b.reason);
+	assert_int_equal(a.entry, b.entry);
+	return a;
+}
+
+#define ALLOWED(entry_, ...) do { \
+	struct gate_verdict v_ = check((struct req){ __VA_ARGS__ }); \
+	assert_true(v_.allow); \
+	assert_int_equal(v_.entry, (entry_)); \
+} while (0)
+
+#define DENIED(reason_, ...) do { \
+	struct gate_verdict v_ = check((struct req){ __VA_ARGS__ }); \
+	assert_false(v_.allow); \
+	assert_int_equal(v_.reason, (reason_)); \
+} while (0)
+
+/* --- tests --- */
+
+static void test_tls_auth_entry_allows_its_name_on_the_auth_port(void **state)
+{
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+	/* the name may be the first CN, in any case, when no SAN DNS entry fits */
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right_cn);
+	/* the entry's address still has to match */
+	DENIED(GATE_R_NO_MATCH, .port = AUTH_PORT, .cert = &right, .src = "127.0.0.2");
+}
+
+static void test_tls_auth_entry_skipped_off_the_auth_port(void **state)
+{
+	/* NSD 4.14.3 and later skip it; 4.10.1-4.14.2 let the address decide */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	DENIED(GATE_R_NO_MATCH, .port = 0);
+	DENIED(GATE_R_NO_MATCH, .port = 0, .cert = &right);
+	DENIED(GATE_R_NO_MATCH, .port = TLS_PORT, .cert = &right);
+	/* a plain entry beside it serves the other ports */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n"
+	     "\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	ALLOWED(1, .port = 0);
+	ALLOWED(1, .port = TLS_PORT, .cert = &wrong);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+}
+
+static void test_wrong_name_denies_the_whole_request(void **state)
+{
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY\n"
+	     "\tprovide-xfr: 10.0.0.1 NOKEY sec\n");
+	/* the plain entry matched first, and the tls-auth entry of another address
+	 * still checks the certificate */
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &wrong);
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &prefix);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+	/* two tls-auth names: no certificate here has both, so both deny */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n"
+	     "\tprovide-xfr: 127.0.0.1 NOKEY other\n");
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &right);
+	/* a tls-auth without auth-domain-name checks no name (NSD logs an error) */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY nodomain\n");
+	ALLOWED(0, .port = AUTH_PORT, .cert = &wrong);
+}
+
+static void test_blocked_before_the_name_test_answers_first(void **state)
+{
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 BLOCKED\n"
+	     "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	DENIED(GATE_R_BLOCKED, .port = AUTH_PORT, .cert = &wrong);
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n"
+	     "\tprovide-xfr: 127.0.0.1 BLOCKED\n");
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &wrong);
+	DENIED(GATE_R_BLOCKED, .port = AUTH_PORT, .cert = &right);
+}
+
+static void test_unverified_client_gets_no_transfer_on_the_auth_port(void **state)
+{
+	/* NSD ends the handshake: no certificate, another CA's, or one for servers
+	 * only; a plain entry for the address does not help */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n"
+	     "\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &stranger);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &server_only);
+	ALLOWED(1, .port = 0);
+}
+
+static void test_without_bundle_no_certificate_is_asked_so_names_fail(void **state)
+{
+	/* NSD sets no SSL_VERIFY_PEER without tls-cert-bundle: the client sends no
+	 * certificate and every tls-auth entry's name test fails */
+	snprintf(auth_port_text, sizeof(auth_port_text), "\ttls-auth-port: %d\n", AUTH_PORT);
+	load(auth_port_text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n"
+	     "\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &right);
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT);
+	ALLOWED(1, .port = 0);
+}
+
+static void test_no_auth_port_without_service_key(void **state)
+{
+	char text[512];
+
+	/* nsd.c creates the tls-auth context only with tls-service-key and -pem: the
+	 * load() server clause has them; without, nobody is tls-authenticated */
+	snprintf(text, sizeof(text), "server:\n\ttls-service-key: \"\"\n%s", with_bundle());
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	DENIED(GATE_R_NO_MATCH, .port = AUTH_PORT, .cert = &right);
+}
+
+static void test_xfr_only_refuses_all_but_tls_auth(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%s\ttls-auth-xfr-only: yes\n", with_bundle());
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	DENIED(GATE_R_TLS_XFR_ONLY, .port = 0);
+	DENIED(GATE_R_TLS_XFR_ONLY, .port = TLS_PORT, .cert = &right);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &stranger);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+	/* without a tls-auth entry, a verified client passes on a plain entry */
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	ALLOWED(0, .port = AUTH_PORT, .cert = &wrong);
+}
+
+static void test_chain_is_verified_once_per_request(void **state)
+{
+	char text[512];
+	struct chain c;
+
+	snprintf(text, sizeof(text), "%s\ttls-auth-xfr-only: yes\n", with_bundle());
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n\tprovide-xfr: 127.0.0.2 NOKEY sec\n"
+	     "\tprovide-xfr: 127.0.0.3 NOKEY sec\n");
+	assert_true(decide(walked, (struct req){ .port = AUTH_PORT, .cert = &right }, &c).allow);
+	assert_int_equal(c.asked, 1);
+	/* a list without tls-auth entries and no tls-auth-xfr-only never asks */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	assert_true(decide(walked, (struct req){ .port = AUTH_PORT, .cert = &right }, &c).allow);
+	assert_int_equal(c.asked, 0);
+}
+
+static void test_unreadable_bundle_lets_nothing_verify(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "\ttls-auth-port: %d\n\ttls-cert-bundle: \"%s/none.pem\"\n",
+	         AUTH_PORT, dir);
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	assert_int_not_equal(gate_tls(walked)->bundle_err, 0);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &right);
+}
+
+static void test_entry_text_names_the_tls_auth(void **state)
+{
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	knot_dname_storage_t d;
+	assert_non_null(knot_dname_from_str(d, "example.com", sizeof(d)));
+	const struct gate_acl *l = gate_zone_acl(gate_zone_find(walked, d), GATE_AXFR);
+	assert_string_equal(gate_acl_entry_text(l, 0), "127.0.0.1 NOKEY sec");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_tls_auth_entry_allows_its_name_on_the_auth_port,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_tls_auth_entry_skipped_off_the_auth_port,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_wrong_name_denies_the_whole_request, teardown_gates),
+		cmocka_unit_test_teardown(test_blocked_before_the_name_test_answers_first,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_unverified_client_gets_no_transfer_on_the_auth_port,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_without_bundle_no_certificate_is_asked_so_names_fail,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_no_auth_port_without_service_key, teardown_gates),
+		cmocka_unit_test_teardown(test_xfr_only_refuses_all_but_tls_auth, teardown_gates),
+		cmocka_unit_test_teardown(test_chain_is_verified_once_per_request, teardown_gates),
+		cmocka_unit_test_teardown(test_unreadable_bundle_lets_nothing_verify, teardown_gates),
+		cmocka_unit_test_teardown(test_entry_text_names_the_tls_auth, teardown_gates),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
