@@ -12,6 +12,7 @@
 #include "cli/checkconf.h"
 #include "cli/convert.h"
 #include "conf/checks.h"
+#include "knotmap/knotmap_target.h"
 
 /* Newest NSD syntax accepted, as mod-nsd accepts it. */
 #define CONVERT_NSD_VERSION 4150
@@ -33,14 +34,18 @@ struct convert_args {
 	 * choice: --nsd-version, KNOT_NSD_NSD_VERSION, the build's NSD), so that convert
 	 * refuses what that nsd-checkconf refuses, with its words. */
 	const struct nsdconf_release *release;
+	/* --knot-version: the knotd the configuration is for (KNOT_VERSION_HEX form);
+	 * by default the one knot-nsd was built against, as mod-nsd's include is. */
+	unsigned knot_version;
 };
 
 static int usage(FILE *out)
 {
-	fputs("usage: knot-nsd convert [options] nsd.conf\n"
+	static const char text[] =
+	      "usage: knot-nsd convert [options] nsd.conf\n"
 	      "       knot-nsd convert --list-options\n"
 	      "\n"
-	      "Writes a complete knot.conf (Knot DNS 3.2) with the meaning of nsd.conf.\n"
+	      "Writes a complete knot.conf with the meaning of nsd.conf, for knotd 3.2 to 3.5.\n"
 	      "\n"
 	      "  -o, --output FILE       write the configuration to FILE, atomically (default: stdout)\n"
 	      "  -r, --report            print one line per option of nsd.conf: exact, approximated,\n"
@@ -56,16 +61,23 @@ static int usage(FILE *out)
 	      "      --module-file FILE  with --module: nsd.so to load (default: knotd's module folder)\n"
 	      "      --knot-include FILE with --module: the include mod-nsd keeps\n"
 	      "                          (default: " DEFAULT_KNOT_INCLUDE ")\n"
+	      "      --knot-version X.Y[.Z]  the knotd to write for, 3.2 to 3.5 (X.Y: X.Y.0;\n"
+	      "                          default: the knotd knot-nsd was built against, %s)\n"
 	      "      --list-options      print the option table with Knot verdicts (Markdown)\n"
 	      "  -h, --help              this text\n"
 	      "\n"
 	      "Exit status: 0 everything exact, 1 usage or output error, 2 nsd.conf has errors\n"
 	      "(nothing written), 3 converted with approximations, 4 converted, but knotd allows\n"
-	      "something NSD refuses or options are not supported. See knot-nsd(1).\n", out);
+	      "something NSD refuses or options are not supported. See knot-nsd(1).\n";
+	char build[16];
+
+	knotmap_knot_format(knotmap_knot_build(), build, sizeof(build));
+	fprintf(out, text, build);
 	return out == stdout ? CONVERT_EXACT : CONVERT_USAGE;
 }
 
-enum { OPT_CWD = 256, OPT_STORAGE, OPT_RUNDIR, OPT_MODULE_FILE, OPT_KNOT_INCLUDE, OPT_LIST };
+enum { OPT_CWD = 256, OPT_STORAGE, OPT_RUNDIR, OPT_MODULE_FILE, OPT_KNOT_INCLUDE, OPT_LIST,
+       OPT_KNOT_VERSION };
 
 static int parse_args(int argc, char **argv, struct convert_args *a)
 {
@@ -81,12 +93,14 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
 		{ "module-file", required_argument, NULL, OPT_MODULE_FILE },
 		{ "knot-include", required_argument, NULL, OPT_KNOT_INCLUDE },
 		{ "list-options", no_argument, NULL, OPT_LIST },
+		{ "knot-version", required_argument, NULL, OPT_KNOT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool module = false, include = false;
 	int c;
 
+	a->knot_version = knotmap_knot_build();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:rmiz:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -101,6 +115,14 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
 		case OPT_MODULE_FILE: a->module_file = optarg; break;
 		case OPT_KNOT_INCLUDE: a->knot_include = optarg; break;
 		case OPT_LIST: a->list_options = true; break;
+		case OPT_KNOT_VERSION:
+			a->knot_version = knotmap_knot_parse(optarg);
+			if (a->knot_version == 0) {
+				fprintf(stderr, "knot-nsd convert: --knot-version %s: not a knotd version "
+				        "knot-nsd writes for (3.2 to 3.5, as X.Y or X.Y.Z)\n", optarg);
+				return CONVERT_USAGE;
+			}
+			break;
 		case 'h': exit(usage(stdout));
 		default: return usage(stderr);
 		}
@@ -196,6 +218,7 @@ static int convert(const struct convert_args *a, const char *cwd)
 		.cwd = cwd,
 		.storage = a->storage,
 		.rundir = a->rundir,
+		.knot_version = a->knot_version,
 		.report = convert_report_note,
 	};
 	struct knotmap_buf text = { 0 };
@@ -207,7 +230,7 @@ static int convert(const struct convert_args *a, const char *cwd)
 	rc = load(a, &m);
 	if (rc != CONVERT_EXACT)
 		return rc;
-	rep = convert_report_new(m, a->mode, a->report);
+	rep = convert_report_new(m, a->mode, a->knot_version, a->report);
 	config = absolute(a->file);
 	if (rep == NULL || config == NULL) {
 		fprintf(stderr, "knot-nsd convert: out of memory\n");
@@ -262,7 +285,7 @@ int convert_main(int argc, char **argv, const char *nsd_version)
 	if (rc != CONVERT_EXACT)
 		return rc;
 	if (a.list_options) {
-		convert_list_options(stdout, a.release);
+		convert_list_options(stdout, a.release, a.knot_version);
 		return fflush(stdout) == 0 ? CONVERT_EXACT : CONVERT_USAGE;
 	}
 	if (a.cwd == NULL) {

@@ -31,9 +31,10 @@ int convert_main(int argc, char **argv, const char *nsd_version);
 /* The report: knotmap's notes plus one line for every option occurrence they do not
  * cover, in text order. */
 struct convert_report;
-/* keep: every line is kept for printing; else only the notes and the worst verdict. */
+/* keep: every line is kept for printing; else only the notes and the worst verdict.
+ * knot_version: the target knotd, whose verdicts the lines without a note take. */
 struct convert_report *convert_report_new(const struct nsdconf_model *m, enum convert_mode mode,
-                                          bool keep);
+                                          unsigned knot_version, bool keep);
 void convert_report_free(struct convert_report *r);
 /* knotmap_report_t */
 void convert_report_note(void *ctx, const struct knotmap_note *note);
@@ -45,8 +46,10 @@ void convert_report_print(const struct convert_report *r, FILE *out);
 /* The exit status the report's worst line calls for. */
 enum convert_exit convert_report_status(const struct convert_report *r);
 
-/* The option table as a Markdown table (--list-options; doc/migration.md holds it). */
-void convert_list_options(FILE *out, const struct nsdconf_release *release);
+/* The option table as a Markdown table, with the verdicts of knotd knot_version
+ * (--list-options; doc/migration.md holds knotd 3.2's). */
+void convert_list_options(FILE *out, const struct nsdconf_release *release,
+                          unsigned knot_version);
 
 /* Writes text to path atomically: a temporary file in the same folder, fsync, rename,
  * fsync of the folder; mode 0640 (it holds TSIG secrets). Nothing is left behind on

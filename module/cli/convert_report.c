@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/convert.h"
+#include "knotmap/knotmap_target.h"
 
 struct line {
 	const char *file;
@@ -19,6 +20,7 @@ struct line {
 struct convert_report {
 	const struct nsdconf_model *m;
 	enum convert_mode mode;
+	unsigned knot;             /* the target knotd */
 	bool keep;                 /* keep every line (to print), not only the verdicts */
 	struct line *v;
 	size_t n, cap;
@@ -27,13 +29,14 @@ struct convert_report {
 };
 
 struct convert_report *convert_report_new(const struct nsdconf_model *m, enum convert_mode mode,
-                                          bool keep)
+                                          unsigned knot_version, bool keep)
 {
 	struct convert_report *r = calloc(1, sizeof(*r));
 
 	if (r != NULL) {
 		r->m = m;
 		r->mode = mode;
+		r->knot = knot_version;
 		r->keep = keep;
 	}
 	return r;
@@ -261,11 +264,13 @@ static void fallback(struct convert_report *r, const struct used *u,
 {
 	const struct nsdconf_option *row = o->row;
 	const struct nsdconf_loc *now;
+	struct knotmap_verdict verdict;
 	char how[512];
 
 	if (row == NULL) {   /* server-<N>-cpu-affinity */
 		row = nsdconf_option_slot(NSDCONF_CL_SERVER, NSDCONF_G_SERVICE_CPU_AFFINITY);
-		add_occ(r, o, row->knot, false, row->knot_note);
+		verdict = knotmap_row_verdict(r->knot, row);
+		add_occ(r, o, verdict.knot, false, verdict.note);
 		return;
 	}
 	if (!accumulates(row) && o->loc != NULL) {
@@ -310,7 +315,8 @@ static void fallback(struct convert_report *r, const struct used *u,
 		}
 		break;
 	}
-	add_occ(r, o, row->knot, false, row->knot_note);
+	verdict = knotmap_row_verdict(r->knot, row);
+	add_occ(r, o, verdict.knot, false, verdict.note);
 }
 
 /* The occurrences as an array, in text order (one walk of the list). */
@@ -470,15 +476,20 @@ static void cell(FILE *out, const char *s)
 	}
 }
 
-void convert_list_options(FILE *out, const struct nsdconf_release *release)
+void convert_list_options(FILE *out, const struct nsdconf_release *release,
+                          unsigned knot_version)
 {
 	size_t n;
 	const struct nsdconf_option *rows = nsdconf_options(&n);
+	char knot[16];
 
-	fputs("| option | clause | NSD | verdict | Knot DNS 3.2 |\n|---|---|---|---|---|\n", out);
+	knotmap_knot_format(knot_version, knot, sizeof(knot));
+	fprintf(out, "| option | clause | NSD | verdict | Knot DNS %s |\n|---|---|---|---|---|\n",
+	        knot);
 	for (size_t i = 0; i < n; i++) {
 		/* the row as the target NSD release reads it (its checks may narrow the values) */
 		const struct nsdconf_option *row = nsdconf_release_row(release, &rows[i]);
+		struct knotmap_verdict verdict = knotmap_row_verdict(knot_version, row);
 		unsigned v = row->since;
 
 		fprintf(out, "| `%s` | %s | ", rows[i].name, clause_text(rows[i].clauses));
@@ -487,8 +498,8 @@ void convert_list_options(FILE *out, const struct nsdconf_release *release)
 			fprintf(out, "%u.%u.%u", v / 1000, v / 10 % 100, v % 10);
 		else
 			fprintf(out, "%u.%u.%u", v / 100, v / 10 % 10, v % 10);
-		fprintf(out, " | %s | ", verdict_word(row->knot));
-		cell(out, row->knot_note);
+		fprintf(out, " | %s | ", verdict_word(verdict.knot));
+		cell(out, verdict.note);
 		fputs(" |\n", out);
 	}
 }

@@ -418,6 +418,11 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	if (m == NULL || opts == NULL || out == NULL) {
 		return KNOT_EINVAL;
 	}
+	c.knot = opts->knot_version != 0 ? opts->knot_version : knotmap_knot_build();
+	if (c.knot < KNOTMAP_KNOT_OLDEST || c.knot > KNOTMAP_KNOT_NEWEST) {
+		out->len = 0;
+		return KNOT_EINVAL;
+	}
 	res = (struct kbuf){ .b = *out };
 	c.arena = nsdconf_arena_new();
 	if (c.arena == NULL) {

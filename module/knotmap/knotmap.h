@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Knot mapping: an nsd.conf model rendered as Knot DNS 3.2 configuration text. */
+/* Knot mapping: an nsd.conf model rendered as configuration text for one knotd version (3.2 to 3.5). */
 #pragma once
 
 #include <stdbool.h>
@@ -51,6 +51,10 @@ struct knotmap_opts {
 	/* Where zones that nsd.conf gives no zonefile keep their data (Knot needs a
 	 * file); NULL: Knot's default (storage/%s.zone) and zonefile-sync: -1. */
 	const char *storage;
+	/* The knotd the text is for, in KNOT_VERSION_HEX's form (0x030406 = 3.4.6; see
+	 * knotmap_target.h); 0: the knotd this was built against. What it cannot load is
+	 * never written, what it can express is (mod-rrl, mod-cookies, XFR over TLS). */
+	unsigned knot_version;
 	knotmap_report_t report;   /* NULL: no report */
 	void *report_ctx;
 };
@@ -61,5 +65,6 @@ struct knotmap_opts {
  * render leaves out empty (len 0), never a part of a configuration; report lines given
  * before the failure are incomplete. The text is deterministic: the same model gives
  * the same bytes. */
+/* KNOT_EINVAL also for a knot_version outside KNOTMAP_KNOT_OLDEST..NEWEST. */
 int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opts,
                    struct knotmap_buf *out);

@@ -8,6 +8,7 @@
 
 #include "conf/model.h"
 #include "knotmap/knotmap.h"
+#include "knotmap/knotmap_target.h"
 
 /* Growable text with a sticky allocation failure, so writers need not check each call. */
 struct kbuf {
@@ -91,9 +92,21 @@ struct knotmap_key {
 	const struct nsdconf_key *src;
 };
 
+/* The secrets mod-cookies gets (knotmap_cookies.c), worked out once per render. */
+#define KNOTMAP_COOKIE_SECRETS 2
+#define KNOTMAP_COOKIES_ID "nsd"
+struct knotmap_cookies {
+	bool done;
+	bool file;                 /* from cookie-secret-file */
+	int n;                     /* 0: mod-cookies makes its own */
+	char secret[KNOTMAP_COOKIE_SECRETS][33];
+	const char *why;           /* why the file gave none */
+};
+
 struct knotmap_ctx {
 	const struct nsdconf_model *m;
 	const struct knotmap_opts *opts;
+	unsigned knot;             /* the target knotd, KNOT_VERSION_HEX form */
 	bool native;               /* a complete knot.conf without mod-nsd: knotd alone */
 	bool comments;             /* say where each section came from (complete configs) */
 	struct nsdconf_arena *arena;
@@ -127,9 +140,43 @@ struct knotmap_ctx {
 	struct strmap *notes;      /* report lines already given */
 	struct strmap *note_sigs;  /* zone option-report signatures already given */
 	struct kbuf note_sig;      /* the signature being built */
+	struct knotmap_cookies cookies;
 	int err;                   /* first libknot error: the render fails, nothing more
 	                            * is worth writing (checked between the parts) */
 };
+
+/* What the target knotd can express: every version test of the mapping is one of these. */
+static inline bool knotmap_rrl_per_address(const struct knotmap_ctx *c)
+{
+	return c->knot >= KNOTMAP_KNOT_RRL_PER_ADDRESS;
+}
+
+static inline bool knotmap_has_tls(const struct knotmap_ctx *c)
+{
+	return c->knot >= KNOTMAP_KNOT_TLS;
+}
+
+static inline bool knotmap_acl_protocol(const struct knotmap_ctx *c)
+{
+	return c->knot >= KNOTMAP_KNOT_ACL_PROTOCOL;
+}
+
+static inline bool knotmap_cookie_secrets(const struct knotmap_ctx *c)
+{
+	return c->knot >= KNOTMAP_KNOT_COOKIE_SECRETS;
+}
+
+static inline bool knotmap_cert_hostname(const struct knotmap_ctx *c)
+{
+	return c->knot >= KNOTMAP_KNOT_CERT_HOSTNAME;
+}
+
+/* An option's verdict and note for the target knotd (the table row's, or its change). */
+static inline struct knotmap_verdict knotmap_verdict(const struct knotmap_ctx *c,
+                                                     const struct nsdconf_option *o)
+{
+	return knotmap_row_verdict(c->knot, o);
+}
 
 /*
  * Out of memory: every allocation of the render is checked where it is made; a failed
@@ -234,5 +281,11 @@ void knotmap_report_globals(struct knotmap_ctx *c);
 void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out);
+/* mod-cookies (knotmap_cookies.c). */
 bool knotmap_cookies_on(const struct knotmap_ctx *c);
 bool knotmap_cookie_secret_ok(const char *s);
+const struct knotmap_cookies *knotmap_cookies(struct knotmap_ctx *c);
+void knotmap_cookies_section(struct knotmap_ctx *c, struct kbuf *out);
+/* The report of answer-cookie and the secrets; false: the table's row says it. */
+bool knotmap_cookies_note(struct knotmap_ctx *c, const struct nsdconf_option *o,
+                          enum nsdconf_knot *verdict, char *how, size_t len);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Knot mapping of the knotd modules a complete knot.conf loads: mod-rrl, mod-nsd, the default template. */
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,12 +9,37 @@
 
 #define G(x) NSDCONF_G_##x
 #define RRL_ID "nsd"
-#define COOKIES_ID "nsd"
 
 /* Debian builds NSD with --enable-ratelimit: RRL runs at 200 qps unless rrl-ratelimit is 0. */
 static bool rrl_on(const struct knotmap_ctx *c)
 {
 	return nsdconf_gnum(c->m, G(RRL_RATELIMIT)) > 0;
+}
+
+/* knotd 3.4's mod-rrl keeps a prefix's limit, up to 768 times the address's, in 32 bits. */
+#define RRL_INSTANT_MAX ((1LL << 32) / 768 - 1)
+
+static long long clamp(long long v, long long min, long long max)
+{
+	return v < min ? min : v > max ? max : v;
+}
+
+/*
+ * knotd 3.4 limits each client address at rate-limit (its prefixes at fixed multiples)
+ * with a counter that drains every millisecond and holds instant-limit. NSD counts
+ * the responses of a prefix within each second, so a whole second's rate may come at
+ * once: that is instant-limit. NSD limits no TCP; knotd's time limit (on by default)
+ * would slow TCP and TLS clients, transfers included, so it is switched off.
+ */
+static void rrl_per_address(struct knotmap_ctx *c, struct kbuf *out)
+{
+	long long rate = clamp(nsdconf_gnum(c->m, G(RRL_RATELIMIT)), 1, RRL_INSTANT_MAX * 1000);
+
+	kbuf_printf(out, "  - id: " RRL_ID "\n    rate-limit: %lld\n    instant-limit: %lld\n"
+	            "    slip: %lld\n    time-rate-limit: 0\n    table-size: %lld\n\n", rate,
+	            clamp(rate, 1, RRL_INSTANT_MAX),
+	            clamp(nsdconf_gnum(c->m, G(RRL_SLIP)), 0, 100),
+	            clamp(nsdconf_gnum(c->m, G(RRL_SIZE)), 1, INT_MAX));
 }
 
 static void rrl_section(struct knotmap_ctx *c, struct kbuf *out)
@@ -31,41 +55,13 @@ static void rrl_section(struct knotmap_ctx *c, struct kbuf *out)
 	if (!c->m->global_set[G(RRL_RATELIMIT)]) {
 		kbuf_puts(out, "  # NSD's default (Debian builds it with rate limiting on)\n");
 	}
+	if (knotmap_rrl_per_address(c)) {
+		rrl_per_address(c, out);
+		return;
+	}
 	kbuf_printf(out, "  - id: " RRL_ID "\n    rate-limit: %lld\n    slip: %lld\n"
 	            "    table-size: %lld\n\n", rate > INT_MAX ? INT_MAX : rate,
 	            slip > 100 ? 100 : slip, size > INT_MAX ? INT_MAX : size);
-}
-
-bool knotmap_cookies_on(const struct knotmap_ctx *c)
-{
-	return nsdconf_gnum(c->m, G(ANSWER_COOKIE)) != 0;
-}
-
-/* mod-cookies takes a secret of exactly 32 hex digits (NSD 4.11 requires the same). */
-bool knotmap_cookie_secret_ok(const char *s)
-{
-	size_t n = 0;
-
-	for (; s != NULL && s[n] != '\0'; n++) {
-		if (!isxdigit((unsigned char)s[n])) {
-			return false;
-		}
-	}
-	return n == 32;
-}
-
-static void cookies_section(struct knotmap_ctx *c, struct kbuf *out)
-{
-	const char *secret = nsdconf_gstr(c->m, G(COOKIE_SECRET));
-
-	if (!knotmap_cookies_on(c)) {
-		return;
-	}
-	kbuf_puts(out, "mod-cookies:\n  - id: " COOKIES_ID "\n");
-	if (c->m->global_set[G(COOKIE_SECRET)] && knotmap_cookie_secret_ok(secret)) {
-		kbuf_printf(out, "    secret: 0x%s\n", secret);
-	}
-	kbuf_puts(out, "\n");
 }
 
 /* The include mod-nsd keeps is read through a glob of its folder: knotd accepts a glob
@@ -97,7 +93,7 @@ void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out)
 		kbuf_puts(out, "\n\n");
 	}
 	rrl_section(c, out);
-	cookies_section(c, out);
+	knotmap_cookies_section(c, out);
 }
 
 void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out)
@@ -113,7 +109,7 @@ void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out)
 		mods[n++] = "mod-rrl/" RRL_ID;
 	}
 	if (knotmap_cookies_on(c)) {
-		mods[n++] = "mod-cookies/" COOKIES_ID;
+		mods[n++] = "mod-cookies/" KNOTMAP_COOKIES_ID;
 	}
 	/* Only global modules of the default template apply to every zone. */
 	if (n == 0) {

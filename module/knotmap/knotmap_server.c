@@ -301,6 +301,9 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	long long v = nsdconf_gnum(c->m, o->slot);
 	long long servers = clamp(nsdconf_gnum(c->m, G(SERVER_COUNT)), 1, 255);
 
+	if (knotmap_cookies_note(c, o, verdict, how, len)) {
+		return true;
+	}
 	switch (o->slot) {
 	case G(ZONEFILES_WRITE):
 		*verdict = NSDCONF_K_APPROX;
@@ -335,8 +338,8 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 		if (!c->opts->full) {
 			return false;
 		}
-		*verdict = o->knot;
-		snprintf(how, len, "%s", o->knot_note);
+		*verdict = knotmap_verdict(c, o).knot;
+		snprintf(how, len, "%s", knotmap_verdict(c, o).note);
 		if (nsdconf_gnum(c->m, G(RRL_RATELIMIT)) == 0) {
 			snprintf(how, len, "rate limiting is off (rrl-ratelimit: 0): no mod-rrl");
 		} else if (o->slot == G(RRL_SLIP) && v > 100) {
@@ -344,6 +347,16 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 			snprintf(how, len, "mod-rrl slip: 100, Knot's maximum");
 		}
 		return true;
+	case G(RRL_IPV4_PREFIX_LENGTH):
+	case G(RRL_IPV6_PREFIX_LENGTH):
+		if (knotmap_rrl_per_address(c)) {
+			return false;   /* fixed prefixes with multipliers: the row says it */
+		}
+		break;
+	default:
+		break;
+	}
+	switch (o->slot) {
 	case G(RRL_IPV4_PREFIX_LENGTH):
 		/* mod-rrl's netblocks are fixed: /24 for IPv4, /56 for IPv6. */
 		*verdict = v == 24 ? NSDCONF_K_EXACT : NSDCONF_K_APPROX;
@@ -393,19 +406,6 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 		         "no IPv%c listen address is written, as NSD opens no such socket",
 		         o->slot == G(DO_IP4) ? '4' : '6');
 		return true;
-	case G(ANSWER_COOKIE):
-		*verdict = v ? NSDCONF_K_APPROX : NSDCONF_K_EXACT;
-		snprintf(how, len, v ? "mod-cookies (its own secret rotation and BADCOOKIE slip)" :
-		         "no mod-cookies");
-		return true;
-	case G(COOKIE_SECRET):
-		*verdict = !knotmap_cookies_on(c) ? NSDCONF_K_NONE :
-		           knotmap_cookie_secret_ok(nsdconf_gstr(c->m, o->slot)) ? NSDCONF_K_EXACT :
-		           NSDCONF_K_APPROX;
-		snprintf(how, len, *verdict == NSDCONF_K_NONE ? "answer-cookie is off" :
-		         *verdict == NSDCONF_K_EXACT ? "mod-cookies secret" :
-		         "not 32 hex digits, which mod-cookies needs: it makes its own");
-		return true;
 	default:
 		break;
 	}
@@ -424,8 +424,8 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 
 static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
 {
-	enum nsdconf_knot verdict = o->knot;
-	const char *file, *how = o->knot_note;
+	enum nsdconf_knot verdict = knotmap_verdict(c, o).knot;
+	const char *file, *how = knotmap_verdict(c, o).note;
 	char text[256];
 	int line;
 

@@ -4,7 +4,9 @@
 
 For every corpus file nsd-checkconf 4.6.1 accepts (run from the corpus folder, as
 include: paths are relative to the working directory):
-  - native, --module and --include conversions are accepted by `knotc conf-check`;
+  - native, --module and --include conversions (for the knotd knot-nsd was built
+    against) are accepted by `knotc conf-check`, and so is a native conversion for
+    knotd 3.2 (--knot-version=3.2) where the installed knotc is newer;
   - --include is byte for byte what mod-nsd's include keeper writes (keeper_render);
   - the exit status is 0, 3 or 4 and says what the report says.
 For every file nsd-checkconf rejects: convert exits 2, writes no file, and prints
@@ -59,6 +61,13 @@ def check_valid(args, name, tmp):
     ok, out = conf_check(native, tmp)
     if not ok:
         bad.append('knotc conf-check rejects the native conversion:\n' + out)
+    if args.older:
+        old = os.path.join(tmp, 'native-3.2.conf')
+        r = run([args.ours, 'convert', '--knot-version=3.2', '-o', old, '--storage',
+                 os.path.join(tmp, 'storage'), *common, name], CORPUS)
+        ok, out = conf_check(old, tmp) if r.returncode in (0, 3, 4) else (False, r.stderr)
+        if not ok:
+            bad.append('knotc conf-check rejects the knotd 3.2 conversion:\n' + str(out))
 
     if args.module:
         mod = os.path.join(tmp, 'module.conf')
@@ -146,6 +155,8 @@ def main():
         if not os.access(tool, os.X_OK):
             print(f'SKIP: {tool} missing')
             return 77
+    version = run([KNOTC, '--version'], HERE).stdout.decode()
+    args.older = ' 3.2.' not in version
     names = sorted(n for n in os.listdir(CORPUS)
                    if n.endswith('.conf') and args.filter in n)
     passed = failed = 0

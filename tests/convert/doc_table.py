@@ -21,7 +21,8 @@ def main():
     ap.add_argument('--update', action='store_true')
     args = ap.parse_args()
     # the table of the release the docs describe (Debian 12's NSD 4.6.1, knotd 3.2)
-    table = subprocess.run([args.ours, '--nsd-version=4.6.1', 'convert', '--list-options'],
+    table = subprocess.run([args.ours, '--nsd-version=4.6.1', 'convert', '--list-options',
+                            '--knot-version=3.2'],
                            capture_output=True,
                            text=True, check=True).stdout
     with open(args.doc) as f:

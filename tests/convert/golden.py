@@ -3,9 +3,12 @@
 """Golden tests of `knot-nsd convert --report`, one small nsd.conf per option group.
 
 golden/<name>.conf is converted from the golden folder (a '# args: ...' line adds
-options); its report and exit status must equal golden/<name>.report, the converted
-configuration must pass `knotc conf-check`, and together the reports must name every
-option of the option table (`convert --list-options`).
+options) for each knotd its '# knot: 3.2 3.4.6 ...' line names (default: 3.2), with
+--knot-version, so that no comparison depends on the knotd installed; its report and
+exit status must equal golden/<name>.report (knotd 3.2) or <name>.report@knot-<X.Y.Z>,
+the converted configuration must pass `knotc conf-check` where the installed knotc is
+at least that version, and together the reports must name every option of the option
+table (`convert --list-options`).
 
 usage: golden.py --ours build/module/cli/knot-nsd [--module build/module/mod/nsd.so]
                  [--update] [-k FILTER]
@@ -33,6 +36,29 @@ def args_of(path):
     return []
 
 
+def knots_of(path):
+    """The knotd versions a golden file is converted for."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith('# knot:'):
+                return line[len('# knot:'):].split()
+    return ['3.2']
+
+
+def knotc_version():
+    """(major, minor) of the installed knotc, None when there is none."""
+    if not os.access(KNOTC, os.X_OK):
+        return None
+    out = subprocess.run([KNOTC, '--version'], capture_output=True, text=True).stdout
+    m = re.search(r'version ([0-9]+)\.([0-9]+)', out)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def expected_base(conf, knot):
+    base = os.path.join(GOLDEN, conf[:-len('.conf')] + '.report')
+    return base if knot == '3.2' else base + '@knot-' + knot
+
+
 def report(ours, name, extra):
     r = subprocess.run([ours, 'convert', '--report', *extra, name], cwd=GOLDEN,
                        capture_output=True, text=True, timeout=60)
@@ -46,6 +72,10 @@ def conf_check(ours, name, extra, module):
     """The configuration itself: knotc must accept it (None when it does)."""
     if not os.access(KNOTC, os.X_OK) or ('--module' in extra and not module):
         return None
+    knot = extra[extra.index('--knot-version') + 1].split('.')
+    installed = knotc_version()
+    if installed is None or (int(knot[0]), int(knot[1])) > installed:
+        return None   # an older knotc does not know what a newer knotd reads
     with tempfile.TemporaryDirectory(prefix='knot-nsd-golden-') as tmp:
         out = os.path.join(tmp, 'knot.conf')
         more = [] if '--include' in extra else ['--rundir', tmp, '--storage', tmp]
@@ -88,6 +118,35 @@ def release_of(ours):
     return m.group(1) if m else '4.6.1'
 
 
+def compare(args, conf, knot, release, got):
+    """The difference from the expected report ('' when none); --update writes it."""
+    # <base>, or <base>@<release> where that NSD release reads the file differently
+    # (4.12 ignores database:, so it switches nothing on)
+    base_path = expected_base(conf, knot)
+    expected_path = base_path + '@' + release
+    if not os.path.exists(expected_path):
+        expected_path = base_path
+    if args.update:
+        try:
+            with open(base_path) as f:
+                base = f.read()
+        except FileNotFoundError:
+            base = None
+        if release != '4.6.1' and base is not None and got != base:
+            expected_path = base_path + '@' + release
+        with open(expected_path, 'w') as f:
+            f.write(got)
+    try:
+        with open(expected_path) as f:
+            want = f.read()
+    except FileNotFoundError:
+        want = ''
+    if got == want:
+        return ''
+    return ''.join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                        'expected', 'got'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ours', required=True)
@@ -105,45 +164,22 @@ def main():
     for conf in sorted(n for n in os.listdir(GOLDEN) if n.endswith('.conf')):
         if args.filter not in conf:
             continue
-        extra = args_of(os.path.join(GOLDEN, conf))
-        got = report(ours, conf, extra)
-        named |= options_named(got)
-        # <name>.report, or <name>.report@<release> where that NSD release reads the
-        # file differently (4.12 ignores database:, so it switches nothing on)
-        base_path = os.path.join(GOLDEN, conf[:-len('.conf')] + '.report')
-        expected_path = base_path + '@' + release
-        if not os.path.exists(expected_path):
-            expected_path = base_path
-        if args.update:
-            try:
-                with open(base_path) as f:
-                    base = f.read()
-            except FileNotFoundError:
-                base = None
-            if release != '4.6.1' and base is not None and got != base:
-                expected_path = base_path + '@' + release
-            with open(expected_path, 'w') as f:
-                f.write(got)
-        try:
-            with open(expected_path) as f:
-                want = f.read()
-        except FileNotFoundError:
-            want = ''
-        problems = []
-        if got != want:
-            problems.append(''.join(difflib.unified_diff(
-                want.splitlines(True), got.splitlines(True), 'expected', 'got')))
-        bad = conf_check(ours, conf, extra, args.module)
-        if bad:
-            problems.append(bad)
-        if problems:
-            failed += 1
-            print(f'FAIL {conf}')
-            for p in problems:
-                print('  ' + p.rstrip().replace('\n', '\n  '))
-        else:
-            passed += 1
-            print(f'ok   {conf}')
+        for knot in knots_of(os.path.join(GOLDEN, conf)):
+            extra = args_of(os.path.join(GOLDEN, conf)) + ['--knot-version', knot]
+            got = report(ours, conf, extra)
+            named |= options_named(got)
+            ok = compare(args, conf, knot, release, got)
+            bad = conf_check(ours, conf, extra, args.module)
+            problems = ([ok] if ok else []) + ([bad] if bad else [])
+            what = conf if knot == '3.2' else f'{conf} (knotd {knot})'
+            if problems:
+                failed += 1
+                print(f'FAIL {what}')
+                for p in problems:
+                    print('  ' + p.rstrip().replace('\n', '\n  '))
+            else:
+                passed += 1
+                print(f'ok   {what}')
 
     if not args.filter:
         table = subprocess.run([ours, 'convert', '--list-options'], capture_output=True,

@@ -4,10 +4,11 @@
 
 `knot-nsd convert --report` is run, native, --module and --include, over every valid
 file of the corpora: tests/convert/golden/*.conf (from the golden folder, with their
-'# args:' line other than the mode) and the tests/checkconf/corpus files nsd-checkconf
-4.6.1 accepts (from the corpus folder, as corpus.py chooses them).  Each report line's
-verdict is compared with its option's row of `convert --list-options`, which is also
-what doc/migration.md's table says.
+'# args:' line other than the mode, once per knotd of their '# knot:' line) and the
+tests/checkconf/corpus files nsd-checkconf accepts (from the corpus folder, as
+corpus.py chooses them, for the knotd knot-nsd was built against).  Each report
+line's verdict is compared with its option's row of `convert --list-options` for the
+same knotd, which for 3.2 is also what doc/migration.md's table says.
 
 Verdicts, by what Knot gets:
   exact          'exact'
@@ -27,7 +28,8 @@ may differ from its row, within these rules (a break of any is a contradiction):
   3. Each option's row verdict is what at least one of its lines says, over all files
      and modes, counting options with a line other than 'not needed' (which only says
      that occurrence has no effect: overridden, unused pattern, server-wide option in
-     an include).  Other lines of it may be better (a value Knot holds exactly under an
+     an include), counting together the knotd versions whose rows of the option say
+     the same.  Other lines of it may be better (a value Knot holds exactly under an
      'approximated' row) or worse (a value Knot cannot hold under an 'exact' row: an
      address form, a clamped number, an undefined key).  A row the mapping never
      bears out is the table disagreeing with the code: catalog rows that said
@@ -69,9 +71,11 @@ LINE = re.compile(r'^(?:SECURITY: )?(.*): ([a-z0-9-]+): (' + '|'.join(CLASS) +
                   r')(?: \((.*)\))?$')
 
 
-def table(ours):
-    """option name -> [(clause, verdict class)] from --list-options."""
-    out = subprocess.run([ours, 'convert', '--list-options'], capture_output=True,
+def table(ours, knot):
+    """option name -> [(clause, verdict class)] from --list-options for knotd knot
+    (None: the knotd knot-nsd was built against)."""
+    pin = ['--knot-version', knot] if knot else []
+    out = subprocess.run([ours, 'convert', '--list-options', *pin], capture_output=True,
                          text=True, check=True).stdout
     rows = collections.defaultdict(list)
     for line in out.splitlines()[2:]:
@@ -98,30 +102,34 @@ def line_breaks(row, got):
 
 
 def files():
-    """(folder, file, extra args) of every valid file of the corpora."""
+    """(folder, file, extra args, knotd or None) of every valid file of the corpora."""
     jobs = []
     for name in sorted(os.listdir(GOLDEN)):
         if not name.endswith('.conf'):
             continue
-        extra = []
+        extra, knots = [], ['3.2']
         with open(os.path.join(GOLDEN, name)) as f:
             for line in f:
                 if line.startswith('# args:'):
                     extra = shlex.split(line[len('# args:'):])
-        jobs.append((GOLDEN, name, [a for a in extra if a not in ('--module', '--include')]))
+                elif line.startswith('# knot:'):
+                    knots = line[len('# knot:'):].split()
+        extra = [a for a in extra if a not in ('--module', '--include')]
+        for knot in knots:
+            jobs.append((GOLDEN, name, extra + ['--knot-version', knot], knot))
     if os.access(NSD_CHECKCONF, os.X_OK):
         for name in sorted(os.listdir(CORPUS)):
             if name.endswith('.conf') and subprocess.run(
                     [NSD_CHECKCONF, name], cwd=CORPUS, capture_output=True,
                     stdin=subprocess.DEVNULL, timeout=60).returncode == 0:
-                jobs.append((CORPUS, name, []))
+                jobs.append((CORPUS, name, [], None))
     else:
         print(f'note: {NSD_CHECKCONF} missing: the checkconf corpus is left out')
     return jobs
 
 
 def report(ours, job):
-    folder, name, extra = job
+    folder, name, extra, _ = job
     out = []
     for mode in MODES:
         r = subprocess.run([ours, 'convert', '--report', *mode, *extra, name], cwd=folder,
@@ -137,15 +145,19 @@ def main():
     ap.add_argument('-j', type=int, default=2)
     args = ap.parse_args()
     ours = os.path.abspath(args.ours)
-    rows = table(ours)
+    tables = {}      # knotd -> its rows
     bad = []
-    # option -> verdict classes of its lines other than 'not needed', with an example
+    # (option, its rows) -> verdict classes of its lines other than 'not needed', with an example
     seen = collections.defaultdict(dict)
     n_lines = 0
     with ThreadPoolExecutor(args.j) as ex:
-        for (folder, name, _), runs in ex.map(lambda j: report(ours, j), files()):
+        for (folder, name, _, knot), runs in ex.map(lambda j: report(ours, j), files()):
+            if knot not in tables:
+                tables[knot] = table(ours, knot)
+            rows = tables[knot]
             for mode, r in runs:
-                where = f'{os.path.basename(folder)}/{name} ({mode})'
+                where = f'{os.path.basename(folder)}/{name} ({mode}' + \
+                    (f', knotd {knot})' if knot else ')')
                 if r.returncode not in (0, 3, 4):
                     bad.append(f'{where}: exit {r.returncode}: {r.stderr.strip()}')
                     continue
@@ -165,9 +177,8 @@ def main():
                         bad.append(f'rule {broken[0]}: {where}: the table says '
                                    f'{"/".join(v for _, v in mine)}: {line}')
                     if got != 'not needed':
-                        seen[option].setdefault(got, f'{where}: {line}')
-    for option, got in sorted(seen.items()):
-        mine = rows_of(rows, option)
+                        seen[(option, tuple(mine))].setdefault(got, f'{where}: {line}')
+    for (option, mine), got in sorted(seen.items()):
         if mine and not any(v in got for _, v in mine):
             bad.append(f'rule 3: {option}: the table says {"/".join(v for _, v in mine)}, '
                        f'the mapping only ' + '; '.join(f'{v}, e.g. {e}' for v, e in

@@ -15,11 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libknot/errcode.h>
+
 #include "conf/acl.h"
 #include "conf/arena.h"
 #include "conf/model.h"
 #include "knotmap/knotmap.h"
 #include "knotmap/knotmap_int.h"
+#include "knotmap/knotmap_target.h"
 #include "test_files.h"
 
 #define MAX_NOTES 256
@@ -125,6 +128,9 @@ static const char *render_opts(const char *conf, struct knotmap_opts *o)
 
 	parse(conf);
 	o->report = collect;
+	/* The tests describe knotd 3.2's forms unless they name another knotd. */
+	if (o->knot_version == 0)
+		o->knot_version = 0x030200;
 	notes.n = 0;
 	assert_int_equal(knotmap_render(model, o, &b), 0);
 	free(text);
@@ -818,6 +824,168 @@ static void test_cookies_with_secret(void **state)
 	assert_has(t, "    global-module: [mod-rrl/nsd, mod-cookies/nsd]\n");
 }
 
+static const char *render_native_for(unsigned knot, const char *conf)
+{
+	struct knotmap_opts o = { .full = true, .cwd = dir, .rundir = "/run/test",
+	                          .knot_version = knot };
+
+	return render_opts(conf, &o);
+}
+
+#define RRL_ZONE "zone:\n\tname: a.example\n\tzonefile: a\n"
+
+static void test_rrl_3_4_limits_each_address(void **state)
+{
+	const char *t = render_native_for(0x030406, RRL_ZONE);
+
+	/* NSD lets a second's rate through at once: instant-limit; NSD limits no TCP. */
+	assert_has(t, "  - id: nsd\n    rate-limit: 200\n    instant-limit: 200\n    slip: 2\n"
+	              "    time-rate-limit: 0\n    table-size: 1000000\n");
+	assert_has(t, "    global-module: [mod-rrl/nsd]\n");
+	t = render_native_for(0x030400, "server:\n\trrl-ratelimit: 0\n" RRL_ZONE);
+	assert_lacks(t, "mod-rrl");
+}
+
+static void test_rrl_3_4_report_per_address(void **state)
+{
+	int i;
+
+	render_native_for(0x030400, "server:\n\trrl-ratelimit: 50\n\trrl-ipv4-prefix-length: 24\n"
+	                  RRL_ZONE);
+	i = note_find("rrl-ratelimit", "per client address");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	/* 3.2 counted per /24 as NSD does; 3.4 limits the address and fixed prefixes */
+	i = note_find("rrl-ipv4-prefix-length", "/24 (32x)");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	render_native_for(0x030200, "server:\n\trrl-ratelimit: 50\n\trrl-ipv4-prefix-length: 24\n"
+	                  RRL_ZONE);
+	assert_int_equal(notes.verdict[note_find("rrl-ratelimit", "rate-limit")], NSDCONF_K_EXACT);
+	assert_int_equal(notes.verdict[note_find("rrl-ipv4-prefix-length", "/24")], NSDCONF_K_EXACT);
+}
+
+static void test_rrl_3_4_huge_rate_within_knot_limits(void **state)
+{
+	/* knotd 3.4 keeps a /18's limit (768 times instant-limit) in 32 bits and wants
+	 * rate-limit <= 1000 * instant-limit */
+	const char *t = render_native_for(0x030500, "server:\n\trrl-ratelimit: 99999999999\n"
+	                                  RRL_ZONE);
+
+	assert_has(t, "    rate-limit: 5592404000\n    instant-limit: 5592404\n");
+}
+
+#define COOKIES "server:\n\tanswer-cookie: yes\n" \
+	"\tcookie-secret: \"000102030405060708090a0b0c0d0e0f\"\n" \
+	"\tcookie-staging-secret: \"101112131415161718191a1b1c1d1e1f\"\n"
+
+static void test_cookies_staging_secret_from_3_4_2(void **state)
+{
+	const char *t = render_native_for(0x030401, COOKIES RRL_ZONE);
+	int i;
+
+	assert_has(t, "    secret: 0x000102030405060708090a0b0c0d0e0f\n");
+	assert_lacks(t, "101112");
+	/* knotd creates cookies with the first secret, the second only verifies */
+	t = render_native_for(0x030402, COOKIES RRL_ZONE);
+	assert_has(t, "    secret: [0x000102030405060708090a0b0c0d0e0f, "
+	              "0x101112131415161718191a1b1c1d1e1f]\n");
+	i = note_find("cookie-staging-secret", "second secret");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
+}
+
+static void test_cookies_secret_file_from_3_4_2(void **state)
+{
+	char path[160], conf[400];
+	const char *t;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/secrets.txt", dir);
+	test_put(path, "00112233445566778899aabbccddeeff\nffeeddccbbaa99887766554433221100\n");
+	snprintf(conf, sizeof(conf), "server:\n\tanswer-cookie: yes\n\tcookie-secret-file: "
+	         "\"%s\"\n" RRL_ZONE, path);
+	t = render_native_for(0x030200, conf);
+	assert_lacks(t, "secret:");
+	t = render_native_for(0x030406, conf);
+	assert_has(t, "    secret: [0x00112233445566778899aabbccddeeff, "
+	              "0xffeeddccbbaa99887766554433221100]\n");
+	i = note_find("cookie-secret-file", "the first creates cookies");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	/* a line NSD 4.12 cannot read: it makes its own secrets, and so does knotd */
+	test_put(path, "00112233445566778899aabbccddeeff\nnot hex\n");
+	t = render_native_for(0x030406, conf);
+	assert_lacks(t, "secret:");
+	assert_true(note_find("cookie-secret-file", "not 32 hex digits") >= 0);
+}
+
+static void test_knot_version_outside_3_2_to_3_5_refused(void **state)
+{
+	struct knotmap_opts o = { .knot_version = 0x030600 };
+	struct knotmap_buf b = { 0 };
+
+	parse(RRL_ZONE);
+	assert_int_equal(knotmap_render(model, &o, &b), KNOT_EINVAL);
+	assert_int_equal(b.len, 0);
+	o.knot_version = 0x030106;
+	assert_int_equal(knotmap_render(model, &o, &b), KNOT_EINVAL);
+	knotmap_buf_free(&b);
+}
+
+static void test_knot_version_default_is_the_build(void **state)
+{
+	struct knotmap_opts o = { .full = true, .cwd = "/" };
+	struct knotmap_buf a = { 0 }, b = { 0 };
+
+	parse(RRL_ZONE);
+	assert_int_equal(knotmap_render(model, &o, &a), 0);
+	o.knot_version = knotmap_knot_build();
+	assert_int_equal(knotmap_render(model, &o, &b), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	knotmap_buf_free(&a);
+	knotmap_buf_free(&b);
+}
+
+static void test_knot_version_text(void **state)
+{
+	char buf[16];
+
+	assert_int_equal(knotmap_knot_parse("3.2"), 0x030200);
+	assert_int_equal(knotmap_knot_parse("3.4.6"), 0x030406);
+	assert_int_equal(knotmap_knot_parse("3.5"), 0x030500);
+	assert_int_equal(knotmap_knot_parse("3.5.255"), 0x0305ff);
+	assert_int_equal(knotmap_knot_parse("3.6"), 0);
+	assert_int_equal(knotmap_knot_parse("3.1.9"), 0);
+	assert_int_equal(knotmap_knot_parse("3"), 0);
+	assert_int_equal(knotmap_knot_parse("3.4."), 0);
+	assert_int_equal(knotmap_knot_parse("3.4.6.1"), 0);
+	assert_int_equal(knotmap_knot_parse("3.4x"), 0);
+	assert_int_equal(knotmap_knot_parse(""), 0);
+	knotmap_knot_format(0x030406, buf, sizeof(buf));
+	assert_string_equal(buf, "3.4.6");
+	knotmap_knot_format(0x030400, buf, sizeof(buf));
+	assert_string_equal(buf, "3.4");
+}
+
+static void test_row_verdicts_follow_the_target(void **state)
+{
+	const struct nsdconf_option *tls_port = nsdconf_option_slot(NSDCONF_CL_SERVER,
+	                                                            NSDCONF_G_TLS_PORT);
+	const struct nsdconf_option *staging = nsdconf_option_slot(NSDCONF_CL_SERVER,
+	                                                           NSDCONF_G_COOKIE_STAGING_SECRET);
+	const struct nsdconf_option *zonefile = nsdconf_option_slot(NSDCONF_CL_PATTERN,
+	                                                            NSDCONF_P_ZONEFILE);
+
+	assert_int_equal(knotmap_row_verdict(0x030206, tls_port).knot, tls_port->knot);
+	assert_int_equal(knotmap_row_verdict(0x030400, tls_port).knot, NSDCONF_K_EXACT);
+	assert_int_equal(knotmap_row_verdict(0x030401, staging).knot, NSDCONF_K_UNSUPPORTED);
+	assert_int_equal(knotmap_row_verdict(0x030402, staging).knot, NSDCONF_K_EXACT);
+	/* a row no knotd changed is the table's */
+	assert_ptr_equal(knotmap_row_verdict(0x030506, zonefile).note, zonefile->knot_note);
+}
+
 static void test_notes_at_the_option_lines(void **state)
 {
 	const char *t;
@@ -1034,6 +1202,15 @@ int main(void)
 		cmocka_unit_test_teardown(test_notes_at_the_option_lines, reset),
 		cmocka_unit_test_teardown(test_values_knot_refuses, reset),
 		cmocka_unit_test_teardown(test_output_deterministic, reset),
+		cmocka_unit_test_teardown(test_rrl_3_4_limits_each_address, reset),
+		cmocka_unit_test_teardown(test_rrl_3_4_report_per_address, reset),
+		cmocka_unit_test_teardown(test_rrl_3_4_huge_rate_within_knot_limits, reset),
+		cmocka_unit_test_teardown(test_cookies_staging_secret_from_3_4_2, reset),
+		cmocka_unit_test_teardown(test_cookies_secret_file_from_3_4_2, reset),
+		cmocka_unit_test_teardown(test_knot_version_outside_3_2_to_3_5_refused, reset),
+		cmocka_unit_test_teardown(test_knot_version_default_is_the_build, reset),
+		cmocka_unit_test(test_knot_version_text),
+		cmocka_unit_test(test_row_verdicts_follow_the_target),
 		cmocka_unit_test_teardown(test_full_config_server_part, reset),
 		cmocka_unit_test_teardown(test_knotc_accepts_rendered_config, reset),
 		cmocka_unit_test(test_strmap_slots_stay_put_as_it_grows),
