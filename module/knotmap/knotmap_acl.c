@@ -317,6 +317,7 @@ struct entry_map {
 	enum knotmap_fit fit;
 	bool deny;
 	const char *net;           /* the address written, for the report */
+	const char *hostname;      /* a TLS rule's cert-hostname, NULL: none written */
 	const struct nsdconf_acl *noted;  /* the entry last reported (zones share lists) */
 };
 
@@ -358,18 +359,22 @@ int knotmap_rule_register(struct knotmap_ctx *c, const char *id)
 	return c->n_rules++;
 }
 
-int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
-                     const struct knotmap_key *key, const struct nsdconf_acl *src)
+/* A rule; tls: for requests over TLS only (acl.protocol), hostname: whose client
+ * certificate must name it (acl.cert-hostname, knotd 3.5). */
+static int rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
+                    const struct knotmap_key *key, bool tls, const char *hostname,
+                    const struct nsdconf_acl *src)
 {
 	const char *option = nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
-	char content[512], idtext[512];
+	char content[768], idtext[512];
 	bool created;
 	void **slot;
 	const char *id;
 	int idx;
 
-	snprintf(content, sizeof(content), "%s|%d|%s|%s", action_name(s), deny,
-	         net != NULL ? net : "", key != NULL ? key->name : "");
+	snprintf(content, sizeof(content), "%s|%d|%s|%s|%d|%s", action_name(s), deny,
+	         net != NULL ? net : "", key != NULL ? key->name : "", tls,
+	         hostname != NULL ? hostname : "");
 	slot = strmap_slot(c->rules, content, strlen(content), &created);
 	if (!created) {
 		return (int)(intptr_t)*slot - 1;
@@ -378,8 +383,9 @@ int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, con
 	if (deny) {
 		snprintf(idtext, sizeof(idtext), "nsd-%s-deny-%s", action_tag(s), net ? net : "any");
 	} else {
-		snprintf(idtext, sizeof(idtext), "nsd-%s-%s-%s%s", action_tag(s), net ? net : "any",
-		         key != NULL ? "key-" : "nokey", key != NULL ? key->tag : "");
+		snprintf(idtext, sizeof(idtext), "nsd-%s-%s-%s%s%s", action_tag(s), net ? net : "any",
+		         key != NULL ? "key-" : "nokey", key != NULL ? key->tag : "",
+		         tls ? "-tls" : "");
 	}
 	id = idset_make(c->ids, idtext);
 	idx = knotmap_rule_register(c, id);
@@ -401,10 +407,37 @@ int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, con
 		kbuf_puts(&c->acl_out, "\n");
 	}
 	kbuf_printf(&c->acl_out, "    action: %s\n", action_name(s));
+	if (tls) {
+		kbuf_puts(&c->acl_out, "    protocol: tls\n");
+	}
+	if (hostname != NULL) {
+		kbuf_puts(&c->acl_out, "    cert-hostname: ");
+		kbuf_value(&c->acl_out, hostname);
+		kbuf_puts(&c->acl_out, "\n");
+	}
 	if (deny) {
 		kbuf_puts(&c->acl_out, "    deny: on\n");
 	}
 	return idx;
+}
+
+int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
+                     const struct knotmap_key *key, const struct nsdconf_acl *src)
+{
+	return rule_add(c, s, deny, net, key, false, NULL, src);
+}
+
+/* The name a tls-auth's certificate must hold, when the target can check it and
+ * yparser can write it; NULL otherwise. */
+const char *knotmap_tls_hostname(struct knotmap_ctx *c, const char *tls_auth)
+{
+	const struct nsdconf_tls_auth *t = nsdconf_tls_auth_find(c->m, tls_auth);
+	const char *name = t != NULL ? t->val[NSDCONF_T_AUTH_DOMAIN_NAME].str : NULL;
+
+	if (!knotmap_cert_hostname(c) || name == NULL || !knotmap_value_ok(name)) {
+		return NULL;
+	}
+	return name;
 }
 
 void knotmap_acl_query_rule(struct knotmap_ctx *c)
@@ -453,7 +486,9 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 	}
 	e->rule = -1;
 	e->deny = a->key == NSDCONF_ACL_BLOCKED;
-	if (a->tls_auth != NULL) {
+	/* knotd tells TLS requests apart from 3.4.1 (acl.protocol); it denies none by
+	 * certificate, so a BLOCKED tls-auth entry has no form. */
+	if (a->tls_auth != NULL && (e->deny || !knotmap_acl_protocol(c))) {
 		e->fit = KNOTMAP_FIT_NONE;
 		return e;
 	}
@@ -485,6 +520,11 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 	e->net = nsdconf_arena_strdup(c->arena, text);
 	if (e->net == NULL) {
 		knotmap_nomem(c);
+		return e;
+	}
+	if (a->tls_auth != NULL) {
+		e->hostname = knotmap_tls_hostname(c, a->tls_auth);
+		e->rule = rule_add(c, s, false, e->net, key, true, e->hostname, a);
 		return e;
 	}
 	e->rule = knotmap_rule_add(c, s, e->deny, e->net, e->deny ? NULL : key, a);
@@ -555,6 +595,27 @@ static void entry_note_inexact(struct knotmap_ctx *c, const char *option,
 	}
 }
 
+/* A tls-auth entry the target cannot hold. */
+static void tls_note_unwritten(struct knotmap_ctx *c, const char *option,
+                               const struct nsdconf_acl *a, const struct entry_map *e)
+{
+	if (!knotmap_has_tls(c)) {
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
+		             e->deny ? "tls-auth entry never applies without XoT (Knot 3.4): not written"
+		                     : "tls-auth entry needs XoT (Knot 3.4): not written, so not allowed");
+	} else if (!e->deny) {
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
+		             "tls-auth entry needs acl protocol (knotd 3.4.1): not written, so not allowed");
+	} else {
+		knotmap_note(c, a->file, a->line, option,
+		             c->native ? NSDCONF_K_UNSUPPORTED : NSDCONF_K_MODULE, true,
+		             c->native ? "BLOCKED tls-auth entry: knotd denies no certificate; dropped, "
+		                         "knotd allows what NSD blocks"
+		                       : "BLOCKED tls-auth entry: knotd denies no certificate; mod-nsd "
+		                         "enforces it");
+	}
+}
+
 static void entry_note(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
                        struct entry_map *e)
 {
@@ -565,10 +626,16 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 		return;
 	}
 	e->noted = a;
-	if (a->tls_auth != NULL) {
-		knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
-		             e->deny ? "tls-auth entry never applies without XoT (Knot 3.4): not written"
-		                     : "tls-auth entry needs XoT (Knot 3.4): not written, so not allowed");
+	if (a->tls_auth != NULL && e->fit == KNOTMAP_FIT_NONE) {
+		tls_note_unwritten(c, option, a, e);
+		return;
+	}
+	if (a->tls_auth != NULL && e->fit == KNOTMAP_FIT_EXACT && e->hostname == NULL) {
+		/* knotd 3.4 takes any client certificate, or none */
+		snprintf(how, sizeof(how), "acl %s, protocol tls: knotd does not check the client "
+		         "certificate against tls-auth %s's auth-domain-name; %s", c->rule_ids[e->rule],
+		         a->tls_auth, c->native ? "knotd alone allows more than NSD" : "mod-nsd checks it");
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
 		return;
 	}
 	if (a->key == NSDCONF_ACL_KEY && e->fit == KNOTMAP_FIT_NONE) {
@@ -583,7 +650,9 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 		                             : "NSD's range comparison matches no address; not written");
 		return;
 	case KNOTMAP_FIT_EXACT:
-		snprintf(how, sizeof(how), "acl %s", c->rule_ids[e->rule]);
+		snprintf(how, sizeof(how), "acl %s%s%s", c->rule_ids[e->rule],
+		         e->hostname != NULL ? ", protocol tls, cert-hostname " : "",
+		         e->hostname != NULL ? e->hostname : "");
 		knotmap_note(c, a->file, a->line, option, NSDCONF_K_EXACT, false, how);
 		return;
 	default:

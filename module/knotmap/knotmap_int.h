@@ -264,6 +264,8 @@ void knotmap_acl_list_add(struct knotmap_ctx *c, struct knotmap_acl_list *l, int
  * none; src is the entry it comes from (for the comment). Returns its index. */
 int knotmap_rule_add(struct knotmap_ctx *c, enum nsdconf_pslot s, bool deny, const char *net,
                      const struct knotmap_key *key, const struct nsdconf_acl *src);
+/* The auth-domain-name of tls-auth name as cert-hostname (knotd 3.5), else NULL. */
+const char *knotmap_tls_hostname(struct knotmap_ctx *c, const char *tls_auth);
 /* Registers a rule id written by the caller; returns its index. */
 int knotmap_rule_register(struct knotmap_ctx *c, const char *id);
 

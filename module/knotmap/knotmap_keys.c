@@ -156,8 +156,11 @@ void knotmap_keys(struct knotmap_ctx *c, struct kbuf *out)
 	}
 	for (int i = 0; i < c->m->n_tls_auths; i++) {
 		const struct nsdconf_tls_auth *t = c->m->tls_auths[i];
+		struct knotmap_verdict v = knotmap_verdict(c, nsdconf_option_slot(NSDCONF_CL_TLS_AUTH,
+		                                                                  NSDCONF_T_NAME_SLOT));
 
-		knotmap_note(c, t->file, t->line, "tls-auth", NSDCONF_K_UNSUPPORTED, false,
+		/* the clause says what its name's row says: what its entries become */
+		knotmap_note(c, t->file, t->line, "tls-auth", v.knot, false, knotmap_has_tls(c) ? v.note :
 		             "XoT needs Knot 3.4: its request-xfr/provide-xfr entries are not written");
 	}
 }

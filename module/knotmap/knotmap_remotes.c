@@ -8,6 +8,8 @@
 #include "knotmap/knotmap_int.h"
 
 #define DNS_PORT 53
+/* NSD's request-xfr over TLS goes to port 853 unless @port says otherwise. */
+#define TLS_PORT 853
 
 /* NSD binds the first outgoing-interface of the peer's family that it can;
  * Knot binds remote.via, of which only one per family can apply here. */
@@ -38,24 +40,28 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
                              const struct knotmap_key *key, const struct nsdconf_acl *via,
                              bool quiet)
 {
-	char addr[64], vtext[64] = "", content[512], idtext[512];
+	char addr[64], vtext[64] = "", content[768], idtext[512];
+	bool tls = a->tls_auth != NULL;
+	const char *hostname = tls ? knotmap_tls_hostname(c, a->tls_auth) : NULL;
 	bool created;
 	void **slot;
 	const char *id;
 
-	/* NSD never sends to its own port: setting, but to @port or 53. */
-	addr_text(a, a->port != 0 ? a->port : DNS_PORT, addr, sizeof(addr));
+	/* NSD never sends to its own port: setting, but to @port or 53 (853 over TLS). */
+	addr_text(a, a->port != 0 ? a->port : tls ? TLS_PORT : DNS_PORT, addr, sizeof(addr));
 	if (via != NULL) {
 		addr_text(via, via->port <= 65535 ? via->port : 0, vtext, sizeof(vtext));
 	}
-	snprintf(content, sizeof(content), "%s|%s|%s|%d", addr, key ? key->name : "", vtext, quiet);
+	snprintf(content, sizeof(content), "%s|%s|%s|%d|%d|%s", addr, key ? key->name : "", vtext,
+	         quiet, tls, hostname != NULL ? hostname : "");
 	slot = strmap_slot(c->remotes, content, strlen(content), &created);
 	if (!created) {
 		return *slot;
 	}
 
-	snprintf(idtext, sizeof(idtext), "nsd-%s%s%s%s%s%s", addr, key ? "-key-" : "",
-	         key ? key->tag : "", via ? "-via-" : "", vtext, quiet ? "-quiet" : "");
+	snprintf(idtext, sizeof(idtext), "nsd-%s%s%s%s%s%s%s", addr, key ? "-key-" : "",
+	         key ? key->tag : "", via ? "-via-" : "", vtext, tls ? "-tls" : "",
+	         quiet ? "-quiet" : "");
 	id = idset_make(c->ids, idtext);
 	*slot = (void *)id;
 	knotmap_comment(c, &c->remote_out, "  ", option, a->file, a->line);
@@ -66,6 +72,14 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 	if (key != NULL) {
 		kbuf_puts(&c->remote_out, "    key: ");
 		kbuf_value(&c->remote_out, key->name);
+		kbuf_puts(&c->remote_out, "\n");
+	}
+	if (tls) {
+		kbuf_puts(&c->remote_out, "    tls: on\n");
+	}
+	if (hostname != NULL) {
+		kbuf_puts(&c->remote_out, "    cert-hostname: ");
+		kbuf_value(&c->remote_out, hostname);
 		kbuf_puts(&c->remote_out, "\n");
 	}
 	/* server.automatic-acl: on in knot.conf would let masters notify and notify
@@ -81,6 +95,27 @@ static const char *remote_id(struct knotmap_ctx *c, const char *option, const st
 		kbuf_puts(&c->remote_out, "    block-notify-after-transfer: on\n");
 	}
 	return id;
+}
+
+/* A primary over TLS: knotd 3.5 checks its certificate's name as NSD does (against
+ * server.ca-file); knotd 3.4 takes any certificate, so an attacker on the path could
+ * serve the zone. */
+static void tls_note(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a)
+{
+	const char *hostname = knotmap_tls_hostname(c, a->tls_auth);
+	char how[512];
+
+	if (hostname != NULL) {
+		snprintf(how, sizeof(how), "remote tls: on, cert-hostname %s, checked against "
+		         "server.ca-file", hostname);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_EXACT, false, how);
+		return;
+	}
+	snprintf(how, sizeof(how), "remote tls: on, but knotd %s does not check the primary's "
+	         "certificate against tls-auth %s's auth-domain-name: any certificate is taken",
+	         knotmap_cert_hostname(c) ? "without an auth-domain-name Knot holds" : "3.4",
+	         a->tls_auth);
+	knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, true, how);
 }
 
 /* request-xfr or notify entries as a list of remote ids ("[a, b]"); false when empty. */
@@ -99,10 +134,13 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 		bool created;
 		void **slot;
 
-		if (a->tls_auth != NULL) {
+		if (a->tls_auth != NULL && !knotmap_has_tls(c)) {
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,
 			             "XoT (tls-auth) needs Knot 3.4: this primary is not used");
 			continue;
+		}
+		if (a->tls_auth != NULL) {
+			tls_note(c, option, a);
 		}
 		if (a->key == NSDCONF_ACL_KEY && key == NULL) {
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, false,

@@ -111,6 +111,96 @@ static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, cons
 	}
 }
 
+/* "    <item>: [addr@port, ...]": every address NSD listens on, at each of the ports;
+ * the TLS listeners repeat them at tls-port and tls-auth-port, without a report. */
+static void listen_item(struct knotmap_ctx *c, struct kbuf *out, const char *item,
+                        const char *const *ports, int n_ports, bool report)
+{
+	bool v4 = nsdconf_gnum(c->m, G(DO_IP4)), v6 = nsdconf_gnum(c->m, G(DO_IP6));
+	char buf[128];
+	int n = 0;
+
+	kbuf_printf(out, "    %s: [", item);
+	for (int i = 0; i < n_ports; i++) {
+		const struct nsdconf_ip *ip = c->m->global[G(IP_ADDRESS)].ip;
+
+		if (!gset(c, G(IP_ADDRESS)) || ip == NULL) {
+			if (v4) {
+				kbuf_printf(out, "%s0.0.0.0@%s", n++ ? ", " : "", ports[i]);
+			}
+			if (v6) {
+				kbuf_printf(out, "%s::@%s", n++ ? ", " : "", ports[i]);
+			}
+		}
+		for (; ip != NULL; ip = ip->next) {
+			bool skip, ok = listen_addr(ip->address, ports[i], v4, v6, buf, sizeof(buf),
+			                            &skip);
+
+			if (report) {
+				listen_note(c, ip, buf, ok, skip);
+			}
+			if (ok && !skip && port_ok(strrchr(buf, '@') + 1)) {
+				kbuf_printf(out, "%s%s", n++ ? ", " : "", buf);
+			}
+		}
+	}
+	if (n == 0) {
+		kbuf_printf(out, "127.0.0.1@%s", ports[0]);   /* yparser has no empty list */
+	}
+	kbuf_puts(out, "]\n");
+}
+
+/*
+ * DNS over TLS (knotd 3.4): NSD serves TLS on tls-port, and on tls-auth-port for
+ * clients with a certificate, when it has tls-service-key and -pem. knotd asks every
+ * TLS client for a certificate without demanding one: mod-nsd checks it for the
+ * tls-auth entries of provide-xfr. knotd 3.5 checks certificates' names against
+ * server.ca-file, NSD's tls-cert-bundle.
+ */
+static void server_tls(struct knotmap_ctx *c, struct kbuf *out)
+{
+	const char *key = nsdconf_gstr(c->m, G(TLS_SERVICE_KEY));
+	const char *pem = nsdconf_gstr(c->m, G(TLS_SERVICE_PEM));
+	const char *bundle = nsdconf_gstr(c->m, G(TLS_CERT_BUNDLE));
+	const char *port = nsdconf_gstr(c->m, G(TLS_PORT));
+	long long auth = nsdconf_gnum(c->m, G(TLS_AUTH_PORT));
+	const char *ports[2];
+	char auth_port[24];
+	int n = 0;
+
+	if (knotmap_cert_hostname(c) && gset(c, G(TLS_CERT_BUNDLE)) && bundle != NULL &&
+	    bundle[0] != '\0' && knotmap_value_ok(bundle)) {
+		gcomment(c, out, G(TLS_CERT_BUNDLE));
+		kbuf_puts(out, "    ca-file: ");
+		kbuf_value(out, bundle);
+		kbuf_puts(out, "\n");
+	}
+	if (!knotmap_has_tls(c) || key == NULL || key[0] == '\0' || pem == NULL ||
+	    pem[0] == '\0' || !knotmap_value_ok(key) || !knotmap_value_ok(pem)) {
+		return;
+	}
+	gcomment(c, out, G(TLS_SERVICE_KEY));
+	kbuf_puts(out, "    key-file: ");
+	kbuf_value(out, key);
+	kbuf_puts(out, "\n");
+	gcomment(c, out, G(TLS_SERVICE_PEM));
+	kbuf_puts(out, "    cert-file: ");
+	kbuf_value(out, pem);
+	kbuf_puts(out, "\n");
+	snprintf(auth_port, sizeof(auth_port), "%lld", auth);
+	if (port_ok(port)) {
+		gcomment(c, out, G(TLS_PORT));
+		ports[n++] = port;
+	}
+	if (gset(c, G(TLS_AUTH_PORT)) && port_ok(auth_port)) {
+		gcomment(c, out, G(TLS_AUTH_PORT));
+		ports[n++] = auth_port;
+	}
+	if (n > 0) {
+		listen_item(c, out, "listen-tls", ports, n, false);
+	}
+}
+
 static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *port = nsdconf_gstr(c->m, G(PORT));
@@ -126,34 +216,9 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 		knotmap_note(c, file, line, knotmap_gname(G(PORT)), NSDCONF_K_UNSUPPORTED, false, how);
 		port = "53";
 	}
-	bool v4 = nsdconf_gnum(c->m, G(DO_IP4)), v6 = nsdconf_gnum(c->m, G(DO_IP6));
-	const struct nsdconf_ip *ip = c->m->global[G(IP_ADDRESS)].ip;
-	char buf[128];
-	int n = 0;
-
 	gcomment(c, out, G(IP_ADDRESS));
 	gcomment(c, out, G(PORT));
-	kbuf_puts(out, "    listen: [");
-	if (!gset(c, G(IP_ADDRESS)) || ip == NULL) {
-		if (v4) {
-			kbuf_printf(out, "%s0.0.0.0@%s", n++ ? ", " : "", port);
-		}
-		if (v6) {
-			kbuf_printf(out, "%s::@%s", n++ ? ", " : "", port);
-		}
-	}
-	for (; ip != NULL; ip = ip->next) {
-		bool skip, ok = listen_addr(ip->address, port, v4, v6, buf, sizeof(buf), &skip);
-
-		listen_note(c, ip, buf, ok, skip);
-		if (ok && !skip && port_ok(strrchr(buf, '@') + 1)) {
-			kbuf_printf(out, "%s%s", n++ ? ", " : "", buf);
-		}
-	}
-	if (n == 0) {
-		kbuf_printf(out, "127.0.0.1@%s", port);   /* yparser has no empty list */
-	}
-	kbuf_puts(out, "]\n");
+	listen_item(c, out, "listen", &port, 1, true);
 }
 
 static void server_string(struct knotmap_ctx *c, struct kbuf *out, const char *item,
@@ -246,6 +311,7 @@ static void server_section(struct knotmap_ctx *c, struct kbuf *out)
 		           clamp(nsdconf_gnum(c->m, G(IPV6_EDNS_SIZE)), EDNS_MIN, EDNS_MAX));
 	}
 	server_listen(c, out);
+	server_tls(c, out);
 	kbuf_puts(out, "\n");
 }
 

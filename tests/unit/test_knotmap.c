@@ -920,6 +920,61 @@ static void test_cookies_secret_file_from_3_4_2(void **state)
 	assert_true(note_find("cookie-secret-file", "not 32 hex digits") >= 0);
 }
 
+#define XOT "server:\n\ttls-service-key: \"/k.key\"\n\ttls-service-pem: \"/k.pem\"\n" \
+	"\ttls-cert-bundle: \"/ca.pem\"\n\ttls-auth-port: 8853\n" \
+	"tls-auth:\n\tname: t\n\tauth-domain-name: \"peer.example\"\n" \
+	"zone:\n\tname: a.example\n\tzonefile: a\n\trequest-xfr: 192.0.2.1 NOKEY t\n" \
+	"\tprovide-xfr: 192.0.2.3 NOKEY t\n"
+
+static void test_xot_3_2_writes_no_tls(void **state)
+{
+	const char *t = render_native_for(0x030206, XOT);
+
+	assert_lacks(t, "tls");
+	assert_lacks(t, "192.0.2.1");
+	assert_lacks(t, "192.0.2.3");
+}
+
+static void test_xot_3_4_tls_without_names(void **state)
+{
+	const char *t = render_native_for(0x030406, XOT);
+	int i;
+
+	assert_has(t, "    key-file: /k.key\n");
+	assert_has(t, "    cert-file: /k.pem\n");
+	assert_has(t, "    listen-tls: [0.0.0.0@853, ::@853, 0.0.0.0@8853, ::@8853]\n");
+	assert_lacks(t, "ca-file");
+	/* NSD's request-xfr over TLS goes to 853 */
+	assert_has(t, "    address: 192.0.2.1@853\n    tls: on\n");
+	assert_has(t, "    address: 192.0.2.3\n    action: transfer\n    protocol: tls\n");
+	assert_lacks(t, "cert-hostname");
+	/* knotd 3.4 takes any certificate: both are security notes */
+	i = note_find("request-xfr", "any certificate is taken");
+	assert_true(i >= 0 && notes.security[i]);
+	i = note_find("provide-xfr", "protocol tls: knotd does not check");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	/* 3.4.0 has no acl protocol: the entry is left out, so not allowed */
+	render_native_for(0x030400, XOT);
+	assert_true(note_find("provide-xfr", "needs acl protocol (knotd 3.4.1)") >= 0);
+}
+
+static void test_xot_3_5_checks_names(void **state)
+{
+	const char *t = render_native_for(0x030500, XOT);
+	int i;
+
+	assert_has(t, "    ca-file: /ca.pem\n");
+	assert_has(t, "    tls: on\n    cert-hostname: peer.example\n");
+	assert_has(t, "    protocol: tls\n    cert-hostname: peer.example\n");
+	i = note_find("request-xfr", "cert-hostname peer.example");
+	assert_true(i >= 0 && !notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
+	i = note_find("provide-xfr", "cert-hostname peer.example");
+	assert_true(i >= 0 && !notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
+}
+
 static void test_knot_version_outside_3_2_to_3_5_refused(void **state)
 {
 	struct knotmap_opts o = { .knot_version = 0x030600 };
@@ -1207,6 +1262,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_rrl_3_4_huge_rate_within_knot_limits, reset),
 		cmocka_unit_test_teardown(test_cookies_staging_secret_from_3_4_2, reset),
 		cmocka_unit_test_teardown(test_cookies_secret_file_from_3_4_2, reset),
+		cmocka_unit_test_teardown(test_xot_3_2_writes_no_tls, reset),
+		cmocka_unit_test_teardown(test_xot_3_4_tls_without_names, reset),
+		cmocka_unit_test_teardown(test_xot_3_5_checks_names, reset),
 		cmocka_unit_test_teardown(test_knot_version_outside_3_2_to_3_5_refused, reset),
 		cmocka_unit_test_teardown(test_knot_version_default_is_the_build, reset),
 		cmocka_unit_test(test_knot_version_text),
