@@ -774,6 +774,16 @@ size_t gate_acl_size(const struct gate_acl *l)
 	return l->n;
 }
 
+void gate_acl_entry_tls(const struct gate_acl *l, int i, const char **name,
+                        const char **domain)
+{
+	/* every entry is compiled: position i is e[i] */
+	const struct gate_entry *e = l != NULL && i >= 0 && (uint32_t)i < l->n ? &l->e[i] : NULL;
+
+	*name = e != NULL && e->tls_name != NULL ? e->tls_name : "?";
+	*domain = e != NULL && e->tls_domain != NULL ? e->tls_domain : "?";
+}
+
 const char *gate_acl_entry_text(const struct gate_acl *l, int i)
 {
 	/* Find the entry by its index (ascending). */

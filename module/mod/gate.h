@@ -122,6 +122,9 @@ bool gate_acl_indexed(const struct gate_acl *l);
 size_t gate_acl_size(const struct gate_acl *l);
 /* The entry at list position i as written ("10.0.0.0/8 NOKEY"), "" if none. */
 const char *gate_acl_entry_text(const struct gate_acl *l, int i);
+/* The tls-auth name and auth-domain-name of the entry at list position i ("?" if none). */
+void gate_acl_entry_tls(const struct gate_acl *l, int i, const char **name,
+                        const char **domain);
 
 const char *gate_kind_str(enum gate_kind kind);
 const char *gate_reason_str(enum gate_reason reason);

@@ -195,8 +195,10 @@ static void log_verdict(knotd_mod_t *mod, knotd_qdata_t *qdata, enum gate_kind k
 	const struct gate_acl *l = z != NULL ? gate_zone_acl(z, kind) : NULL;
 
 	if (v.reason == GATE_R_TLS_NAME) {
-		snprintf(why, sizeof(why), "client certificate does not match '%s'",
-		         gate_acl_entry_text(l, v.entry));
+		const char *name, *domain;
+		gate_acl_entry_tls(l, v.entry, &name, &domain);
+		snprintf(why, sizeof(why), "client certificate does not match auth-domain-name "
+		         "%s of tls-auth %s", domain, name);
 	} else if (v.reason == GATE_R_TLS_UNVERIFIED) {
 		snprintf(why, sizeof(why), "no client certificate verified on the tls-auth port");
 	} else if (v.reason == GATE_R_TLS_XFR_ONLY) {
@@ -648,9 +650,10 @@ int gate_hook_apply(struct gate_hook *h, const struct nsdconf_model *m)
 	use_set(h, s);
 	const struct gate_tls_conf *tls = gate_tls(s->gate);
 	if (tls->bundle_err != 0) {
-		knotd_mod_log(h->mod, LOG_ERR, "access gate: tls-cert-bundle %s cannot be read "
-		              "(%s); no client certificate verifies on the tls-auth port",
-		              tls->bundle, gnutls_strerror(tls->bundle_err));
+		/* NSD would not start; the gate lets no certificate through */
+		knotd_mod_log(h->mod, LOG_ERR, "access gate: tls-cert-bundle %s holds no "
+		              "certificate that can be read; no client certificate verifies "
+		              "on the tls-auth port", tls->bundle);
 	}
 	size_t zones = gate_zone_count(s->gate), keys = gate_key_count(s->gate);
 	knotd_mod_log(h->mod, LOG_INFO, "access gate: %zu zone%s, %zu key%s%s",
