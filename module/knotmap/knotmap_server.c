@@ -111,43 +111,77 @@ static void listen_note(struct knotmap_ctx *c, const struct nsdconf_ip *ip, cons
 	}
 }
 
-/* "    <item>: [addr@port, ...]": every address NSD listens on, at each of the ports;
- * the TLS listeners repeat them at tls-port and tls-auth-port, without a report. */
-static void listen_item(struct knotmap_ctx *c, struct kbuf *out, const char *item,
-                        const char *const *ports, int n_ports, bool report)
+/* The ports NSD serves TLS on (knotd 3.4+, tls-service-key and -pem set): a TCP socket
+ * whose port is tls-port or tls-auth-port speaks TLS (NSD's using_tls_port); NSD opens
+ * no socket of its own for them. */
+struct tls_ports {
+	int n;
+	char port[2][24];
+};
+
+static bool is_tls_port(const struct tls_ports *t, const char *port)
 {
+	for (int i = 0; t != NULL && i < t->n; i++) {
+		if (atoi(t->port[i]) == atoi(port)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void listen_one(struct kbuf *out, const char *addr, const struct tls_ports *t,
+                       bool tls, int *n)
+{
+	if (is_tls_port(t, strrchr(addr, '@') + 1) == tls) {
+		kbuf_printf(out, "%s%s", (*n)++ ? ", " : "", addr);
+	}
+}
+
+/* "    <item>: [addr@port, ...]": the addresses NSD listens on, those on a TLS port in
+ * listen-tls (knotd refuses a TCP and a TLS listener on one address and port). */
+static int listen_item(struct knotmap_ctx *c, struct kbuf *out, const char *item,
+                       const struct tls_ports *t, bool tls)
+{
+	const char *port = nsdconf_gstr(c->m, G(PORT));
 	bool v4 = nsdconf_gnum(c->m, G(DO_IP4)), v6 = nsdconf_gnum(c->m, G(DO_IP6));
+	const struct nsdconf_ip *ip = c->m->global[G(IP_ADDRESS)].ip;
+	size_t mark = out->b.len;
 	char buf[128];
 	int n = 0;
 
+	if (!port_ok(port)) {
+		port = "53";
+	}
 	kbuf_printf(out, "    %s: [", item);
-	for (int i = 0; i < n_ports; i++) {
-		const struct nsdconf_ip *ip = c->m->global[G(IP_ADDRESS)].ip;
-
-		if (!gset(c, G(IP_ADDRESS)) || ip == NULL) {
-			if (v4) {
-				kbuf_printf(out, "%s0.0.0.0@%s", n++ ? ", " : "", ports[i]);
-			}
-			if (v6) {
-				kbuf_printf(out, "%s::@%s", n++ ? ", " : "", ports[i]);
-			}
+	if (!gset(c, G(IP_ADDRESS)) || ip == NULL) {
+		if (v4) {
+			snprintf(buf, sizeof(buf), "0.0.0.0@%s", port);
+			listen_one(out, buf, t, tls, &n);
 		}
-		for (; ip != NULL; ip = ip->next) {
-			bool skip, ok = listen_addr(ip->address, ports[i], v4, v6, buf, sizeof(buf),
-			                            &skip);
-
-			if (report) {
-				listen_note(c, ip, buf, ok, skip);
-			}
-			if (ok && !skip && port_ok(strrchr(buf, '@') + 1)) {
-				kbuf_printf(out, "%s%s", n++ ? ", " : "", buf);
-			}
+		if (v6) {
+			snprintf(buf, sizeof(buf), "::@%s", port);
+			listen_one(out, buf, t, tls, &n);
 		}
+	}
+	for (; ip != NULL; ip = ip->next) {
+		bool skip, ok = listen_addr(ip->address, port, v4, v6, buf, sizeof(buf), &skip);
+
+		if (!tls) {
+			listen_note(c, ip, buf, ok, skip);
+		}
+		if (ok && !skip && port_ok(strrchr(buf, '@') + 1)) {
+			listen_one(out, buf, t, tls, &n);
+		}
+	}
+	if (n == 0 && tls) {
+		out->b.len = mark;   /* no TLS socket in NSD either */
+		return 0;
 	}
 	if (n == 0) {
-		kbuf_printf(out, "127.0.0.1@%s", ports[0]);   /* yparser has no empty list */
+		kbuf_printf(out, "127.0.0.1@%s", port);   /* yparser has no empty list */
 	}
 	kbuf_puts(out, "]\n");
+	return n;
 }
 
 /*
@@ -157,16 +191,37 @@ static void listen_item(struct knotmap_ctx *c, struct kbuf *out, const char *ite
  * tls-auth entries of provide-xfr. knotd 3.5 checks certificates' names against
  * server.ca-file, NSD's tls-cert-bundle.
  */
-static void server_tls(struct knotmap_ctx *c, struct kbuf *out)
+static bool tls_written(const struct knotmap_ctx *c)
 {
 	const char *key = nsdconf_gstr(c->m, G(TLS_SERVICE_KEY));
 	const char *pem = nsdconf_gstr(c->m, G(TLS_SERVICE_PEM));
-	const char *bundle = nsdconf_gstr(c->m, G(TLS_CERT_BUNDLE));
+
+	return knotmap_has_tls(c) && key != NULL && key[0] != '\0' && pem != NULL &&
+	       pem[0] != '\0' && knotmap_value_ok(key) && knotmap_value_ok(pem);
+}
+
+static void tls_ports_of(const struct knotmap_ctx *c, struct tls_ports *t)
+{
 	const char *port = nsdconf_gstr(c->m, G(TLS_PORT));
-	long long auth = nsdconf_gnum(c->m, G(TLS_AUTH_PORT));
-	const char *ports[2];
-	char auth_port[24];
-	int n = 0;
+
+	t->n = 0;
+	if (!tls_written(c)) {
+		return;
+	}
+	if (port_ok(port)) {
+		snprintf(t->port[t->n++], sizeof(t->port[0]), "%s", port);
+	}
+	if (gset(c, G(TLS_AUTH_PORT))) {
+		snprintf(t->port[t->n], sizeof(t->port[0]), "%lld", nsdconf_gnum(c->m, G(TLS_AUTH_PORT)));
+		t->n += port_ok(t->port[t->n]);
+	}
+}
+
+static void server_tls(struct knotmap_ctx *c, struct kbuf *out)
+{
+	const char *bundle = nsdconf_gstr(c->m, G(TLS_CERT_BUNDLE));
+	struct tls_ports t;
+	size_t mark;
 
 	if (knotmap_cert_hostname(c) && gset(c, G(TLS_CERT_BUNDLE)) && bundle != NULL &&
 	    bundle[0] != '\0' && knotmap_value_ok(bundle)) {
@@ -175,35 +230,30 @@ static void server_tls(struct knotmap_ctx *c, struct kbuf *out)
 		kbuf_value(out, bundle);
 		kbuf_puts(out, "\n");
 	}
-	if (!knotmap_has_tls(c) || key == NULL || key[0] == '\0' || pem == NULL ||
-	    pem[0] == '\0' || !knotmap_value_ok(key) || !knotmap_value_ok(pem)) {
+	if (!tls_written(c)) {
 		return;
 	}
 	gcomment(c, out, G(TLS_SERVICE_KEY));
 	kbuf_puts(out, "    key-file: ");
-	kbuf_value(out, key);
+	kbuf_value(out, nsdconf_gstr(c->m, G(TLS_SERVICE_KEY)));
 	kbuf_puts(out, "\n");
 	gcomment(c, out, G(TLS_SERVICE_PEM));
 	kbuf_puts(out, "    cert-file: ");
-	kbuf_value(out, pem);
+	kbuf_value(out, nsdconf_gstr(c->m, G(TLS_SERVICE_PEM)));
 	kbuf_puts(out, "\n");
-	snprintf(auth_port, sizeof(auth_port), "%lld", auth);
-	if (port_ok(port)) {
-		gcomment(c, out, G(TLS_PORT));
-		ports[n++] = port;
-	}
-	if (gset(c, G(TLS_AUTH_PORT)) && port_ok(auth_port)) {
-		gcomment(c, out, G(TLS_AUTH_PORT));
-		ports[n++] = auth_port;
-	}
-	if (n > 0) {
-		listen_item(c, out, "listen-tls", ports, n, false);
+	tls_ports_of(c, &t);
+	mark = out->b.len;
+	gcomment(c, out, G(TLS_PORT));
+	gcomment(c, out, G(TLS_AUTH_PORT));
+	if (listen_item(c, out, "listen-tls", &t, true) == 0 && !out->oom) {
+		out->b.len = mark;   /* no address on a TLS port: nothing to say where */
 	}
 }
 
 static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *port = nsdconf_gstr(c->m, G(PORT));
+	struct tls_ports t;
 
 	if (!port_ok(port)) {
 		const char *file;
@@ -214,11 +264,11 @@ static void server_listen(struct knotmap_ctx *c, struct kbuf *out)
 		snprintf(how, sizeof(how), "%s is not a port Knot (or a socket) takes: 53 is used",
 		         port != NULL ? port : "(none)");
 		knotmap_note(c, file, line, knotmap_gname(G(PORT)), NSDCONF_K_UNSUPPORTED, false, how);
-		port = "53";
 	}
+	tls_ports_of(c, &t);
 	gcomment(c, out, G(IP_ADDRESS));
 	gcomment(c, out, G(PORT));
-	listen_item(c, out, "listen", &port, 1, true);
+	listen_item(c, out, "listen", &t, false);
 }
 
 static void server_string(struct knotmap_ctx *c, struct kbuf *out, const char *item,

@@ -921,6 +921,7 @@ static void test_cookies_secret_file_from_3_4_2(void **state)
 }
 
 #define XOT "server:\n\ttls-service-key: \"/k.key\"\n\ttls-service-pem: \"/k.pem\"\n" \
+	"\tip-address: 192.0.2.53\n\tip-address: 192.0.2.53@853\n\tip-address: 192.0.2.53@8853\n" \
 	"\ttls-cert-bundle: \"/ca.pem\"\n\ttls-auth-port: 8853\n" \
 	"tls-auth:\n\tname: t\n\tauth-domain-name: \"peer.example\"\n" \
 	"zone:\n\tname: a.example\n\tzonefile: a\n\trequest-xfr: 192.0.2.1 NOKEY t\n" \
@@ -942,7 +943,9 @@ static void test_xot_3_4_tls_without_names(void **state)
 
 	assert_has(t, "    key-file: /k.key\n");
 	assert_has(t, "    cert-file: /k.pem\n");
-	assert_has(t, "    listen-tls: [0.0.0.0@853, ::@853, 0.0.0.0@8853, ::@8853]\n");
+	/* NSD speaks TLS on the sockets whose port is tls-port or tls-auth-port */
+	assert_has(t, "    listen: [192.0.2.53@53]\n");
+	assert_has(t, "    listen-tls: [192.0.2.53@853, 192.0.2.53@8853]\n");
 	assert_lacks(t, "ca-file");
 	/* NSD's request-xfr over TLS goes to 853 */
 	assert_has(t, "    address: 192.0.2.1@853\n    tls: on\n");
