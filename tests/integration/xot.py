@@ -290,6 +290,8 @@ zone:
     got = h.wait_for(lambda: h.soa_serial(k_port, ZONE) == 7, 20)
     r.check(got, 'knotd+mod-nsd serves serial 7 transferred over TLS from NSD',
             f'serial {h.soa_serial(k_port, ZONE)}; knotd log: {knotd.log()[-800:]}')
+    r.check(knotd.count(r'AXFR, incoming, remote 127\.0\.0\.1@%d TLS' % n_tls) > 0,
+            'knotd logs the incoming AXFR as TLS', knotd.log()[-800:])
 
 
 CASES = {
