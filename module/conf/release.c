@@ -38,6 +38,9 @@ static const struct nsdconf_release releases[] = {
 };
 #define N_RELEASES (sizeof(releases) / sizeof(releases[0]))
 #define MAX_CHANGES 8
+/* Every release's changes fit the patched table (a ninth would be dropped in silence). */
+_Static_assert(sizeof(changes_4120) / sizeof(changes_4120[0]) <= MAX_CHANGES,
+               "MAX_CHANGES is too small for NSD 4.12.0's row changes");
 
 /* The patched rows, built once; release i's change j is patched[i][j]. */
 static struct nsdconf_option patched[N_RELEASES][MAX_CHANGES];
