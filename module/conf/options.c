@@ -97,7 +97,7 @@ static const struct nsdconf_option options[] = {
 	{ "tls-port", S, T(PORT), 0, 0, G(TLS_PORT), 0, V(STR), 461, "tls_port", Q(STR), "853", K(UNSUPPORTED), "DNS over TLS needs Knot 3.4" },
 	{ "tls-cert-bundle", S, T(STR), 0, 0, G(TLS_CERT_BUNDLE), 0, V(STR), 461, "tls_cert_bundle", Q(STR), NULL, K(UNSUPPORTED), "XoT needs Knot 3.4" },
 	{ "tls-auth-port", S, T(NUM), 0, C(INT), G(TLS_AUTH_PORT), 0, V(NONE), 4101, NULL, 0, NULL, K(UNSUPPORTED), "XoT needs Knot 3.4" },
-	{ "tls-auth-xfr-only", S, T(BOOL), CK(AFTER_TLS_AUTH_PORT), 0, G(TLS_AUTH_XFR_ONLY), 0, V(NONE), 4101, NULL, 0, "no", K(UNSUPPORTED), "XoT needs Knot 3.4" },
+	{ "tls-auth-xfr-only", S, T(BOOL), CK(AFTER_TLS_AUTH_PORT), 0, G(TLS_AUTH_XFR_ONLY), 0, V(NONE), 4101, NULL, 0, "no", K(MODULE), "mod-nsd refuses every transfer (REFUSED, EDE 18): knotd 3.2 has no TLS, so none is tls-auth; knotd alone: not supported" },
 	{ "proxy-protocol-port", S, T(NUM), CK(PORT_LIST), C(INT), G(PROXY_PROTOCOL_PORT), 0, V(SPECIAL), 480, "proxy_protocol_port", Q(INT_LIST), NULL, K(UNSUPPORTED), "knotd 3.2 has no PROXYv2" },
 	{ "answer-cookie", S, T(BOOL), 0, 0, G(ANSWER_COOKIE), 0, V(BOOL), 461, "answer_cookie", Q(BOOL), "no", K(APPROX), "mod-cookies" },
 	{ "cookie-secret", S, T(STR), CK(COOKIE), 0, G(COOKIE_SECRET), 0, V(STR_IF_SET), 461, "cookie_secret", Q(STR), NULL, K(APPROX), "mod-cookies secret" },

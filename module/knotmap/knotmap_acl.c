@@ -318,6 +318,7 @@ struct entry_map {
 	bool deny;
 	const char *net;           /* the address written, for the report */
 	const char *hostname;      /* a TLS rule's cert-hostname, NULL: none written */
+	bool tls_only;             /* a plain entry held to TLS by tls-auth-xfr-only */
 	const struct nsdconf_acl *noted;  /* the entry last reported (zones share lists) */
 };
 
@@ -527,6 +528,13 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 		e->rule = rule_add(c, s, false, e->net, key, true, e->hostname, a);
 		return e;
 	}
+	if (!e->deny && s == NSDCONF_P_PROVIDE_XFR && knotmap_xfr_tls_only(c)) {
+		/* NSD transfers nothing outside its tls-auth port: knotd's acl at least
+		 * keeps plain TCP and UDP out (the port and certificate are mod-nsd's). */
+		e->tls_only = true;
+		e->rule = rule_add(c, s, false, e->net, key, true, NULL, a);
+		return e;
+	}
 	e->rule = knotmap_rule_add(c, s, e->deny, e->net, e->deny ? NULL : key, a);
 	return e;
 }
@@ -616,6 +624,36 @@ static void tls_note_unwritten(struct knotmap_ctx *c, const char *option,
 	}
 }
 
+void knotmap_xfr_only_note(struct knotmap_ctx *c, const char *file, int line)
+{
+	const char *option = knotmap_gname(NSDCONF_G_TLS_AUTH_XFR_ONLY);
+	const char *gate = "mod-nsd refuses a transfer not over TLS to tls-auth-port with a "
+	                   "verified client certificate (REFUSED, EDE 18)";
+	char how[512];
+
+	if (nsdconf_gnum(c->m, NSDCONF_G_TLS_AUTH_XFR_ONLY) == 0) {
+		knotmap_note(c, file, line, option, NSDCONF_K_EXACT, false,
+		             "no: transfers follow provide-xfr alone");
+	} else if (!c->native) {
+		snprintf(how, sizeof(how), "%s%s", gate,
+		         knotmap_xfr_tls_only(c) ? "; knotd's acl: protocol: tls on every transfer rule" :
+		         knotmap_has_tls(c) ? "" : "; knotd before 3.4 has no TLS, so that is every transfer");
+		knotmap_note(c, file, line, option, NSDCONF_K_MODULE, false, how);
+	} else if (knotmap_xfr_tls_only(c)) {
+		/* knotd's listen-tls addresses are alike and ask for no certificate */
+		knotmap_note(c, file, line, option, NSDCONF_K_APPROX, true,
+		             "acl protocol: tls on every transfer rule: knotd refuses transfers over "
+		             "TCP and UDP, but takes them on every listen-tls address without a "
+		             "client certificate; knotd alone allows more than NSD");
+	} else {
+		knotmap_note(c, file, line, option, NSDCONF_K_UNSUPPORTED, true,
+		             knotmap_has_tls(c) ? "knotd 3.4.0 has no acl protocol: it transfers over "
+		                                  "TCP to whoever provide-xfr allows"
+		                                : "XoT needs Knot 3.4: knotd transfers over TCP to "
+		                                  "whoever provide-xfr allows");
+	}
+}
+
 static void entry_note(struct knotmap_ctx *c, const char *option, const struct nsdconf_acl *a,
                        struct entry_map *e)
 {
@@ -650,9 +688,10 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 		                             : "NSD's range comparison matches no address; not written");
 		return;
 	case KNOTMAP_FIT_EXACT:
-		snprintf(how, sizeof(how), "acl %s%s%s", c->rule_ids[e->rule],
+		snprintf(how, sizeof(how), "acl %s%s%s%s", c->rule_ids[e->rule],
 		         e->hostname != NULL ? ", protocol tls, cert-hostname " : "",
-		         e->hostname != NULL ? e->hostname : "");
+		         e->hostname != NULL ? e->hostname : "",
+		         e->tls_only ? ", protocol tls (tls-auth-xfr-only)" : "");
 		knotmap_note(c, a->file, a->line, option, NSDCONF_K_EXACT, false, how);
 		return;
 	default:

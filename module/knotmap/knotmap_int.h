@@ -161,6 +161,12 @@ static inline bool knotmap_acl_protocol(const struct knotmap_ctx *c)
 	return c->knot >= KNOTMAP_KNOT_ACL_PROTOCOL;
 }
 
+/* tls-auth-xfr-only as knotd's own acl can hold it: every transfer rule for TLS only. */
+static inline bool knotmap_xfr_tls_only(const struct knotmap_ctx *c)
+{
+	return knotmap_acl_protocol(c) && nsdconf_gnum(c->m, NSDCONF_G_TLS_AUTH_XFR_ONLY) != 0;
+}
+
 static inline bool knotmap_cookie_secrets(const struct knotmap_ctx *c)
 {
 	return c->knot >= KNOTMAP_KNOT_COOKIE_SECRETS;
@@ -283,6 +289,8 @@ void knotmap_report_globals(struct knotmap_ctx *c);
 void knotmap_modules_head(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_modules_default(struct knotmap_ctx *c, struct kbuf *out);
 void knotmap_modules_tail(struct knotmap_ctx *c, struct kbuf *out);
+/* The report of tls-auth-xfr-only (knotmap_acl.c, as the acl holds it). */
+void knotmap_xfr_only_note(struct knotmap_ctx *c, const char *file, int line);
 /* mod-cookies (knotmap_cookies.c). */
 bool knotmap_cookies_on(const struct knotmap_ctx *c);
 bool knotmap_cookie_secret_ok(const char *s);

@@ -402,11 +402,12 @@ void knotmap_server(struct knotmap_ctx *c, struct kbuf *out)
 	database_section(c, out);
 }
 
-/* The include holds no server section; these server options still shape it. */
+/* The include holds no server section; these server options still shape it
+ * (tls-auth-xfr-only: its acl, and mod-nsd applies it). */
 static bool shapes_include(enum nsdconf_gslot s)
 {
 	return s == G(ZONESDIR) || s == G(ZONELISTFILE) || s == G(ZONEFILES_WRITE) ||
-	       s == G(ZONEFILES_CHECK) || s == G(DATABASE);
+	       s == G(ZONEFILES_CHECK) || s == G(DATABASE) || s == G(TLS_AUTH_XFR_ONLY);
 }
 
 /* The verdict of a server-wide value as this configuration renders it; false: the
@@ -546,6 +547,10 @@ static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
 	int line;
 
 	gwhere(c, o->slot, &file, &line);
+	if (o->slot == G(TLS_AUTH_XFR_ONLY)) {
+		knotmap_xfr_only_note(c, file, line);
+		return;
+	}
 	if (global_value_note(c, o, &verdict, text, sizeof(text))) {
 		if (o->slot == G(IP_ADDRESS) || (o->slot == G(PORT) && verdict == NSDCONF_K_NONE)) {
 			return;

@@ -44,8 +44,9 @@ static const struct target_change changes[] = {
 	  "knotd 3.4 checks no certificate against a CA (server.ca-file is 3.5)" },
 	{ S, G(TLS_AUTH_PORT), KNOTMAP_KNOT_TLS, K(APPROX),
 	  "server.listen-tls addr@port; knotd asks for a client certificate but does not demand it" },
-	{ S, G(TLS_AUTH_XFR_ONLY), KNOTMAP_KNOT_TLS, K(UNSUPPORTED),
-	  "knotd answers queries on every listen-tls address" },
+	{ S, G(TLS_AUTH_XFR_ONLY), KNOTMAP_KNOT_TLS, K(MODULE),
+	  "mod-nsd refuses a transfer not over TLS to tls-auth-port with a verified client "
+	  "certificate (REFUSED, EDE 18); knotd alone: not supported (acl protocol is 3.4.1)" },
 	{ TA, NSDCONF_T_NAME_SLOT, KNOTMAP_KNOT_TLS, K(APPROX),
 	  "request-xfr: remote tls: on, the primary's certificate is not checked by name; "
 	  "provide-xfr: needs acl protocol (knotd 3.4.1)" },
@@ -57,6 +58,10 @@ static const struct target_change changes[] = {
 	  "knotd uses its server.key-file for the client certificate" },
 	{ TA, NSDCONF_T_CLIENT_KEY_PW, KNOTMAP_KNOT_TLS, K(UNSUPPORTED),
 	  "knotd reads no encrypted key" },
+	{ S, G(TLS_AUTH_XFR_ONLY), KNOTMAP_KNOT_ACL_PROTOCOL, K(MODULE),
+	  "mod-nsd refuses a transfer not over TLS to tls-auth-port with a verified client "
+	  "certificate (REFUSED, EDE 18); knotd alone: acl protocol: tls on every transfer "
+	  "rule, on any listen-tls address, without a client certificate" },
 	{ TA, NSDCONF_T_NAME_SLOT, KNOTMAP_KNOT_ACL_PROTOCOL, K(APPROX),
 	  "request-xfr: remote tls: on; provide-xfr: acl protocol: tls; knotd 3.4 checks no "
 	  "certificate name" },

@@ -978,6 +978,49 @@ static void test_xot_3_5_checks_names(void **state)
 	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
 }
 
+#define XFR_ONLY "server:\n\ttls-service-key: \"/k.key\"\n\ttls-service-pem: \"/k.pem\"\n" \
+	"\ttls-auth-port: 8853\n\ttls-auth-xfr-only: yes\n" \
+	"zone:\n\tname: a.example\n\tzonefile: a\n\tprovide-xfr: 192.0.2.3 NOKEY\n" \
+	"\tprovide-xfr: 192.0.2.4 BLOCKED\n"
+
+static void test_xfr_only_holds_plain_transfers_to_tls(void **state)
+{
+	const char *t = render_native_for(0x030401, XFR_ONLY);
+	int i;
+
+	assert_has(t, "    address: 192.0.2.3\n    action: transfer\n    protocol: tls\n");
+	/* a deny rule stays for every protocol */
+	assert_has(t, "    address: 192.0.2.4\n    action: transfer\n    deny: on\n");
+	/* knotd alone tells neither the tls-auth port nor a certificate apart */
+	i = note_find("tls-auth-xfr-only", "every listen-tls address");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	/* 3.4.0 has no acl protocol: knotd alone transfers over TCP */
+	t = render_native_for(0x030400, XFR_ONLY);
+	assert_lacks(t, "protocol: tls");
+	i = note_find("tls-auth-xfr-only", "no acl protocol");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_UNSUPPORTED);
+}
+
+static void test_xfr_only_enforced_by_mod_nsd_in_include(void **state)
+{
+	struct knotmap_opts o = { .cwd = dir, .knot_version = 0x030406 };
+	const char *t = render_opts(XFR_ONLY, &o);
+	int i;
+
+	assert_has(t, "    protocol: tls\n");
+	i = note_find("tls-auth-xfr-only", "mod-nsd refuses a transfer not over TLS");
+	assert_true(i >= 0 && !notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+	/* knotd 3.2 has no TLS: mod-nsd refuses every transfer, and says so */
+	o.knot_version = 0x030206;
+	render_opts(XFR_ONLY, &o);
+	i = note_find("tls-auth-xfr-only", "so that is every transfer");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+}
+
 static void test_knot_version_outside_3_2_to_3_5_refused(void **state)
 {
 	struct knotmap_opts o = { .knot_version = 0x030600 };
@@ -1268,6 +1311,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_xot_3_2_writes_no_tls, reset),
 		cmocka_unit_test_teardown(test_xot_3_4_tls_without_names, reset),
 		cmocka_unit_test_teardown(test_xot_3_5_checks_names, reset),
+		cmocka_unit_test_teardown(test_xfr_only_holds_plain_transfers_to_tls, reset),
+		cmocka_unit_test_teardown(test_xfr_only_enforced_by_mod_nsd_in_include, reset),
 		cmocka_unit_test_teardown(test_knot_version_outside_3_2_to_3_5_refused, reset),
 		cmocka_unit_test_teardown(test_knot_version_default_is_the_build, reset),
 		cmocka_unit_test(test_knot_version_text),
