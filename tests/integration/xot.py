@@ -72,13 +72,14 @@ def make_certs(d):
 
 # --- the primary's nsd.conf (the same for knotd+mod-nsd and NSD but for the ports) ---
 
-def primary_clauses(d, tls_port, auth_port, xfr_only=True, nsd_listens=False):
+def primary_clauses(d, tls_port, auth_port, xfr_only=True, nsd_listens=False, plain=True):
     """A primary of ZONE that gives it to secondary.test over TLS on the tls-auth port.
-    The plain entry after the tls-auth one is there for knotd's own ACL, for a Knot
-    mapping that writes no rule for a tls-auth entry (knotd would refuse every transfer);
-    tls-auth-xfr-only keeps plain transfers out, in NSD and in mod-nsd alike."""
+    plain: a plain entry for the same address after the tls-auth one; with
+    tls-auth-xfr-only it changes no answer. Without both, only the tls-auth entry
+    lets the zone out (knotd's own ACL through the rule protocol: tls)."""
     listen = (f'\tip-address: 127.0.0.1@{tls_port}\n\tip-address: 127.0.0.1@{auth_port}\n'
               if nsd_listens else '')
+    plain_entry = '\tprovide-xfr: 127.0.0.1 NOKEY\n' if plain else ''
     return f'''server:
 {listen}	tls-service-key: "{d}/server.key"
 	tls-service-pem: "{d}/server.pem"
@@ -95,8 +96,7 @@ zone:
 	name: "{ZONE}"
 	zonefile: "{ZONE}zone"
 	provide-xfr: 127.0.0.1 NOKEY xot
-	provide-xfr: 127.0.0.1 NOKEY
-'''
+{plain_entry}'''
 
 
 def knotd_tls(d, tls_port, auth_port):
@@ -108,7 +108,7 @@ def knotd_tls(d, tls_port, auth_port):
 class Primaries:
     """knotd+mod-nsd and NSD 4.12, each a primary of ZONE with the same nsd.conf."""
 
-    def __init__(self, r, name, xfr_only=True):
+    def __init__(self, r, name, xfr_only=True, plain=True):
         self.d = r.tmpdir(name)
         make_certs(self.d)
         self.k_port, self.k_tls, self.k_auth = h.free_port(), h.free_port(), h.free_port()
@@ -119,7 +119,8 @@ class Primaries:
         h.write_zone(os.path.join(kdir, 'zones', ZONE + 'zone'), ZONE, 1)
         nsd_conf = os.path.join(kdir, 'nsd.conf')
         h.write_nsd_conf(nsd_conf, kdir, self.k_port,
-                         primary_clauses(self.d, self.k_tls, self.k_auth, xfr_only))
+                         primary_clauses(self.d, self.k_tls, self.k_auth, xfr_only,
+                                         plain=plain))
         self.knotd = h.Knotd(kdir, self.k_port, r.module, nsd_conf,
                              server_extra=knotd_tls(self.d, self.k_tls, self.k_auth)).start()
 
@@ -127,7 +128,8 @@ class Primaries:
         os.makedirs(os.path.join(ndir, 'zones'), exist_ok=True)
         h.write_zone(os.path.join(ndir, 'zones', ZONE + 'zone'), ZONE, 1)
         self.nsd = h.Nsd(ndir, self.n_port, primary_clauses(self.d, self.n_tls, self.n_auth,
-                                                             xfr_only, nsd_listens=True))
+                                                             xfr_only, nsd_listens=True,
+                                                             plain=plain))
         self.nsd.start()
         if not h.wait_for(lambda: h.soa_serial(self.k_port, ZONE) == 1, 15):
             raise RuntimeError('knotd does not serve the zone')
@@ -181,28 +183,33 @@ def allowed(a):
 
 # --- cases ---
 
-def case_nsd_secondary(r):
-    """(a) An NSD 4.12 secondary with request-xfr over TLS (tls-auth with its client
-    certificate) to the tls-auth port transfers the zone from knotd+mod-nsd."""
-    p = Primaries(r, 'xot-nsd-secondary')
-    sdir = os.path.join(p.d, 'secondary')
+def nsd_secondary(d, name, auth_port):
+    """An NSD secondary of ZONE asking the primary's tls-auth port, as secondary.test."""
     s_port = h.free_port()
-    sec = h.Nsd(sdir, s_port, f'''server:
-	tls-cert-bundle: "{p.d}/ca.pem"
+    sec = h.Nsd(os.path.join(d, name), s_port, f'''server:
+	tls-cert-bundle: "{d}/ca.pem"
 
 tls-auth:
 	name: "to-primary"
 	auth-domain-name: "{SERVER_NAME}"
-	client-cert: "{p.d}/secondary.pem"
-	client-key: "{p.d}/secondary.key"
+	client-cert: "{d}/secondary.pem"
+	client-key: "{d}/secondary.key"
 
 zone:
 	name: "{ZONE}"
 	zonefile: "{ZONE}zone"
 	allow-notify: 127.0.0.1 NOKEY
-	request-xfr: 127.0.0.1@{p.k_auth} NOKEY to-primary
+	request-xfr: 127.0.0.1@{auth_port} NOKEY to-primary
 ''')
     sec.start()
+    return sec, s_port
+
+
+def case_nsd_secondary(r):
+    """(a) An NSD 4.12 secondary with request-xfr over TLS (tls-auth with its client
+    certificate) to the tls-auth port transfers the zone from knotd+mod-nsd."""
+    p = Primaries(r, 'xot-nsd-secondary')
+    sec, s_port = nsd_secondary(p.d, 'secondary', p.k_auth)
     got = h.wait_for(lambda: h.soa_serial(s_port, ZONE) == 1, 20)
     r.check(got, 'the NSD secondary serves serial 1 transferred over TLS from knotd',
             f'serial {h.soa_serial(s_port, ZONE)}; nsd log: {sec.log()[-600:]}')
@@ -246,6 +253,45 @@ def case_wrong_cert(r):
             'without a certificate', repr(n))
     r.check(k == ('REFUSED', 18, 0), 'mod-nsd refuses a client without a certificate',
             repr(k))
+
+
+def case_tls_auth_only(r):
+    """(e) provide-xfr has only the tls-auth entry (no plain entry, no
+    tls-auth-xfr-only): the NSD secondary with the right certificate gets the zone over
+    TLS on the tls-auth port from knotd+mod-nsd as from NSD 4.12, so knotd's own ACL
+    (the include's protocol: tls rule) lets it through; a plain-TCP AXFR from the same
+    address is refused by mod-nsd. NSD 4.10.1-4.14.2 give it the zone (doc/mod-nsd.md,
+    "tls-auth entries off the tls-auth port"): a known difference, recorded, not copied."""
+    p = Primaries(r, 'xot-tls-auth-only', xfr_only=False, plain=False)
+    with open(p.knotd.include) as f:
+        include = f.read()
+    r.check(re.search(r'address: 127\.0\.0\.1\n    action: transfer\n    protocol: tls\n',
+                      include) is not None and 'action: transfer\n    deny' not in include,
+            "mod-nsd's include gives knotd one transfer rule for 127.0.0.1, over TLS only",
+            include)
+    for who, port in (('knotd+mod-nsd', p.k_auth), ('NSD', p.n_auth)):
+        sec, s_port = nsd_secondary(p.d, 'secondary-of-' + who.split('+')[0], port)
+        got = h.wait_for(lambda: h.soa_serial(s_port, ZONE) == 1, 20)
+        r.check(got, f'the NSD secondary serves serial 1 transferred over TLS from {who}',
+                f'serial {h.soa_serial(s_port, ZONE)}; nsd log: {sec.log()[-600:]}')
+    r.check(p.knotd.count(r'AXFR, outgoing, remote 127\.0\.0\.1@\d+ TLS') > 0,
+            "knotd's own ACL lets the TLS transfer through (knotd logs the outgoing AXFR)",
+            p.knotd.log()[-800:])
+    k, n = tcp_axfr(p.k_port), tcp_axfr(p.n_port)
+    r.check(k == ('REFUSED', 18, 0), 'knotd+mod-nsd refuses a plain-TCP AXFR from the '
+            'tls-auth entry\'s address: REFUSED, EDE 18', repr(k))
+    r.check(p.knotd.count(r'axfr for xot\.test\. from 127\.0\.0\.1@\d+ refused') >= 1,
+            'mod-nsd logs the plain-TCP refusal', p.knotd.log()[-800:])
+    if nsd_version() < (4, 14, 3):
+        # NSD's skip bug: recorded, so that a fixed NSD in the environment shows up here
+        print(f'note: NSD {".".join(map(str, nsd_version()))} answers the plain-TCP AXFR '
+              f'{n!r} (documented difference: NSD before 4.14.3 tests tls-auth entries off '
+              f'the tls-auth port)')
+        r.check(allowed(n), f'NSD {".".join(map(str, nsd_version()))} gives the zone over '
+                'plain TCP, the documented known difference', repr(n))
+    else:
+        r.check(n == k, 'NSD 4.14.3+ refuses the plain-TCP AXFR as mod-nsd does',
+                f'knotd {k!r}, NSD {n!r}')
 
 
 def case_knotd_secondary(r):
@@ -299,6 +345,7 @@ CASES = {
     'xot-plain-refused': case_plain_refused,
     'xot-wrong-cert': case_wrong_cert,
     'xot-knotd-secondary': case_knotd_secondary,
+    'xot-tls-auth-only': case_tls_auth_only,
 }
 
 
