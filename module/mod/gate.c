@@ -716,6 +716,15 @@ const struct gate_tls_conf *gate_tls(const struct gate *g)
 	return &g->tls;
 }
 
+struct gate_verdict gate_tls_admit(const struct gate *g, struct gate_tls_peer *p)
+{
+	/* UNVERIFIED only with a bundle: without one NSD asks for no certificate. */
+	if (gate_tls_state(&g->tls, p) == GATE_TLS_UNVERIFIED) {
+		return verdict(false, GATE_R_TLS_UNVERIFIED, -1);
+	}
+	return verdict(true, GATE_R_MATCH, -1);
+}
+
 struct gate_verdict gate_xfr_admit(const struct gate *g, const struct gate_request *r)
 {
 	if (!g->tls.xfr_only) {
@@ -737,8 +746,11 @@ struct gate_verdict gate_check(const struct gate_zone *z, enum gate_kind kind,
 	const struct gate_acl *l = z->acl[list_of(kind)];
 
 	/* NSD ends the handshake on its tls-auth port without a client certificate that
-	 * verifies; only lists that care about tls-auth pay for the check. */
-	if (l != NULL && l->n_tls > 0 && (kind == GATE_AXFR || kind == GATE_IXFR) &&
+	 * verifies, so not even a plain NOKEY entry lets such a client in. The glue asked
+	 * gate_tls_admit() already; asked again so that gate_check() alone is never
+	 * more lenient (the state is memoized in r->tls: no second verification). A NULL
+	 * list denies transfers and NOTIFY anyway. */
+	if (l != NULL && kind != GATE_QUERY && r->tls != NULL &&
 	    gate_tls_state(l->tls, r->tls) == GATE_TLS_UNVERIFIED) {
 		return verdict(false, GATE_R_TLS_UNVERIFIED, -1);
 	}

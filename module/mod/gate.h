@@ -52,7 +52,7 @@ struct gate_request {
 	enum gate_tsig_state tsig;
 	int key;                /* GATE_TSIG_OK: the key class (gate_key_find()->id) */
 	enum nsdconf_tsig_alg alg;      /* GATE_TSIG_OK: the algorithm the request was signed with */
-	struct gate_tls_peer *tls;      /* a transfer over TLS; NULL otherwise */
+	struct gate_tls_peer *tls;      /* a transfer or NOTIFY over TLS; NULL otherwise */
 };
 
 /* A key: clause. Keys whose names are the same domain name share one id (NSD compares
@@ -100,6 +100,11 @@ const struct gate_key *gate_key_at(const struct gate *g, size_t i);
  * NSD loads (the first in strcmp order of the names as written). */
 const struct gate_key *gate_key_find(const struct gate *g, const uint8_t *dname);
 
+/* What NSD does before any DNS message on its tls-auth port: with tls-cert-bundle set it
+ * ends the handshake of a client whose certificate chain does not verify, whatever the
+ * ACL or the request. p: the TLS side of a transfer or NOTIFY (NULL: not TLS, allowed).
+ * The glue asks this first; gate_check() repeats it (memoized, so free). */
+struct gate_verdict gate_tls_admit(const struct gate *g, struct gate_tls_peer *p);
 /* What NSD 4.12 answers a transfer before it looks for the zone (axfr.c
  * axfr_ixfr_can_admit_query): tls-auth-xfr-only refuses all but tls-auth transfers. The
  * glue asks for AXFR and IXFR only; allow true: go on to gate_check(). */
@@ -110,7 +115,9 @@ const struct gate_tls_conf *gate_tls(const struct gate *g);
 /* The verdict for a request of this kind on zone z (NSD's acl_check_incoming on the
  * list kind consults; empty provide-xfr / allow-notify deny, empty allow-query allows).
  * An entry with a tls-auth name counts only for a transfer on NSD's tls-auth port whose
- * client certificate verified; there, a certificate whose names do not fit it denies. */
+ * client certificate verified; there, a certificate whose names do not fit it denies.
+ * A transfer or NOTIFY on that port without a verified chain is denied whatever the
+ * list says (gate_tls_admit()). */
 struct gate_verdict gate_check(const struct gate_zone *z, enum gate_kind kind,
                                const struct gate_request *r);
 

@@ -366,12 +366,19 @@ static bool zone_to_judge(const struct gate_set *set, enum gate_kind kind,
 	if (*z == NULL && knotd_qdata_zone_name(qdata) != NULL) {
 		return false;   /* a zone of knot.conf itself: knotd's business */
 	}
-	if (*z == NULL && kind == GATE_NOTIFY) {
-		/* NSD: NXDOMAIN before any TSIG (answer_notify); knotd would say NOTAUTH. */
-		qdata->rcode = KNOT_RCODE_NXDOMAIN;
-		*answer = KNOTD_STATE_FAIL;
+	return true;
+}
+
+/* A NOTIFY for a name NSD serves no zone of: NXDOMAIN before any TSIG (answer_notify);
+ * knotd would say NOTAUTH. True with the answer. */
+static bool notify_of_no_zone(enum gate_kind kind, const struct gate_zone *z,
+                              knotd_qdata_t *qdata, knotd_state_t *answer)
+{
+	if (z != NULL || kind != GATE_NOTIFY) {
 		return false;
 	}
+	qdata->rcode = KNOT_RCODE_NXDOMAIN;
+	*answer = KNOTD_STATE_FAIL;
 	return true;
 }
 
@@ -445,11 +452,14 @@ static const gnutls_datum_t *tls_chain(const void *ctx, unsigned *n)
 	return knotd_compat_tls_peers(ctx, n);
 }
 
-/* The TLS side of a transfer over TLS (knotd 3.4+), in p; NULL for anything else. */
+/* The TLS side of a transfer or NOTIFY over TLS (knotd 3.4+), in p; NULL for anything
+ * else. Queries get none: on NSD's tls-auth port they would need a chain verification
+ * each (knotd gives a module no per-connection memo), and the unsigned query path stays
+ * two tests; doc/mod-nsd.md says so. */
 static struct gate_tls_peer *tls_peer(enum gate_kind kind, knotd_qdata_t *qdata,
                                       struct gate_tls_peer *p)
 {
-	if (kind > GATE_IXFR || !knotd_compat_tls(qdata)) {
+	if (kind == GATE_QUERY || !knotd_compat_tls(qdata)) {
 		return NULL;
 	}
 	*p = (struct gate_tls_peer){
@@ -458,6 +468,25 @@ static struct gate_tls_peer *tls_peer(enum gate_kind kind, knotd_qdata_t *qdata,
 		.ctx = qdata,
 	};
 	return p;
+}
+
+/* NSD with tls-cert-bundle ends the handshake on its tls-auth port when the client's
+ * chain does not verify: that client gets no DNS answer at all, so this comes before
+ * NSD's first DNS step (a NOTIFY's NXDOMAIN, the TSIG). knotd has completed the
+ * handshake already; REFUSED, unsigned, is the nearest it can answer. */
+static bool handshake_refused(struct gate_hook *h, const struct gate_set *set,
+                              enum gate_kind kind, struct gate_tls_peer *tls,
+                              knotd_qdata_t *qdata, knotd_state_t *answer)
+{
+	struct gate_verdict v = gate_tls_admit(set->gate, tls);
+	if (v.allow) {
+		return false;
+	}
+	count(h, qdata, CTR_REFUSED, kind);
+	log_verdict(h->mod, qdata, kind, NULL, v);
+	*answer = refuse(qdata, KNOT_RCODE_REFUSED,
+	                 kind == GATE_NOTIFY ? KNOT_EDNS_EDE_NONE : KNOT_EDNS_EDE_PROHIBITED, NULL);
+	return true;
 }
 
 /* NSD 4.12's first test of a transfer, before it looks for the zone: tls-auth-xfr-only
@@ -502,29 +531,41 @@ static knotd_state_t acl_verdict(struct gate_hook *h, enum gate_kind kind,
 	              signed_ok);
 }
 
-/* NSD's answer to a request, in NSD's order: the zone, the TSIG, what comes before the
- * ACL, the ACL. state: the request goes on to knotd. */
-static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
-                            enum gate_kind kind, knotd_state_t state, knot_pkt_t *pkt,
-                            knotd_qdata_t *qdata)
+/* NSD's answer to a request, in NSD's order: the zone, the TLS handshake, the TSIG, what
+ * comes before the ACL, the ACL. state: the request goes on to knotd. */
+static knotd_state_t judge(struct gate_hook *h, const struct gate_set *set,
+                           enum gate_kind kind, knotd_state_t state, knot_pkt_t *pkt,
+                           knotd_qdata_t *qdata, struct gate_tls_peer *tls)
 {
 	const struct gate_zone *z;
 	struct gate_request r;
 	struct gate_tsig_check tc;
-	struct gate_tls_peer peer;
 	knotd_state_t answer = state;
 
 	if (!zone_to_judge(set, kind, qdata, &z, &answer) ||
+	    handshake_refused(h, set, kind, tls, qdata, &answer) ||
+	    notify_of_no_zone(kind, z, qdata, &answer) ||
 	    !tsig_holds(h, set, kind, pkt, qdata, &r, &tc, &answer)) {
 		return answer;
 	}
-	r.tls = tls_peer(kind, qdata, &peer);
+	r.tls = tls;
 	const struct gate_tsig_check *signed_ok = r.tsig == GATE_TSIG_OK ? &tc : NULL;
-	if (!xfr_refused(h, set, kind, &r, qdata, signed_ok, &answer) &&
-	    !answered_before_acl(kind, z, state, qdata, signed_ok, &answer)) {
-		answer = acl_verdict(h, kind, z, &r, state, qdata, signed_ok);
+	if (xfr_refused(h, set, kind, &r, qdata, signed_ok, &answer) ||
+	    answered_before_acl(kind, z, state, qdata, signed_ok, &answer)) {
+		return answer;
 	}
-	gate_tls_peer_done(r.tls);   /* the verified certificate, if one was read */
+	return acl_verdict(h, kind, z, &r, state, qdata, signed_ok);
+}
+
+static knotd_state_t decide(struct gate_hook *h, const struct gate_set *set,
+                            enum gate_kind kind, knotd_state_t state, knot_pkt_t *pkt,
+                            knotd_qdata_t *qdata)
+{
+	struct gate_tls_peer peer;
+	struct gate_tls_peer *tls = tls_peer(kind, qdata, &peer);
+
+	knotd_state_t answer = judge(h, set, kind, state, pkt, qdata, tls);
+	gate_tls_peer_done(tls);   /* the verified certificate, if one was read */
 	return answer;
 }
 

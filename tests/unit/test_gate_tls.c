@@ -196,11 +196,13 @@ static const gnutls_datum_t *chain_of(const void *ctx, unsigned *n)
 	return c->n > 0 ? c->der : NULL;
 }
 
-/* A request: TLS to port (0: plain TCP) with the client certificate cert (NULL: none). */
+/* A request: TLS to port (0: plain TCP) with the client certificate cert (NULL: none);
+ * kind: AXFR unless said. */
 struct req {
 	unsigned port;
 	const struct cert *cert;
 	const char *src;
+	enum gate_kind kind;
 };
 
 static struct gate_verdict decide(const struct gate *g, struct req q, struct chain *c)
@@ -223,9 +225,13 @@ static struct gate_verdict decide(const struct gate *g, struct req q, struct cha
 	}
 	assert_non_null(knot_dname_from_str(d, "example.com", sizeof(d)));
 
-	struct gate_verdict v = gate_xfr_admit(g, &r);
+	/* the glue's order: the handshake, tls-auth-xfr-only for transfers, the zone's ACL */
+	struct gate_verdict v = gate_tls_admit(g, r.tls);
+	if (v.allow && q.kind != GATE_NOTIFY) {
+		v = gate_xfr_admit(g, &r);
+	}
 	if (v.allow) {
-		v = gate_check(gate_zone_find(g, d), GATE_AXFR, &r);
+		v = gate_check(gate_zone_find(g, d), q.kind, &r);
 	}
 	gate_tls_peer_done(r.tls);
 	return v;
@@ -323,6 +329,58 @@ static void test_unverified_client_gets_no_transfer_on_the_auth_port(void **stat
 	ALLOWED(1, .port = 0);
 }
 
+static void test_unverified_client_refused_on_the_auth_port_whatever_the_acl(void **state)
+{
+	/* No tls-auth entry at all: NSD still ends the handshake of a client whose chain
+	 * does not verify, so a plain NOKEY entry gives it no transfer and takes no NOTIFY */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY\n\tallow-notify: 127.0.0.1 NOKEY\n");
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &stranger);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &server_only, .kind = GATE_IXFR);
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .kind = GATE_NOTIFY);
+	/* a verified client goes on to the list; elsewhere nobody is asked for one */
+	ALLOWED(0, .port = AUTH_PORT, .cert = &wrong);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right, .kind = GATE_NOTIFY);
+	ALLOWED(0, .port = TLS_PORT);
+	ALLOWED(0, .port = TLS_PORT, .kind = GATE_NOTIFY);
+	ALLOWED(0, .port = 0);
+
+	/* gate_check() alone is as strict as with gate_tls_admit() before it */
+	struct chain c = { 0 };
+	struct gate_tls_peer peer = { .local_port = AUTH_PORT, .chain = chain_of, .ctx = &c };
+	struct sockaddr_storage ss = { .ss_family = AF_INET };
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct gate_request r = { .src = &ss, .tsig = GATE_TSIG_NONE, .key = -1, .tls = &peer };
+	knot_dname_storage_t d;
+	assert_non_null(knot_dname_from_str(d, "example.com", sizeof(d)));
+	for (enum gate_kind k = GATE_AXFR; k <= GATE_NOTIFY; k++) {
+		struct gate_verdict v = gate_check(gate_zone_find(walked, d), k, &r);
+		assert_false(v.allow);
+		assert_int_equal(v.reason, GATE_R_TLS_UNVERIFIED);
+	}
+	assert_int_equal(c.asked, 1);   /* memoized over the three */
+	gate_tls_peer_done(&peer);
+}
+
+static void test_unverified_check_costs_only_on_the_auth_port(void **state)
+{
+	struct chain c;
+
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY\n\tallow-notify: 127.0.0.1 NOKEY\n");
+	/* the ordinary TLS port never reads the chain; the tls-auth port reads it once
+	 * for the handshake test and the ACL together */
+	assert_true(decide(walked, (struct req){ .port = TLS_PORT, .cert = &right }, &c).allow);
+	assert_int_equal(c.asked, 0);
+	assert_true(decide(walked, (struct req){ .port = AUTH_PORT, .cert = &right }, &c).allow);
+	assert_int_equal(c.asked, 1);
+	assert_true(decide(walked, (struct req){ .port = AUTH_PORT, .cert = &right,
+	                                         .kind = GATE_NOTIFY }, &c).allow);
+	assert_int_equal(c.asked, 1);
+	assert_false(decide(walked, (struct req){ .port = AUTH_PORT }, &c).allow);
+	assert_int_equal(c.asked, 1);
+}
+
 static void test_without_bundle_no_certificate_is_asked_so_names_fail(void **state)
 {
 	/* NSD sets no SSL_VERIFY_PEER without tls-cert-bundle: the client sends no
@@ -333,6 +391,10 @@ static void test_without_bundle_no_certificate_is_asked_so_names_fail(void **sta
 	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &right);
 	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT);
 	ALLOWED(1, .port = 0);
+	/* and no handshake ends: a plain entry lets a client without one in there */
+	load(auth_port_text, "\tprovide-xfr: 127.0.0.1 NOKEY\n\tallow-notify: 127.0.0.1 NOKEY\n");
+	ALLOWED(0, .port = AUTH_PORT);
+	ALLOWED(0, .port = AUTH_PORT, .kind = GATE_NOTIFY);
 }
 
 static void test_no_auth_port_without_service_key(void **state)
@@ -371,8 +433,9 @@ static void test_chain_is_verified_once_per_request(void **state)
 	     "\tprovide-xfr: 127.0.0.3 NOKEY sec\n");
 	assert_true(decide(walked, (struct req){ .port = AUTH_PORT, .cert = &right }, &c).allow);
 	assert_int_equal(c.asked, 1);
-	/* a list without tls-auth entries and no tls-auth-xfr-only never asks */
-	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	/* without tls-cert-bundle NSD asks for no certificate: nothing to read there */
+	snprintf(text, sizeof(text), "\ttls-auth-port: %d\n", AUTH_PORT);
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY\n");
 	assert_true(decide(walked, (struct req){ .port = AUTH_PORT, .cert = &right }, &c).allow);
 	assert_int_equal(c.asked, 0);
 }
@@ -408,6 +471,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_blocked_before_the_name_test_answers_first,
 		                          teardown_gates),
 		cmocka_unit_test_teardown(test_unverified_client_gets_no_transfer_on_the_auth_port,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(
+			test_unverified_client_refused_on_the_auth_port_whatever_the_acl,
+			teardown_gates),
+		cmocka_unit_test_teardown(test_unverified_check_costs_only_on_the_auth_port,
 		                          teardown_gates),
 		cmocka_unit_test_teardown(test_without_bundle_no_certificate_is_asked_so_names_fail,
 		                          teardown_gates),
