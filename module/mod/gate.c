@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Access gate: NSD's acl_check_incoming over compiled, indexed per-zone lists. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libknot/errcode.h>
 
@@ -631,7 +633,13 @@ struct gate *gate_build(const struct nsdconf_model *m, const struct gate_build_o
 		.m = m,
 		.index_min = o != NULL && o->index_min > 0 ? o->index_min : GATE_INDEX_MIN_DEFAULT,
 	};
-	b.err = gate_tls_conf_init(&g->tls, m, g->arena);
+	char cwd_buf[PATH_MAX];
+	const char *cwd = o != NULL ? o->cwd : NULL;
+	if (cwd == NULL) {
+		/* knotd's start directory is NSD's (doc/mod-nsd.md "config") */
+		cwd = getcwd(cwd_buf, sizeof(cwd_buf));
+	}
+	b.err = gate_tls_conf_init(&g->tls, m, cwd, g->arena);
 	keys_build(&b);
 	g->zone_mask = gate_pow2_at_least(2 * (size_t)m->n_zones) - 1;
 	g->zone_tab = build_alloc(&b, (g->zone_mask + 1) * sizeof(*g->zone_tab));

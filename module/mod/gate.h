@@ -74,6 +74,9 @@ struct gate_build_opts {
 	/* Lists with at least this many entries get an index (exact addresses and masks
 	 * in a hash, ranges in a segment tree); shorter lists are walked. 0: default. */
 	unsigned index_min;
+	/* NSD's start directory, for a relative zonesdir (NULL: this process's working
+	 * directory, read once at build time). */
+	const char *cwd;
 };
 #define GATE_INDEX_MIN_DEFAULT	24
 

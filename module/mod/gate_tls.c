@@ -5,6 +5,7 @@
 
 #include <libknot/errcode.h>
 
+#include "conf/zonefile.h"
 #include "mod/gate_tls.h"
 
 /* A peer sends its chain in one TLS message; a longer one than this is no chain a CA
@@ -18,7 +19,7 @@ static const char *str_of(const struct nsdconf_model *m, int slot)
 }
 
 int gate_tls_conf_init(struct gate_tls_conf *c, const struct nsdconf_model *m,
-                       struct nsdconf_arena *arena)
+                       const char *cwd, struct nsdconf_arena *arena)
 {
 	memset(c, 0, sizeof(*c));
 	/* NSD opens its tls-auth port only with a service key and certificate
@@ -34,12 +35,16 @@ int gate_tls_conf_init(struct gate_tls_conf *c, const struct nsdconf_model *m,
 	if (!c->auth_port_on || bundle == NULL) {
 		return KNOT_EOK;
 	}
-	c->bundle = nsdconf_arena_strdup(arena, bundle);
+	/* NSD chdir()s to zonesdir before it creates its TLS contexts (nsd.c), so a
+	 * relative bundle is relative to zonesdir, as a relative zonefile is. */
+	const char *own = nsdconf_arena_strdup(arena, bundle);
+	c->bundle = own != NULL ? nsdconf_zonefile_path(own, nsdconf_gstr(m, NSDCONF_G_ZONESDIR),
+	                                                cwd, arena) : NULL;
 	if (c->bundle == NULL || gnutls_x509_trust_list_init(&c->trust, 0) < 0) {
 		c->trust = NULL;
 		return KNOT_ENOMEM;
 	}
-	int ret = gnutls_x509_trust_list_add_trust_file(c->trust, bundle, NULL,
+	int ret = gnutls_x509_trust_list_add_trust_file(c->trust, c->bundle, NULL,
 	                                                GNUTLS_X509_FMT_PEM, 0, 0);
 	if (ret <= 0) {
 		/* NSD would not start; here nothing verifies, so nothing is let in. */

@@ -37,14 +37,16 @@ struct gate_tls_conf {
 	/* tls-cert-bundle's certificates; NULL when unset: NSD then asks for no client
 	 * certificate, so no tls-auth name can match */
 	gnutls_x509_trust_list_t trust;
-	const char *bundle;     /* its path, for the log */
+	const char *bundle;     /* its path as opened (zonesdir joined), for the log */
 	int bundle_err;         /* GnuTLS error reading it (nothing then verifies), or 0 */
 };
 
 /* Reads the model's settings and the bundle (at build time, never on the query path).
- * KNOT_EOK or KNOT_ENOMEM; a bundle that cannot be read sets bundle_err. */
+ * A relative tls-cert-bundle is taken from zonesdir, itself from cwd (NSD's start
+ * directory) when relative. KNOT_EOK or KNOT_ENOMEM; a bundle that cannot be read sets
+ * bundle_err. */
 int gate_tls_conf_init(struct gate_tls_conf *c, const struct nsdconf_model *m,
-                       struct nsdconf_arena *arena);
+                       const char *cwd, struct nsdconf_arena *arena);
 void gate_tls_conf_clear(struct gate_tls_conf *c);
 
 /* The request's state (p NULL: not TLS), computed once per p. */

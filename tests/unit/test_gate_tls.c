@@ -29,6 +29,7 @@
 
 static char dir[] = "/tmp/test-gate-tls-XXXXXX";
 static struct gate *walked, *indexed;
+static const char *build_cwd;   /* gate_build_opts.cwd: NSD's start directory */
 
 /* --- certificates --- */
 
@@ -164,8 +165,8 @@ static void load(const char *server_extra, const char *zone_body)
 		.max_version = 4120,
 	}, &diag);
 	assert_non_null(m);
-	walked = gate_build(m, NULL);
-	indexed = gate_build(m, &(struct gate_build_opts){ .index_min = 1 });
+	walked = gate_build(m, &(struct gate_build_opts){ .cwd = build_cwd });
+	indexed = gate_build(m, &(struct gate_build_opts){ .index_min = 1, .cwd = build_cwd });
 	nsdconf_model_free(m);
 	assert_non_null(walked);
 	assert_non_null(indexed);
@@ -451,6 +452,36 @@ static void test_unreadable_bundle_lets_nothing_verify(void **state)
 	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &right);
 }
 
+static void test_relative_bundle_is_taken_from_zonesdir(void **state)
+{
+	char text[512];
+
+	/* NSD chdir()s to zonesdir before it reads tls-cert-bundle: "ca.pem" is
+	 * <zonesdir>/ca.pem, not in this process's working directory */
+	snprintf(text, sizeof(text), "\tzonesdir: \"%s\"\n\ttls-auth-port: %d\n"
+	         "\ttls-cert-bundle: \"ca.pem\"\n", dir, AUTH_PORT);
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	assert_int_equal(gate_tls(walked)->bundle_err, 0);
+	char want[256];
+	snprintf(want, sizeof(want), "%s/ca.pem", dir);
+	assert_string_equal(gate_tls(walked)->bundle, want);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+
+	/* a relative zonesdir is itself taken from NSD's start directory */
+	build_cwd = "/tmp";
+	snprintf(text, sizeof(text), "\tzonesdir: \"%s\"\n\ttls-auth-port: %d\n"
+	         "\ttls-cert-bundle: \"ca.pem\"\n", dir + strlen("/tmp/"), AUTH_PORT);
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	build_cwd = NULL;
+	assert_string_equal(gate_tls(walked)->bundle, want);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+
+	/* an absolute bundle stays where it is, whatever zonesdir says */
+	snprintf(text, sizeof(text), "\tzonesdir: \"/nonexistent\"\n%s", with_bundle());
+	load(text, "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
+}
+
 static void test_entry_text_names_the_tls_auth(void **state)
 {
 	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
@@ -483,6 +514,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_xfr_only_refuses_all_but_tls_auth, teardown_gates),
 		cmocka_unit_test_teardown(test_chain_is_verified_once_per_request, teardown_gates),
 		cmocka_unit_test_teardown(test_unreadable_bundle_lets_nothing_verify, teardown_gates),
+		cmocka_unit_test_teardown(test_relative_bundle_is_taken_from_zonesdir,
+		                          teardown_gates),
 		cmocka_unit_test_teardown(test_entry_text_names_the_tls_auth, teardown_gates),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
