@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Access gate, TLS: which requests NSD 4.12 calls tls-auth, and whose certificate names fit. */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -121,6 +122,56 @@ static bool same_name(const char *got, size_t len, const char *name, size_t name
 	return len == name_len && strncasecmp(got, name, len) == 0;
 }
 
+/* The ASN.1 string types a CN is written in whose content octets OpenSSL keeps as they
+ * are (ASN1_STRING data, never converted), which is what NSD compares. Other tags (a
+ * SEQUENCE, say, kept by OpenSSL with its tag and length) are no name here. */
+static bool cn_string_tag(uint8_t tag)
+{
+	switch (tag) {
+	case 0x0c:   /* UTF8String */
+	case 0x12:   /* NumericString */
+	case 0x13:   /* PrintableString */
+	case 0x14:   /* T61String */
+	case 0x16:   /* IA5String */
+	case 0x1a:   /* VisibleString */
+	case 0x1c:   /* UniversalString: 4 octets a character */
+	case 0x1e:   /* BMPString: 2 octets a character */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The content octets of the DER string der (tag, length, content), which must span
+ * len exactly; false for anything else. */
+static bool der_string(const uint8_t *der, size_t len, const uint8_t **val, size_t *val_len)
+{
+	size_t hdr = 2, n;
+
+	if (len < 2 || !cn_string_tag(der[0])) {
+		return false;
+	}
+	n = der[1];
+	if (n & 0x80) {
+		/* long form; more than 2 length octets cannot fit the caller's buffer */
+		size_t k = n & 0x7f;
+		if (k == 0 || k > 2 || len < hdr + k) {
+			return false;
+		}
+		n = 0;
+		for (size_t i = 0; i < k; i++) {
+			n = (n << 8) | der[hdr + i];
+		}
+		hdr += k;
+	}
+	if (n != len - hdr) {
+		return false;
+	}
+	*val = der + hdr;
+	*val_len = n;
+	return true;
+}
+
 bool gate_tls_cert_matches(gnutls_x509_crt_t cert, const char *name)
 {
 	size_t name_len = strlen(name);
@@ -148,13 +199,19 @@ bool gate_tls_cert_matches(gnutls_x509_crt_t cert, const char *name)
 		}
 	}
 
-	/* Then the first CN of the subject, whatever the SANs said. */
-	size_t len = sizeof(buf);
-	if (gnutls_x509_crt_get_dn_by_oid(cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0,
-	                                  buf, &len) < 0) {
+	/* Then the first CN of the subject, whatever the SANs said, compared as NSD does:
+	 * its ASN.1 content octets as they are. GnuTLS would convert a BMPString or
+	 * UniversalString to UTF-8 (raw flag 0), making "secondary.example" in UCS-2 match
+	 * where NSD sees 34 octets with NULs; the raw flag gives the DER instead. */
+	uint8_t der[520];
+	size_t len = sizeof(der), val_len;
+	const uint8_t *val;
+	if (gnutls_x509_crt_get_dn_by_oid(cert, GNUTLS_OID_X520_COMMON_NAME, 0, 1,
+	                                  der, &len) < 0 ||
+	    !der_string(der, len, &val, &val_len)) {
 		return false;
 	}
-	return same_name(buf, len, name, name_len);
+	return same_name((const char *)val, val_len, name, name_len);
 }
 
 bool gate_tls_name_matches(const struct gate_tls_peer *p, const char *name)

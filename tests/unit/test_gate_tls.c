@@ -40,11 +40,29 @@ struct cert {
 };
 
 static struct cert ca, other_ca, right, right_cn, wrong, prefix, stranger, server_only;
+static struct cert bmp_cn, bmp_abcd, utf8_cn, seq_cn;
+
+/* How a certificate is made beyond its CN: cn_der, the CN's DER (tag, length, octets)
+ * instead of a text CN; ca, a CA signed by its issuer (an intermediate). */
+struct cert_opts {
+	const uint8_t *cn_der;
+	size_t cn_der_len;
+	bool ca;
+};
+
+static void make_cert_with(struct cert *c, const char *cn, const char *san,
+                           struct cert *issuer, const char *purpose, struct cert_opts o);
 
 /* A certificate for cn (and a SAN DNS entry san, if any), signed by issuer or by itself
  * as a CA. purpose: an extended key usage OID, or NULL for none. */
 static void make_cert(struct cert *c, const char *cn, const char *san, struct cert *issuer,
                       const char *purpose)
+{
+	make_cert_with(c, cn, san, issuer, purpose, (struct cert_opts){ 0 });
+}
+
+static void make_cert_with(struct cert *c, const char *cn, const char *san,
+                           struct cert *issuer, const char *purpose, struct cert_opts o)
 {
 	static unsigned serial = 1;
 	time_t now = time(NULL);
@@ -58,8 +76,13 @@ static void make_cert(struct cert *c, const char *cn, const char *san, struct ce
 	serial++;
 	assert_int_equal(gnutls_x509_crt_set_activation_time(c->crt, now - 3600), 0);
 	assert_int_equal(gnutls_x509_crt_set_expiration_time(c->crt, now + 86400), 0);
-	assert_int_equal(gnutls_x509_crt_set_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME, 0,
-	                 cn, strlen(cn)), 0);
+	if (o.cn_der != NULL) {
+		assert_int_equal(gnutls_x509_crt_set_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME,
+		                 1, o.cn_der, o.cn_der_len), 0);
+	} else {
+		assert_int_equal(gnutls_x509_crt_set_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME,
+		                 0, cn, strlen(cn)), 0);
+	}
 	assert_int_equal(gnutls_x509_crt_set_key(c->crt, c->key), 0);
 	if (san != NULL) {
 		assert_int_equal(gnutls_x509_crt_set_subject_alt_name(c->crt, GNUTLS_SAN_DNSNAME,
@@ -74,7 +97,11 @@ static void make_cert(struct cert *c, const char *cn, const char *san, struct ce
 		assert_int_equal(gnutls_x509_crt_sign2(c->crt, c->crt, c->key,
 		                 GNUTLS_DIG_SHA256, 0), 0);
 	} else {
-		assert_int_equal(gnutls_x509_crt_set_basic_constraints(c->crt, 0, -1), 0);
+		assert_int_equal(gnutls_x509_crt_set_basic_constraints(c->crt, o.ca, -1), 0);
+		if (o.ca) {
+			assert_int_equal(gnutls_x509_crt_set_key_usage(c->crt,
+			                 GNUTLS_KEY_KEY_CERT_SIGN), 0);
+		}
 		assert_int_equal(gnutls_x509_crt_sign2(c->crt, issuer->crt, issuer->key,
 		                 GNUTLS_DIG_SHA256, 0), 0);
 	}
@@ -113,13 +140,37 @@ static int setup(void **state)
 	make_cert(&stranger, NAME, NAME, &other_ca, NULL);
 	make_cert(&server_only, NAME, NAME, &ca, GNUTLS_KP_TLS_WWW_SERVER);
 	put_pem("ca.pem", &ca);
+
+	/* CNs written as raw DER: NAME as BMPString (UCS-2, a NUL before each letter),
+	 * U+6162 U+6364 as BMPString (octets "abcd"), NAME as UTF8String, and a SEQUENCE */
+	uint8_t der[64];
+	size_t n = strlen(NAME);
+	der[0] = 0x1e;
+	der[1] = (uint8_t)(2 * n);
+	for (size_t i = 0; i < n; i++) {
+		der[2 + 2 * i] = 0;
+		der[3 + 2 * i] = (uint8_t)NAME[i];
+	}
+	make_cert_with(&bmp_cn, NULL, NULL, &ca, NULL,
+	               (struct cert_opts){ .cn_der = der, .cn_der_len = 2 + 2 * n });
+	static const uint8_t abcd[] = { 0x1e, 4, 'a', 'b', 'c', 'd' };
+	make_cert_with(&bmp_abcd, NULL, NULL, &ca, NULL,
+	               (struct cert_opts){ .cn_der = abcd, .cn_der_len = sizeof(abcd) });
+	der[0] = 0x0c;
+	der[1] = (uint8_t)n;
+	memcpy(der + 2, NAME, n);
+	make_cert_with(&utf8_cn, NULL, NULL, &ca, NULL,
+	               (struct cert_opts){ .cn_der = der, .cn_der_len = 2 + n });
+	static const uint8_t seq[] = { 0x30, 4, 0x16, 2, 'a', 'b' };
+	make_cert_with(&seq_cn, NULL, NULL, &ca, NULL,
+	               (struct cert_opts){ .cn_der = seq, .cn_der_len = sizeof(seq) });
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct cert *all[] = { &ca, &other_ca, &right, &right_cn, &wrong, &prefix, &stranger,
-	                       &server_only };
+	                       &server_only, &bmp_cn, &bmp_abcd, &utf8_cn, &seq_cn };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		free_cert(all[i]);
 	}
@@ -482,6 +533,24 @@ static void test_relative_bundle_is_taken_from_zonesdir(void **state)
 	ALLOWED(0, .port = AUTH_PORT, .cert = &right);
 }
 
+static void test_cn_is_compared_as_its_asn1_octets(void **state)
+{
+	/* NSD compares the CN's ASN.1 octets: NAME in UCS-2 is 34 octets with NULs and
+	 * never equals NAME, though GnuTLS would convert it to NAME in UTF-8 */
+	assert_false(gate_tls_cert_matches(bmp_cn.crt, NAME));
+	/* and UCS-2 octets that happen to spell a name do equal it, in NSD too */
+	assert_true(gate_tls_cert_matches(bmp_abcd.crt, "abcd"));
+	assert_true(gate_tls_cert_matches(bmp_abcd.crt, "ABCD"));
+	assert_true(gate_tls_cert_matches(utf8_cn.crt, NAME));
+	/* not a character string: no name */
+	assert_false(gate_tls_cert_matches(seq_cn.crt, "ab"));
+
+	/* through the gate: the BMPString certificate verifies and gets no transfer */
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &bmp_cn);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &utf8_cn);
+}
+
 static void test_entry_text_names_the_tls_auth(void **state)
 {
 	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
@@ -516,6 +585,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unreadable_bundle_lets_nothing_verify, teardown_gates),
 		cmocka_unit_test_teardown(test_relative_bundle_is_taken_from_zonesdir,
 		                          teardown_gates),
+		cmocka_unit_test_teardown(test_cn_is_compared_as_its_asn1_octets, teardown_gates),
 		cmocka_unit_test_teardown(test_entry_text_names_the_tls_auth, teardown_gates),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
