@@ -10,7 +10,10 @@
 #include "mod/gate_tls.h"
 
 /* A peer sends its chain in one TLS message; a longer one than this is no chain a CA
- * bundle vouches for, and the cap bounds the work a peer can ask for. */
+ * bundle vouches for, and the cap bounds the work a peer can ask for (at most this many
+ * DER decodes and signature checks a request). A longer chain is unverified, silently:
+ * the refusal logs as any other. NSD has no cap of its own (OpenSSL's default depth);
+ * doc/mod-nsd.md "XFR over TLS" says so. */
 #define CHAIN_MAX	16
 
 static const char *str_of(const struct nsdconf_model *m, int slot)
