@@ -41,6 +41,13 @@ struct cert {
 
 static struct cert ca, other_ca, right, right_cn, wrong, prefix, stranger, server_only;
 static struct cert bmp_cn, bmp_abcd, utf8_cn, seq_cn;
+static struct cert cn_only, cn_only_wrong, nul_san, nul_san_cn;
+
+/* The gate's cap on a client chain (gate_tls.c CHAIN_MAX, doc/mod-nsd.md) */
+#define CAP	16
+/* A chain under ca: inter[0] signed by ca, inter[i] by inter[i - 1]; deep_leaf[k] signed
+ * by inter[k - 1], so that deep_leaf[k] and inter[k - 1] .. inter[0] are k + 1 certs. */
+static struct cert inter[CAP], deep_leaf[CAP + 1];
 
 /* How a certificate is made beyond its CN: cn_der, the CN's DER (tag, length, octets)
  * instead of a text CN; ca, a CA signed by its issuer (an intermediate). */
@@ -48,6 +55,8 @@ struct cert_opts {
 	const uint8_t *cn_der;
 	size_t cn_der_len;
 	bool ca;
+	const uint8_t *san_der;   /* the subjectAltName extension's DER, written as is */
+	size_t san_der_len;
 };
 
 static void make_cert_with(struct cert *c, const char *cn, const char *san,
@@ -87,6 +96,11 @@ static void make_cert_with(struct cert *c, const char *cn, const char *san,
 	if (san != NULL) {
 		assert_int_equal(gnutls_x509_crt_set_subject_alt_name(c->crt, GNUTLS_SAN_DNSNAME,
 		                 san, strlen(san), GNUTLS_FSAN_SET), 0);
+	}
+	if (o.san_der != NULL) {
+		/* GnuTLS's SAN setter stops at a NUL; the extension as bytes does not */
+		assert_int_equal(gnutls_x509_crt_set_extension_by_oid(c->crt, "2.5.29.17",
+		                 o.san_der, o.san_der_len, 0), 0);
 	}
 	if (purpose != NULL) {
 		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(c->crt, purpose, 0), 0);
@@ -164,15 +178,50 @@ static int setup(void **state)
 	static const uint8_t seq[] = { 0x30, 4, 0x16, 2, 'a', 'b' };
 	make_cert_with(&seq_cn, NULL, NULL, &ca, NULL,
 	               (struct cert_opts){ .cn_der = seq, .cn_der_len = sizeof(seq) });
+
+	make_cert(&cn_only, NAME, NULL, &ca, GNUTLS_KP_TLS_WWW_CLIENT);
+	make_cert(&cn_only_wrong, "intruder.example", NULL, &ca, GNUTLS_KP_TLS_WWW_CLIENT);
+
+	/* SAN: dNSName NAME "\0.evil.test", then dNSName NAME */
+	static const char evil[] = NAME "\0.evil.test";
+	uint8_t san[128];
+	size_t k = 0, ne = sizeof(evil) - 1;
+	san[k++] = 0x30;
+	san[k++] = (uint8_t)(2 + ne + 2 + n);
+	san[k++] = 0x82;
+	san[k++] = (uint8_t)ne;
+	memcpy(san + k, evil, ne);
+	k += ne;
+	san[k++] = 0x82;
+	san[k++] = (uint8_t)n;
+	memcpy(san + k, NAME, n);
+	k += n;
+	make_cert_with(&nul_san, "intruder.example", NULL, &ca, GNUTLS_KP_TLS_WWW_CLIENT,
+	               (struct cert_opts){ .san_der = san, .san_der_len = k });
+	make_cert_with(&nul_san_cn, NAME, NULL, &ca, GNUTLS_KP_TLS_WWW_CLIENT,
+	               (struct cert_opts){ .san_der = san, .san_der_len = k });
+
+	for (unsigned i = 0; i < CAP; i++) {
+		make_cert_with(&inter[i], "Intermediate", NULL, i == 0 ? &ca : &inter[i - 1], NULL,
+		               (struct cert_opts){ .ca = true });
+	}
+	for (unsigned i = 1; i <= CAP; i++) {
+		make_cert(&deep_leaf[i], "leaf", NAME, &inter[i - 1], GNUTLS_KP_TLS_WWW_CLIENT);
+	}
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct cert *all[] = { &ca, &other_ca, &right, &right_cn, &wrong, &prefix, &stranger,
-	                       &server_only, &bmp_cn, &bmp_abcd, &utf8_cn, &seq_cn };
+	                       &server_only, &bmp_cn, &bmp_abcd, &utf8_cn, &seq_cn, &cn_only,
+	                       &cn_only_wrong, &nul_san, &nul_san_cn };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		free_cert(all[i]);
+	}
+	for (unsigned i = 0; i < CAP; i++) {
+		free_cert(&inter[i]);
+		free_cert(&deep_leaf[i + 1]);
 	}
 	test_rmtree(dir);
 	return 0;
@@ -235,7 +284,7 @@ static const char *with_bundle(void)
 
 /* What a TLS client sent: its chain, and how often the gate asked for it. */
 struct chain {
-	gnutls_datum_t der[3];
+	gnutls_datum_t der[CAP + 1];
 	unsigned n;
 	unsigned asked;
 };
@@ -255,6 +304,8 @@ struct req {
 	const struct cert *cert;
 	const char *src;
 	enum gate_kind kind;
+	const gnutls_datum_t *chain;   /* instead of cert: these n DER certificates */
+	unsigned n;
 };
 
 static struct gate_verdict decide(const struct gate *g, struct req q, struct chain *c)
@@ -274,6 +325,10 @@ static struct gate_verdict decide(const struct gate *g, struct req q, struct cha
 	memset(c, 0, sizeof(*c));
 	if (q.cert != NULL) {
 		c->der[c->n++] = q.cert->der;
+	}
+	assert_true(q.n <= sizeof(c->der) / sizeof(c->der[0]));
+	for (unsigned i = 0; i < q.n; i++) {
+		c->der[c->n++] = q.chain[i];
 	}
 	assert_non_null(knot_dname_from_str(d, "example.com", sizeof(d)));
 
@@ -551,6 +606,85 @@ static void test_cn_is_compared_as_its_asn1_octets(void **state)
 	ALLOWED(0, .port = AUTH_PORT, .cert = &utf8_cn);
 }
 
+/* deep_leaf[k] with the k intermediates above it, leaf first: k + 1 certificates */
+static unsigned deep_chain(unsigned k, gnutls_datum_t *der)
+{
+	der[0] = deep_leaf[k].der;
+	for (unsigned i = 1; i <= k; i++) {
+		der[i] = inter[k - i].der;
+	}
+	return k + 1;
+}
+
+static void test_intermediate_sent_by_the_client_verifies(void **state)
+{
+	gnutls_datum_t der[CAP + 1];
+
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	/* leaf and intermediate (n = 2) up to the bundle's CA */
+	ALLOWED(0, .port = AUTH_PORT, .chain = der, .n = deep_chain(1, der));
+	ALLOWED(0, .port = AUTH_PORT, .chain = der, .n = deep_chain(2, der));
+	/* the leaf alone: the bundle holds no intermediate */
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &deep_leaf[1]);
+	/* an intermediate of another CA's tree does not help */
+	der[0] = deep_leaf[1].der;
+	der[1] = other_ca.der;
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .chain = der, .n = 2);
+}
+
+static void test_chain_longer_than_the_cap_is_unverified(void **state)
+{
+	gnutls_datum_t der[CAP + 1];
+
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	/* CAP certificates that verify; one more intermediate (which GnuTLS itself
+	 * would accept) and the gate does not look */
+	ALLOWED(0, .port = AUTH_PORT, .chain = der, .n = deep_chain(CAP - 1, der));
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .chain = der,
+	       .n = deep_chain(CAP, der));
+}
+
+static void test_undecodable_der_is_unverified(void **state)
+{
+	static uint8_t junk[] = { 0x30, 0x82, 0x01, 0x00, 0xde, 0xad };
+	gnutls_datum_t der[3] = {
+		{ .data = junk, .size = sizeof(junk) },
+	};
+
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n\tprovide-xfr: 127.0.0.1 NOKEY\n");
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .chain = der, .n = 1);
+	/* a good leaf and intermediate, then junk: the certificates decoded so far are
+	 * freed (ASan) and nothing verifies */
+	deep_chain(1, der);
+	der[2] = (gnutls_datum_t){ .data = junk, .size = sizeof(junk) };
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .chain = der, .n = 3);
+	der[0] = (gnutls_datum_t){ .data = junk, .size = 0 };
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .chain = der, .n = 1);
+}
+
+static void test_certificate_without_san_matches_by_cn(void **state)
+{
+	assert_true(gate_tls_cert_matches(cn_only.crt, NAME));
+	assert_true(gate_tls_cert_matches(cn_only.crt, "SECONDARY.EXAMPLE"));
+	assert_false(gate_tls_cert_matches(cn_only.crt, "secondary.exampl"));
+	assert_false(gate_tls_cert_matches(cn_only_wrong.crt, NAME));
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	ALLOWED(0, .port = AUTH_PORT, .cert = &cn_only);
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &cn_only_wrong);
+}
+
+static void test_san_with_a_nul_matches_nothing(void **state)
+{
+	/* NAME "\0.evil.test" is not NAME, and NSD stops at such an entry: the good
+	 * SAN after it is not looked at; the CN still is */
+	assert_false(gate_tls_cert_matches(nul_san.crt, NAME));
+	assert_false(gate_tls_cert_matches(nul_san.crt, NAME "\\0.evil.test"));
+	assert_true(gate_tls_cert_matches(nul_san_cn.crt, NAME));
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	DENIED(GATE_R_TLS_NAME, .port = AUTH_PORT, .cert = &nul_san);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &nul_san_cn);
+}
+
 static void test_entry_text_names_the_tls_auth(void **state)
 {
 	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
@@ -586,6 +720,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_relative_bundle_is_taken_from_zonesdir,
 		                          teardown_gates),
 		cmocka_unit_test_teardown(test_cn_is_compared_as_its_asn1_octets, teardown_gates),
+		cmocka_unit_test_teardown(test_intermediate_sent_by_the_client_verifies,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_chain_longer_than_the_cap_is_unverified,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_undecodable_der_is_unverified, teardown_gates),
+		cmocka_unit_test_teardown(test_certificate_without_san_matches_by_cn,
+		                          teardown_gates),
+		cmocka_unit_test_teardown(test_san_with_a_nul_matches_nothing, teardown_gates),
 		cmocka_unit_test_teardown(test_entry_text_names_the_tls_auth, teardown_gates),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
