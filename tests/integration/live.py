@@ -592,8 +592,11 @@ def test_include_kill(r):
         refs[v] = open(knot.include, 'rb').read()
     r.check(refs[0] != refs[1] and len(refs[0]) > 200000,
             f'two different include texts ({len(refs[0])} and {len(refs[1])} bytes)')
-    # Kill at spread points from knotd's start to just after the write, and (every other
-    # time) as soon as the module's temporary file appears: inside the write itself.
+    # Kill in turn at a spread point from knotd's start to past the write, as soon as the
+    # module's temporary file appears (inside the write itself), and once the new text is
+    # in place (after the write). The last kind is waited for, not timed: on a loaded
+    # machine a start can take longer than the measured ones, and timed kills alone
+    # then all landed before the rename (CI, 2026-12-02: 30 old, 0 new).
     span = max(t_write) * 1.3
     rnd = random.Random(6)
     outcome = {'old': 0, 'new': 0, 'partial': 0}
@@ -612,13 +615,18 @@ def test_include_kill(r):
         version(want)
         knot._start([h.KNOTD, '-c', knot.conf])
         tmp = os.path.join(knot.incdir, f'nsd.conf.tmp.{knot.proc.pid}')
-        if i % 2:
+        if i % 3 == 1:
             end = time.monotonic() + 5
             while not os.path.exists(tmp) and time.monotonic() < end:
                 pass
             time.sleep(rnd.random() * 0.002)
+        elif i % 3 == 2:
+            def written():
+                with open(knot.include, 'rb') as f:
+                    return f.read() == refs[want]
+            h.wait_for(written, 30, step=0.01)
         else:
-            time.sleep(span * (i + rnd.random()) / 40)
+            time.sleep(span * (i + rnd.random()) / 30)
         knot.proc.send_signal(signal.SIGKILL)
         knot.proc.wait()
         knot.proc = None
