@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
+t_start=$SECONDS
 bash scripts/setup-debian.sh
 . /etc/os-release
 release="Debian ${VERSION_ID:-?} (knotd $(dpkg-query -W -f '${Version}' knot), NSD $(dpkg-query -W -f '${Version}' nsd))"
@@ -17,6 +18,12 @@ release="Debian ${VERSION_ID:-?} (knotd $(dpkg-query -W -f '${Version}' knot), N
 passed=0
 failed=0
 results=$(mktemp /tmp/knot-nsd-results.XXXXXX)
+times=$(mktemp /tmp/knot-nsd-times.XXXXXX)
+t_mark=$SECONDS
+took() { # phase: the seconds since the previous mark, for the run's time table
+	printf '  %-22s %5d s\n' "$1" $((SECONDS - t_mark)) >>"$times"
+	t_mark=$SECONDS
+}
 tally() { # suite ok bad
 	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"
 	passed=$((passed + $2))
@@ -65,40 +72,51 @@ run_suite() { # build-dir [suite-name prefix] [meson test arguments]
 # nsd-checkconf fails (or passes) each corpus file for the reason its header names.
 KNOT_NSD_CHECKCONF_CACHE=$(mktemp -d /tmp/knot-nsd-checkconf.XXXXXX)
 export KNOT_NSD_CHECKCONF_CACHE
-trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results"' EXIT
+trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$times"' EXIT
+took setup
 nsd_only() { python3 tests/checkconf/run.py --nsd-only | tail -n 3; }
 step checkconf-reference nsd_only
+took checkconf-reference
 
 meson setup build --reconfigure >/dev/null 2>&1 || meson setup build
 meson compile -C build
+took build
 run_suite build ""
+took suites
 
 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false \
 	--reconfigure >/dev/null 2>&1 ||
 	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false
 meson compile -C build-asan
+took build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	run_suite build-asan asan- --suite unit --suite checkconf
+took asan-suites
 
 step fuzz bash tests/fuzz/run-smoke.sh
+took fuzz
 for b in tests/bench/*.sh; do
 	step bench bash "$b" --smoke
 done
+took bench
 # Last, as it installs packages for a while: knotd would load the installed module
 # beside the builds' (scripts/test-packages.sh removes them again).
 step packages bash scripts/test-packages.sh
+took packages
 
 summary() { # title
 	echo "== $1"
 	sort "$results" | awk -F'\t' '{ ok[$1] += $2; bad[$1] += $3 }
 		END { for (s in ok) printf "  %-22s %5d passed %3d failed\n", s, ok[s], bad[s] }' | sort
 	echo "  $passed passed, $failed failed"
+	echo "  time, $((SECONDS - t_start)) s in all:"
+	cat "$times"
 }
 summary "$release"
 
 if [ "${KNOT_NSD_OTHER_RELEASE:-yes}" != no ]; then
 	other_log=$(mktemp /tmp/knot-nsd-other.XXXXXX)
-	trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$other_log"' EXIT
+	trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$times" "$other_log"' EXIT
 	bash scripts/other-release.sh 2>&1 | tee "$other_log" || true
 	last=$(tail -n 1 "$other_log")
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
@@ -110,6 +128,6 @@ if [ "${KNOT_NSD_OTHER_RELEASE:-yes}" != no ]; then
 	rm -f "$other_log"
 fi
 
-
+echo "the whole run: $((SECONDS - t_start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
