@@ -524,7 +524,10 @@ static struct entry_map *entry_compute(struct knotmap_ctx *c, enum nsdconf_pslot
 		return e;
 	}
 	if (a->tls_auth != NULL) {
-		e->hostname = knotmap_tls_hostname(c, a->tls_auth);
+		/* With mod-nsd the gate compares the name as NSD does (gate_tls.c); knotd
+		 * 3.5's cert-hostname compares as GnuTLS does and would refuse what NSD
+		 * takes, so it is written only where knotd runs alone. */
+		e->hostname = c->native ? knotmap_tls_hostname(c, a->tls_auth) : NULL;
 		e->rule = rule_add(c, s, false, e->net, key, true, e->hostname, a);
 		return e;
 	}
@@ -668,11 +671,28 @@ static void entry_note(struct knotmap_ctx *c, const char *option, const struct n
 		tls_note_unwritten(c, option, a, e);
 		return;
 	}
+	if (a->tls_auth != NULL && e->fit == KNOTMAP_FIT_EXACT && !c->native) {
+		snprintf(how, sizeof(how), "acl %s, protocol tls; mod-nsd checks the client "
+		         "certificate against tls-cert-bundle and tls-auth %s's auth-domain-name, as "
+		         "NSD does", c->rule_ids[e->rule], a->tls_auth);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_MODULE, false, how);
+		return;
+	}
 	if (a->tls_auth != NULL && e->fit == KNOTMAP_FIT_EXACT && e->hostname == NULL) {
 		/* knotd 3.4 takes any client certificate, or none */
 		snprintf(how, sizeof(how), "acl %s, protocol tls: knotd does not check the client "
-		         "certificate against tls-auth %s's auth-domain-name; %s", c->rule_ids[e->rule],
-		         a->tls_auth, c->native ? "knotd alone allows more than NSD" : "mod-nsd checks it");
+		         "certificate against tls-auth %s's auth-domain-name; knotd alone allows "
+		         "more than NSD", c->rule_ids[e->rule], a->tls_auth);
+		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
+		return;
+	}
+	if (a->tls_auth != NULL && e->fit == KNOTMAP_FIT_EXACT) {
+		/* knotd 3.5 alone: GnuTLS's name check and server.ca-file (system CAs too) */
+		snprintf(how, sizeof(how), "acl %s, protocol tls, cert-hostname %s: knotd compares "
+		         "the name as GnuTLS does (wildcards; the CN only without DNS names) and "
+		         "takes certificates of the system's CAs too; NSD compares it exactly, "
+		         "against tls-cert-bundle alone: knotd alone allows more than NSD",
+		         c->rule_ids[e->rule], e->hostname);
 		knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, true, how);
 		return;
 	}

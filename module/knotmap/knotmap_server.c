@@ -217,19 +217,52 @@ static void tls_ports_of(const struct knotmap_ctx *c, struct tls_ports *t)
 	}
 }
 
-static void server_tls(struct knotmap_ctx *c, struct kbuf *out)
+/* Whether a tls-auth names a certificate: knotd 3.5 then checks primaries' certificates
+ * (remote cert-hostname), which needs trusted CAs. */
+static bool names_certificates(const struct knotmap_ctx *c)
+{
+	for (int i = 0; i < c->m->n_tls_auths; i++) {
+		const char *name = c->m->tls_auths[i]->val[NSDCONF_T_AUTH_DOMAIN_NAME].str;
+
+		if (name != NULL && name[0] != '\0') {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * knotd 3.5's server.ca-file serves both directions, NSD's bundle does not: NSD's xfrd
+ * checks a primary against the system's CAs and tls-cert-bundle (xfrd-tcp.c: default
+ * verify paths, then the bundle), its tls-auth-port checks clients against the bundle
+ * alone. "" is knotd's name for the system's CAs. Clients are mod-nsd's to check
+ * (gate_tls.c, the bundle alone); natively knotd takes more (the report says so).
+ */
+static void server_ca_file(struct knotmap_ctx *c, struct kbuf *out)
 {
 	const char *bundle = nsdconf_gstr(c->m, G(TLS_CERT_BUNDLE));
+	bool has_bundle = gset(c, G(TLS_CERT_BUNDLE)) && bundle != NULL && bundle[0] != '\0' &&
+	                  knotmap_value_ok(bundle);
+
+	if (!knotmap_cert_hostname(c) || (!has_bundle && !names_certificates(c))) {
+		return;
+	}
+	if (!has_bundle) {
+		kbuf_puts(out, "    ca-file: \"\"\n");
+		return;
+	}
+	gcomment(c, out, G(TLS_CERT_BUNDLE));
+	kbuf_puts(out, "    ca-file: [ \"\", ");
+	kbuf_value(out, bundle);
+	kbuf_puts(out, " ]\n");
+}
+
+static void server_tls(struct knotmap_ctx *c, struct kbuf *out)
+{
 	struct tls_ports t;
 	size_t mark;
 
-	if (knotmap_cert_hostname(c) && gset(c, G(TLS_CERT_BUNDLE)) && bundle != NULL &&
-	    bundle[0] != '\0' && knotmap_value_ok(bundle)) {
-		gcomment(c, out, G(TLS_CERT_BUNDLE));
-		kbuf_puts(out, "    ca-file: ");
-		kbuf_value(out, bundle);
-		kbuf_puts(out, "\n");
-	}
+	server_ca_file(c, out);
 	if (!tls_written(c)) {
 		return;
 	}
@@ -539,6 +572,33 @@ static bool global_value_note(struct knotmap_ctx *c, const struct nsdconf_option
 	return false;
 }
 
+/* tls-cert-bundle where its verdict depends on mod-nsd: it checks tls-auth-port clients
+ * against the bundle (gate_tls.c), knotd checks primaries (3.5) and, natively, clients
+ * against server.ca-file, which also holds the system's CAs (server_ca_file). */
+static bool bundle_note(struct knotmap_ctx *c, const char *file, int line)
+{
+	const char *option = knotmap_gname(G(TLS_CERT_BUNDLE));
+
+	if (knotmap_cert_hostname(c) && c->native) {
+		knotmap_note(c, file, line, option, NSDCONF_K_APPROX, true,
+		             "server.ca-file: the system's CAs and the bundle, as NSD checks "
+		             "primaries; NSD checks tls-auth-port clients against the bundle alone, "
+		             "knotd against both: knotd alone allows more than NSD");
+	} else if (knotmap_cert_hostname(c)) {
+		knotmap_note(c, file, line, option, NSDCONF_K_EXACT, false,
+		             "server.ca-file: the system's CAs and the bundle, as NSD checks "
+		             "primaries; mod-nsd checks tls-auth-port clients against the bundle "
+		             "alone, as NSD does");
+	} else if (knotmap_has_tls(c) && !c->native) {
+		knotmap_note(c, file, line, option, NSDCONF_K_APPROX, false,
+		             "mod-nsd checks tls-auth-port clients against it, as NSD does; knotd "
+		             "3.4 checks no primary's certificate (server.ca-file is 3.5)");
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
 {
 	enum nsdconf_knot verdict = knotmap_verdict(c, o).knot;
@@ -549,6 +609,9 @@ static void global_note(struct knotmap_ctx *c, const struct nsdconf_option *o)
 	gwhere(c, o->slot, &file, &line);
 	if (o->slot == G(TLS_AUTH_XFR_ONLY)) {
 		knotmap_xfr_only_note(c, file, line);
+		return;
+	}
+	if (o->slot == G(TLS_CERT_BUNDLE) && bundle_note(c, file, line)) {
 		return;
 	}
 	if (global_value_note(c, o, &verdict, text, sizeof(text))) {

@@ -51,7 +51,8 @@ static const struct target_change changes[] = {
 	  "request-xfr: remote tls: on, the primary's certificate is not checked by name; "
 	  "provide-xfr: needs acl protocol (knotd 3.4.1)" },
 	{ TA, NSDCONF_T_AUTH_DOMAIN_NAME, KNOTMAP_KNOT_TLS, K(UNSUPPORTED),
-	  "knotd 3.4 checks no certificate name (cert-hostname is 3.5)" },
+	  "knotd 3.4 checks no certificate name (cert-hostname is 3.5); with mod-nsd, "
+	  "provide-xfr clients are checked as NSD checks them (see each provide-xfr)" },
 	{ TA, NSDCONF_T_CLIENT_CERT, KNOTMAP_KNOT_TLS, K(APPROX),
 	  "knotd presents its server.cert-file as client certificate" },
 	{ TA, NSDCONF_T_CLIENT_KEY, KNOTMAP_KNOT_TLS, K(APPROX),
@@ -73,11 +74,14 @@ static const struct target_change changes[] = {
 	  "mod-cookies secret: the file's secrets as they read at conversion" },
 
 	/* 3.5: certificates checked by name against server.ca-file */
-	{ S, G(TLS_CERT_BUNDLE), KNOTMAP_KNOT_CERT_HOSTNAME, K(EXACT), "server.ca-file" },
+	{ S, G(TLS_CERT_BUNDLE), KNOTMAP_KNOT_CERT_HOSTNAME, K(APPROX),
+	  "server.ca-file with the system's CAs, which NSD uses for primaries only" },
 	{ TA, NSDCONF_T_NAME_SLOT, KNOTMAP_KNOT_CERT_HOSTNAME, K(EXACT),
-	  "request-xfr: remote tls + cert-hostname; provide-xfr: acl protocol: tls + cert-hostname" },
-	{ TA, NSDCONF_T_AUTH_DOMAIN_NAME, KNOTMAP_KNOT_CERT_HOSTNAME, K(EXACT),
-	  "remote and acl cert-hostname" },
+	  "request-xfr: remote tls + cert-hostname; provide-xfr: acl protocol: tls, and "
+	  "the name checked by mod-nsd (natively acl cert-hostname)" },
+	{ TA, NSDCONF_T_AUTH_DOMAIN_NAME, KNOTMAP_KNOT_CERT_HOSTNAME, K(APPROX),
+	  "remote cert-hostname, as NSD checks primaries; provide-xfr: mod-nsd compares it "
+	  "as NSD does, knotd alone (acl cert-hostname) as GnuTLS does (see each provide-xfr)" },
 };
 
 unsigned knotmap_knot_build(void)

@@ -967,15 +967,59 @@ static void test_xot_3_5_checks_names(void **state)
 	const char *t = render_native_for(0x030500, XOT);
 	int i;
 
-	assert_has(t, "    ca-file: /ca.pem\n");
+	/* NSD's xfrd trusts the system's CAs and the bundle for primaries ("" in knotd) */
+	assert_has(t, "    ca-file: [ \"\", /ca.pem ]\n");
 	assert_has(t, "    tls: on\n    cert-hostname: peer.example\n");
 	assert_has(t, "    protocol: tls\n    cert-hostname: peer.example\n");
 	i = note_find("request-xfr", "cert-hostname peer.example");
 	assert_true(i >= 0 && !notes.security[i]);
 	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
+	/* knotd alone checks clients against the system's CAs too, and by GnuTLS's rules */
 	i = note_find("provide-xfr", "cert-hostname peer.example");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+	i = note_find("tls-cert-bundle", "the system's CAs and the bundle");
+	assert_true(i >= 0 && notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_APPROX);
+}
+
+static void test_xot_3_5_with_mod_nsd_leaves_client_names_to_the_gate(void **state)
+{
+	struct knotmap_module mod = { .config = "/etc/nsd/nsd.conf",
+	                              .include = "/var/lib/knot/nsd/nsd.conf" };
+	struct knotmap_opts o = { .full = true, .module = &mod, .cwd = dir,
+	                          .knot_version = 0x030500 };
+	const char *t = render_opts(XOT, &o);
+	int i;
+
+	assert_has(t, "    ca-file: [ \"\", /ca.pem ]\n");
+	i = note_find("tls-cert-bundle", "against the bundle alone, as NSD does");
 	assert_true(i >= 0 && !notes.security[i]);
 	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
+
+	/* the include mod-nsd keeps: the primary's name is knotd's to check, a client's
+	 * the gate's, as NSD checks it */
+	struct knotmap_opts inc = { .cwd = dir, .knot_version = 0x030500 };
+	t = render_opts(XOT, &inc);
+	assert_has(t, "    tls: on\n    cert-hostname: peer.example\n");
+	assert_has(t, "    action: transfer\n    protocol: tls\n");
+	assert_lacks(t, "    protocol: tls\n    cert-hostname");
+	i = note_find("provide-xfr", "mod-nsd checks the client certificate");
+	assert_true(i >= 0 && !notes.security[i]);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_MODULE);
+}
+
+/* Without tls-cert-bundle NSD checks primaries against the system's CAs alone. */
+static void test_xot_3_5_without_bundle_trusts_the_system_cas(void **state)
+{
+	const char *conf = "tls-auth:\n\tname: t\n\tauth-domain-name: \"peer.example\"\n"
+	                   "zone:\n\tname: a.example\n\tzonefile: a\n"
+	                   "\trequest-xfr: 192.0.2.1 NOKEY t\n";
+	const char *t = render_native_for(0x030500, conf);
+
+	assert_has(t, "    ca-file: \"\"\n");
+	t = render_native_for(0x030500, RRL_ZONE);
+	assert_lacks(t, "ca-file");
 }
 
 #define XFR_ONLY "server:\n\ttls-service-key: \"/k.key\"\n\ttls-service-pem: \"/k.pem\"\n" \
@@ -1311,6 +1355,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_xot_3_2_writes_no_tls, reset),
 		cmocka_unit_test_teardown(test_xot_3_4_tls_without_names, reset),
 		cmocka_unit_test_teardown(test_xot_3_5_checks_names, reset),
+		cmocka_unit_test_teardown(test_xot_3_5_with_mod_nsd_leaves_client_names_to_the_gate, reset),
+		cmocka_unit_test_teardown(test_xot_3_5_without_bundle_trusts_the_system_cas, reset),
 		cmocka_unit_test_teardown(test_xfr_only_holds_plain_transfers_to_tls, reset),
 		cmocka_unit_test_teardown(test_xfr_only_enforced_by_mod_nsd_in_include, reset),
 		cmocka_unit_test_teardown(test_knot_version_outside_3_2_to_3_5_refused, reset),
