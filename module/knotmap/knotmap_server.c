@@ -593,6 +593,9 @@ static bool bundle_note(struct knotmap_ctx *c, const char *file, int line)
 		knotmap_note(c, file, line, option, NSDCONF_K_APPROX, false,
 		             "mod-nsd checks tls-auth-port clients against it, as NSD does; knotd "
 		             "3.4 checks no primary's certificate (server.ca-file is 3.5)");
+	} else if (knotmap_has_tls(c)) {
+		knotmap_note(c, file, line, option, NSDCONF_K_UNSUPPORTED, false,
+		             "knotd 3.4 checks no certificate against a CA (server.ca-file is 3.5)");
 	} else {
 		return false;
 	}

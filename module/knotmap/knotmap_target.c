@@ -40,8 +40,9 @@ static const struct target_change changes[] = {
 	{ S, G(TLS_SERVICE_PEM), KNOTMAP_KNOT_TLS, K(EXACT), "server.cert-file" },
 	{ S, G(TLS_SERVICE_OCSP), KNOTMAP_KNOT_TLS, K(UNSUPPORTED), "knotd staples no OCSP response" },
 	{ S, G(TLS_PORT), KNOTMAP_KNOT_TLS, K(EXACT), "server.listen-tls addr@port" },
-	{ S, G(TLS_CERT_BUNDLE), KNOTMAP_KNOT_TLS, K(UNSUPPORTED),
-	  "knotd 3.4 checks no certificate against a CA (server.ca-file is 3.5)" },
+	{ S, G(TLS_CERT_BUNDLE), KNOTMAP_KNOT_TLS, K(APPROX),
+	  "mod-nsd checks tls-auth-port clients against it; knotd 3.4 checks no certificate "
+	  "against a CA (server.ca-file is 3.5)" },
 	{ S, G(TLS_AUTH_PORT), KNOTMAP_KNOT_TLS, K(APPROX),
 	  "server.listen-tls addr@port; knotd asks for a client certificate but does not demand it" },
 	{ S, G(TLS_AUTH_XFR_ONLY), KNOTMAP_KNOT_TLS, K(MODULE),
