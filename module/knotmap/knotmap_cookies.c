@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf/zonefile.h"
 #include "knotmap/knotmap_int.h"
 
 #define G(x) NSDCONF_G_##x
@@ -30,24 +31,32 @@ bool knotmap_cookie_secret_ok(const char *s)
 
 /* NSD's cookie-secret-file as NSD 4.12 reads it at start (util.c reconfig_cookies): up
  * to two lines of 32 hex digits, the first the active secret; any other line and it
- * makes its own secrets. The file is read now: knotd gets the values, not the path. */
-static void secrets_from_file(struct knotmap_ctx *c, struct knotmap_cookies *k)
+ * makes its own secrets. NSD reads it after chdir(zonesdir), so a relative name is
+ * relative to zonesdir. The file is read now: knotd gets the values, not the path.
+ * False when there is no such file (ENOENT), which NSD does not count as an error. */
+static bool secrets_from_file(struct knotmap_ctx *c, struct knotmap_cookies *k,
+                              const char *name)
 {
-	const char *name = nsdconf_gstr(c->m, G(COOKIE_SECRET_FILE));
-	char path[4096], line[SECRET_HEX + 3];
+	char line[SECRET_HEX + 3];
+	const char *path;
 	FILE *f;
 
 	if (name == NULL || name[0] == '\0') {
 		k->why = "an empty name switches the file off";
-		return;
+		return true;
 	}
-	snprintf(path, sizeof(path), "%s%s%s", name[0] != '/' && c->opts->cwd ? c->opts->cwd : "",
-	         name[0] != '/' && c->opts->cwd ? "/" : "", name);
+	path = nsdconf_zonefile_path(name, nsdconf_gstr(c->m, G(ZONESDIR)), c->opts->cwd,
+	                             c->arena);
+	if (path == NULL) {
+		knotmap_nomem(c);
+		return true;
+	}
 	f = fopen(path, "r");
 	if (f == NULL) {
 		k->why = errno == ENOENT ? "it does not exist now" : "it cannot be read now";
-		return;
+		return errno != ENOENT;
 	}
+	k->path = path;
 	while (k->n < KNOTMAP_COOKIE_SECRETS && fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!knotmap_cookie_secret_ok(line)) {
@@ -61,6 +70,26 @@ static void secrets_from_file(struct knotmap_ctx *c, struct knotmap_cookies *k)
 	if (k->n == 0 && k->why == NULL) {
 		k->why = "it holds no secret";
 	}
+	return true;
+}
+
+/* NSD reads its default cookie-secret-file when the option is not set (4.6.1:
+ * /etc/nsd/nsd_cookiesecrets.txt; Debian's 4.12: /var/lib/nsd/cookiesecrets.txt, and at
+ * start the old place when that one does not exist). */
+static void secrets_from_default_file(struct knotmap_ctx *c, struct knotmap_cookies *k)
+{
+	static const char old_place[] = "/etc/nsd/nsd_cookiesecrets.txt";
+	const char *name = nsdconf_gstr(c->m, G(COOKIE_SECRET_FILE));
+
+	if (name == NULL || name[0] == '\0') {
+		return;
+	}
+	if (secrets_from_file(c, k, name) || strcmp(name, old_place) == 0 ||
+	    c->m->release->version < 4120) {
+		return;
+	}
+	k->why = NULL;
+	secrets_from_file(c, k, old_place);
 }
 
 /*
@@ -87,10 +116,15 @@ const struct knotmap_cookies *knotmap_cookies(struct knotmap_ctx *c)
 		}
 		return k;
 	}
-	if (knotmap_cookie_secrets(c) && c->m->global_set[G(COOKIE_SECRET_FILE)] &&
-	    !c->m->global_set[G(COOKIE_SECRET)]) {
+	if (!knotmap_cookie_secrets(c) || c->m->global_set[G(COOKIE_SECRET)]) {
+		return k;
+	}
+	if (c->m->global_set[G(COOKIE_SECRET_FILE)]) {
 		k->file = true;
-		secrets_from_file(c, k);
+		secrets_from_file(c, k, nsdconf_gstr(c->m, G(COOKIE_SECRET_FILE)));
+	} else if (knotmap_cookies_on(c)) {
+		secrets_from_default_file(c, k);
+		k->file = k->n > 0;
 	}
 	return k;
 }
@@ -122,8 +156,16 @@ bool knotmap_cookies_note(struct knotmap_ctx *c, const struct nsdconf_option *o,
 	switch (o->slot) {
 	case G(ANSWER_COOKIE):
 		*verdict = v ? NSDCONF_K_APPROX : NSDCONF_K_EXACT;
-		snprintf(how, len, v ? "mod-cookies (its own secret rotation and BADCOOKIE slip)" :
-		         "no mod-cookies");
+		k = v ? knotmap_cookies(c) : NULL;
+		if (k != NULL && k->file && !c->m->global_set[G(COOKIE_SECRET_FILE)]) {
+			/* the default file, which NSD reads without a cookie-secret-file line */
+			snprintf(how, len, "mod-cookies (its own secret rotation and BADCOOKIE "
+			         "slip), secret%s from NSD's default cookie-secret-file %s as read "
+			         "now: convert again when it changes", k->n > 1 ? "s" : "", k->path);
+		} else {
+			snprintf(how, len, v ? "mod-cookies (its own secret rotation and BADCOOKIE "
+			         "slip)" : "no mod-cookies");
+		}
 		return true;
 	case G(COOKIE_SECRET):
 		*verdict = !knotmap_cookies_on(c) ? NSDCONF_K_NONE :

@@ -101,6 +101,7 @@ struct knotmap_cookies {
 	int n;                     /* 0: mod-cookies makes its own */
 	char secret[KNOTMAP_COOKIE_SECRETS][33];
 	const char *why;           /* why the file gave none */
+	const char *path;          /* the file read (absolute), NULL: none */
 };
 
 struct knotmap_ctx {

@@ -920,6 +920,58 @@ static void test_cookies_secret_file_from_3_4_2(void **state)
 	assert_true(note_find("cookie-secret-file", "not 32 hex digits") >= 0);
 }
 
+/* NSD reads cookie-secret-file after chdir(zonesdir): a relative name is from there. */
+static void test_cookies_secret_file_relative_to_zonesdir(void **state)
+{
+	char path[160], conf[400];
+	const char *t;
+
+	snprintf(path, sizeof(path), "%s/rel-secrets.txt", dir);
+	test_put(path, "00112233445566778899aabbccddeeff\n");
+	snprintf(conf, sizeof(conf), "server:\n\tanswer-cookie: yes\n\tzonesdir: \"%s\"\n"
+	         "\tcookie-secret-file: \"rel-secrets.txt\"\n" RRL_ZONE, dir);
+	t = render_native_for(0x030406, conf);
+	assert_has(t, "    secret: 0x00112233445566778899aabbccddeeff\n");
+}
+
+static const char *dirname_of(const char *path)
+{
+	static char buf[256];
+	char *slash;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	slash = strrchr(buf, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+	}
+	return buf;
+}
+
+/* Without the option NSD reads its default file; mod-cookies gets its secrets. The
+ * default is a system path: the test writes it only where it is free to (root, no
+ * such file), and removes it again. */
+static void test_cookies_default_secret_file(void **state)
+{
+	const char *conf = "server:\n\tanswer-cookie: yes\n" RRL_ZONE;
+	const char *path, *t;
+	int i;
+
+	parse(conf);
+	path = nsdconf_gstr(model, NSDCONF_G_COOKIE_SECRET_FILE);
+	assert_non_null(path);
+	if (access(path, F_OK) == 0 || geteuid() != 0 || access(dirname_of(path), W_OK) != 0) {
+		skip();
+	}
+	test_put(path, "0f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
+	t = render_native_for(0x030406, conf);
+	i = note_find("answer-cookie", "default cookie-secret-file");
+	unlink(path);
+	assert_has(t, "    secret: 0x0f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
+	assert_true(i >= 0);
+	t = render_native_for(0x030406, conf);
+	assert_lacks(t, "secret:");
+}
+
 #define XOT "server:\n\ttls-service-key: \"/k.key\"\n\ttls-service-pem: \"/k.pem\"\n" \
 	"\tip-address: 192.0.2.53\n\tip-address: 192.0.2.53@853\n\tip-address: 192.0.2.53@8853\n" \
 	"\ttls-cert-bundle: \"/ca.pem\"\n\ttls-auth-port: 8853\n" \
@@ -1352,6 +1404,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_rrl_3_4_huge_rate_within_knot_limits, reset),
 		cmocka_unit_test_teardown(test_cookies_staging_secret_from_3_4_2, reset),
 		cmocka_unit_test_teardown(test_cookies_secret_file_from_3_4_2, reset),
+		cmocka_unit_test_teardown(test_cookies_secret_file_relative_to_zonesdir, reset),
+		cmocka_unit_test_teardown(test_cookies_default_secret_file, reset),
 		cmocka_unit_test_teardown(test_xot_3_2_writes_no_tls, reset),
 		cmocka_unit_test_teardown(test_xot_3_4_tls_without_names, reset),
 		cmocka_unit_test_teardown(test_xot_3_5_checks_names, reset),
