@@ -65,8 +65,23 @@ void gate_tls_conf_clear(struct gate_tls_conf *c)
 	}
 }
 
+/* OpenSSL's ssl_client purpose also looks at the leaf's key usage, which GnuTLS's
+ * purpose check does not: when the extension is there it must allow signing or key
+ * agreement. A CA certificate (keyCertSign alone) is no client, however it chains. */
+static bool client_key_usage(gnutls_x509_crt_t leaf)
+{
+	unsigned usage = 0, critical = 0;
+	int ret = gnutls_x509_crt_get_key_usage(leaf, &usage, &critical);
+
+	if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+		return true;
+	}
+	return ret >= 0 && (usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_AGREEMENT));
+}
+
 /* The chain verifies against the bundle for a TLS client, as OpenSSL's SSL_VERIFY_PEER
- * on NSD's server side does (purpose ssl_client). The leaf is kept for the names. */
+ * on NSD's server side does (purpose ssl_client: the extended key usage, if any, allows
+ * TLS clients, and the key usage, if any, signing). The leaf is kept for the names. */
 static bool verify(const struct gate_tls_conf *c, struct gate_tls_peer *p)
 {
 	unsigned n = 0;
@@ -94,7 +109,8 @@ static bool verify(const struct gate_tls_conf *c, struct gate_tls_peer *p)
 		};
 		unsigned status = 0;
 		ok = gnutls_x509_trust_list_verify_crt2(c->trust, crt, n, &purpose, 1, 0,
-		                                        &status, NULL) >= 0 && status == 0;
+		                                        &status, NULL) >= 0 && status == 0 &&
+		     client_key_usage(crt[0]);
 	}
 	for (unsigned i = 0; i < got; i++) {
 		if (ok && i == 0) {

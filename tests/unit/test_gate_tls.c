@@ -41,7 +41,7 @@ struct cert {
 
 static struct cert ca, other_ca, right, right_cn, wrong, prefix, stranger, server_only;
 static struct cert bmp_cn, bmp_abcd, utf8_cn, seq_cn;
-static struct cert cn_only, cn_only_wrong, nul_san, nul_san_cn;
+static struct cert cn_only, cn_only_wrong, nul_san, nul_san_cn, ca_as_leaf, signing_leaf;
 
 /* The gate's cap on a client chain (gate_tls.c CHAIN_MAX, doc/mod-nsd.md) */
 #define CAP	16
@@ -57,6 +57,7 @@ struct cert_opts {
 	bool ca;
 	const uint8_t *san_der;   /* the subjectAltName extension's DER, written as is */
 	size_t san_der_len;
+	unsigned key_usage;       /* a key usage extension on a leaf; 0: none */
 };
 
 static void make_cert_with(struct cert *c, const char *cn, const char *san,
@@ -112,9 +113,9 @@ static void make_cert_with(struct cert *c, const char *cn, const char *san,
 		                 GNUTLS_DIG_SHA256, 0), 0);
 	} else {
 		assert_int_equal(gnutls_x509_crt_set_basic_constraints(c->crt, o.ca, -1), 0);
-		if (o.ca) {
+		if (o.ca || o.key_usage != 0) {
 			assert_int_equal(gnutls_x509_crt_set_key_usage(c->crt,
-			                 GNUTLS_KEY_KEY_CERT_SIGN), 0);
+			                 o.ca ? GNUTLS_KEY_KEY_CERT_SIGN : o.key_usage), 0);
 		}
 		assert_int_equal(gnutls_x509_crt_sign2(c->crt, issuer->crt, issuer->key,
 		                 GNUTLS_DIG_SHA256, 0), 0);
@@ -201,6 +202,11 @@ static int setup(void **state)
 	make_cert_with(&nul_san_cn, NAME, NULL, &ca, GNUTLS_KP_TLS_WWW_CLIENT,
 	               (struct cert_opts){ .san_der = san, .san_der_len = k });
 
+	make_cert_with(&ca_as_leaf, NAME, NAME, &ca, NULL,
+	               (struct cert_opts){ .key_usage = GNUTLS_KEY_KEY_CERT_SIGN });
+	make_cert_with(&signing_leaf, NAME, NAME, &ca, NULL,
+	               (struct cert_opts){ .key_usage = GNUTLS_KEY_DIGITAL_SIGNATURE });
+
 	for (unsigned i = 0; i < CAP; i++) {
 		make_cert_with(&inter[i], "Intermediate", NULL, i == 0 ? &ca : &inter[i - 1], NULL,
 		               (struct cert_opts){ .ca = true });
@@ -215,7 +221,7 @@ static int teardown(void **state)
 {
 	struct cert *all[] = { &ca, &other_ca, &right, &right_cn, &wrong, &prefix, &stranger,
 	                       &server_only, &bmp_cn, &bmp_abcd, &utf8_cn, &seq_cn, &cn_only,
-	                       &cn_only_wrong, &nul_san, &nul_san_cn };
+	                       &cn_only_wrong, &nul_san, &nul_san_cn, &ca_as_leaf, &signing_leaf };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		free_cert(all[i]);
 	}
@@ -685,6 +691,14 @@ static void test_san_with_a_nul_matches_nothing(void **state)
 	ALLOWED(0, .port = AUTH_PORT, .cert = &nul_san_cn);
 }
 
+/* OpenSSL's ssl_client purpose: a key usage without signing is no client's. */
+static void test_leaf_key_usage_must_allow_signing(void **state)
+{
+	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
+	DENIED(GATE_R_TLS_UNVERIFIED, .port = AUTH_PORT, .cert = &ca_as_leaf);
+	ALLOWED(0, .port = AUTH_PORT, .cert = &signing_leaf);
+}
+
 static void test_entry_text_names_the_tls_auth(void **state)
 {
 	load(with_bundle(), "\tprovide-xfr: 127.0.0.1 NOKEY sec\n");
@@ -697,6 +711,7 @@ static void test_entry_text_names_the_tls_auth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_leaf_key_usage_must_allow_signing, teardown_gates),
 		cmocka_unit_test_teardown(test_tls_auth_entry_allows_its_name_on_the_auth_port,
 		                          teardown_gates),
 		cmocka_unit_test_teardown(test_tls_auth_entry_skipped_off_the_auth_port,
