@@ -374,8 +374,8 @@ _SERVERS_LOCK = threading.Lock()
 
 
 def leak_checked(cfg, args):
-    if len(args) <= 2 and args[0] in ("-v", "-vv", args[-1]):
-        return True
+    if not args or (len(args) <= 2 and args[0] in ("-v", "-vv", args[-1])):
+        return True   # the usage runs, and each file's plain, -v and -vv runs
     h = hashlib.sha256("\0".join(args).encode("utf-8", "surrogateescape")).digest()
     return cfg.leak_sample > 0 and h[0] % cfg.leak_sample == 0
 
