@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/checkconf.h"
+#include "cli/control.h"
 #include "cli/convert.h"
 
 static int usage(FILE *out)
@@ -20,6 +21,9 @@ static int usage(FILE *out)
 	      "          [--rundir dir] [--module-file nsd.so] [--knot-include file] nsd.conf\n"
 	      "                 write a complete knot.conf for nsd.conf, with a report of what\n"
 	      "                 changes in meaning (convert --help, convert --list-options)\n"
+	      "  control [-c nsd.conf] [-s server[@port]] command [args]\n"
+	      "                 send a command to the server of nsd.conf's remote-control\n"
+	      "                 (NSD, or knotd with mod-nsd), as nsd-control does\n"
 	      "\n"
 	      "See knot-nsd(1).\n", out);
 	return out == stdout ? 0 : 1;
@@ -51,6 +55,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "convert") == 0) {
 		return convert_main(argc - 1, argv + 1, nsd_version);
+	}
+	if (strcmp(cmd, "control") == 0) {
+		return control_main(argc - 1, argv + 1, nsd_version);
 	}
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		return usage(stdout);
