@@ -447,6 +447,12 @@ static void random_entry(FILE *f)
 	const char *key = keys[rnd(6)];
 	if (strcmp(key, "BLOCKED") == 0 && rnd(wide ? 40 : 4) != 0)
 		key = "NOKEY";   /* a few BLOCKED, or every request is blocked */
+	/* an entry for tls-auth transfers only (tls_text): it matches only on the
+	 * tls-auth port, and there its name decides the whole request */
+	char keytext[32];
+	snprintf(keytext, sizeof(keytext), "%s%s", key,
+	         strcmp(key, "BLOCKED") != 0 && rnd(wide ? 200 : 8) == 0 ? " sec" : "");
+	key = keytext;
 	if (strcmp(key, "BLOCKED") == 0 && wide && form >= 35)
 		form = rnd(35);  /* and only single addresses among many entries */
 	if (form < 35)
@@ -466,8 +472,17 @@ static void random_entry(FILE *f)
 		fprintf(f, "\tprovide-xfr: fd00::%x-fd00::%x%s %s\n", rnd(64), rnd(64), port, key);
 }
 
+/* The server part that makes tls-auth entries live: a tls-auth port (NSD opens it with
+ * a service key and certificate) and the tls-auth the entries name. Without a bundle NSD
+ * asks for no certificate: a request on that port is authenticated but nameless, so an
+ * entry of "sec" that matches its address denies it, wherever it stands in the list. */
+static const char *tls_text =
+	"server:\n\ttls-service-key: \"/k.key\"\n\ttls-service-pem: \"/k.pem\"\n"
+	"\ttls-auth-port: 8853\n"
+	"tls-auth:\n\tname: sec\n\tauth-domain-name: \"secondary.example\"\n";
+
 static void random_request(struct sockaddr_storage *ss, struct gate_request *r,
-                           const struct gate *g)
+                           const struct gate *g, struct gate_tls_peer *peer)
 {
 	static const unsigned ports[] = { 5300, 5301, 40000 };
 	char a[64];
@@ -478,6 +493,20 @@ static void random_request(struct sockaddr_storage *ss, struct gate_request *r,
 		random_v4(a, sizeof(a));
 	sockaddr_of(a, ports[rnd(3)], ss);
 	*r = (struct gate_request){ .src = ss, .tsig = GATE_TSIG_NONE, .key = -1 };
+	/* over TLS to the tls-auth port, to another TLS port, or plain */
+	switch (rnd(6)) {
+	case 0:
+	case 1:
+		*peer = (struct gate_tls_peer){ .local_port = 8853 };
+		r->tls = peer;
+		break;
+	case 2:
+		*peer = (struct gate_tls_peer){ .local_port = 853 };
+		r->tls = peer;
+		break;
+	default:
+		break;
+	}
 	switch (rnd(5)) {
 	case 0:
 	case 1:
@@ -500,11 +529,12 @@ static void random_request(struct sockaddr_storage *ss, struct gate_request *r,
 static void random_lists_agree(unsigned entries, unsigned lists, unsigned requests)
 {
 	wide = entries > 1000;
-	unsigned allowed = 0, blocked = 0, keyfail = 0;
+	unsigned allowed = 0, blocked = 0, keyfail = 0, tls_denied = 0;
 
 	for (unsigned l = 0; l < lists; l++) {
 		FILE *f = fopen(conf_path, "w");
 		assert_non_null(f);
+		fputs(tls_text, f);
 		fputs(keys_text, f);
 		fputs("zone:\n\tname: example.com\n", f);
 		for (unsigned i = 0; i < entries; i++)
@@ -522,7 +552,8 @@ static void random_lists_agree(unsigned entries, unsigned lists, unsigned reques
 		for (unsigned q = 0; q < requests; q++) {
 			struct sockaddr_storage ss;
 			struct gate_request r;
-			random_request(&ss, &r, g);
+			struct gate_tls_peer peer;
+			random_request(&ss, &r, g, &peer);
 			struct gate_verdict a = gate_acl_check(acl, &r);
 			struct gate_verdict b = gate_acl_check_linear(acl, &r);
 			if (a.allow != b.allow || a.reason != b.reason || a.entry != b.entry) {
@@ -538,6 +569,7 @@ static void random_lists_agree(unsigned entries, unsigned lists, unsigned reques
 			allowed += a.allow;
 			blocked += a.reason == GATE_R_BLOCKED;
 			keyfail += a.reason == GATE_R_KEY_MISMATCH;
+			tls_denied += a.reason == GATE_R_TLS_NAME;
 		}
 		gate_free(g);
 	}
@@ -545,6 +577,7 @@ static void random_lists_agree(unsigned entries, unsigned lists, unsigned reques
 	assert_true(allowed > 0);
 	assert_true(blocked > 0);
 	assert_true(keyfail > 0);
+	assert_true(tls_denied > 0);
 	assert_true(allowed < lists * requests);
 }
 
