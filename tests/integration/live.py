@@ -850,6 +850,44 @@ def test_ixfr_consistent(r):
             'NSD logged no failure after the first transfer')
 
 
+def test_conf_commit(r):
+    """knotc conf-begin / conf-set / conf-commit on knotd+mod-nsd: knotd before 3.2.10
+    closed a shared module's last handle there and crashed at the next query (Knot
+    commit 1b8a3c5a1; Debian 12 has 3.2.6). nsd.so is linked -z nodelete: knotd keeps
+    answering, the gate keeps enforcing nsd.conf, and a zone added by the transaction
+    is served."""
+    top = r.tmpdir('conf-commit')
+    kp = h.free_port()
+    kdir = os.path.join(top, 'knotd-nsd')
+    os.makedirs(kdir)
+    conf = primary_conf(kdir, kp, [('example.com', '\tprovide-xfr: 127.0.0.2 NOKEY\n')])
+    write_soa_zone(os.path.join(kdir, 'zones', 'example.com.zone'), 'example.com', 5)
+    write_soa_zone(os.path.join(kdir, 'zones', 'txn.example.zone'), 'txn.example', 9)
+    knot = h.Knotd(os.path.join(top, 'knotd'), kp, r.module, conf)
+    knot.start()
+    r.check(h.wait_serial(kp, 'example.com', 5, 15), 'knotd+mod-nsd serves example.com')
+    steps = [['conf-begin'], ['conf-set', 'server.identity', 'txn-test'],
+             ['conf-set', 'zone[txn.example]'],
+             ['conf-set', 'zone[txn.example].file',
+              os.path.join(kdir, 'zones', 'txn.example.zone')],
+             ['conf-commit']]
+    out = [knot.knotc(*a) for a in steps]
+    r.check(all(o.returncode == 0 for o in out), 'the transaction commits',
+            '; '.join(o.stdout + o.stderr for o in out))
+    time.sleep(0.5)
+    r.check(h.soa_serial(kp, 'example.com') == 5 and knot.alive,
+            'knotd answers after the commit and still runs')
+    r.check(h.wait_serial(kp, 'txn.example', 9, 10), 'the zone the transaction added is served')
+    # the gate still applies nsd.conf: 127.0.0.1 may not transfer, 127.0.0.2 may
+    denied = h.axfr(kp, 'example.com', source='127.0.0.1')
+    allowed = h.axfr(kp, 'example.com', source='127.0.0.2')
+    r.check(not denied.ok and allowed.ok and allowed.serial == 5,
+            'the gate still enforces provide-xfr', f'{denied} / {allowed}')
+    r.check(knot.knotc('reload').returncode == 0 and
+            h.wait_for(lambda: h.soa_serial(kp, 'example.com') == 5, 10) and knot.alive,
+            'a reload after the transaction works')
+
+
 CASES = {
     'startup-notify': test_startup_notify,
     'new-target': test_new_target,
@@ -859,6 +897,7 @@ CASES = {
     'include-kill': test_include_kill,
     'notify-flood': test_notify_flood,
     'ixfr-consistent': test_ixfr_consistent,
+    'conf-commit': test_conf_commit,
 }
 
 
