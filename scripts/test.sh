@@ -12,6 +12,18 @@ top=$PWD
 
 t_start=$SECONDS
 bash scripts/setup-debian.sh
+
+# The other release's environment is made (on a fresh machine: Debian's archive, a few
+# minutes, mostly downloading and unpacking) while this release's suites run; the run on
+# it waits for it at the end. Its own session, so that an aborted run can stop it whole.
+other_prep_pid=
+other_prep_log=
+if [ "${KNOT_NSD_OTHER_RELEASE:-yes}" != no ]; then
+	other_prep_log=$(mktemp /tmp/knot-nsd-other-prep.XXXXXX)
+	setsid bash scripts/other-release.sh --prepare >"$other_prep_log" 2>&1 &
+	other_prep_pid=$!
+fi
+stop_prep() { [ -z "$other_prep_pid" ] || kill -- -"$other_prep_pid" 2>/dev/null || true; }
 . /etc/os-release
 release="Debian ${VERSION_ID:-?} (knotd $(dpkg-query -W -f '${Version}' knot), NSD $(dpkg-query -W -f '${Version}' nsd))"
 
@@ -72,7 +84,7 @@ run_suite() { # build-dir [suite-name prefix] [meson test arguments]
 # nsd-checkconf fails (or passes) each corpus file for the reason its header names.
 KNOT_NSD_CHECKCONF_CACHE=$(mktemp -d /tmp/knot-nsd-checkconf.XXXXXX)
 export KNOT_NSD_CHECKCONF_CACHE
-trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$times"' EXIT
+trap 'stop_prep; rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$times" "$other_prep_log"' EXIT
 took setup
 nsd_only() { python3 tests/checkconf/run.py --nsd-only | tail -n 3; }
 step checkconf-reference nsd_only
@@ -116,7 +128,13 @@ summary "$release"
 
 if [ "${KNOT_NSD_OTHER_RELEASE:-yes}" != no ]; then
 	other_log=$(mktemp /tmp/knot-nsd-other.XXXXXX)
-	trap 'rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$times" "$other_log"' EXIT
+	trap 'stop_prep; rm -rf "$KNOT_NSD_CHECKCONF_CACHE" "$results" "$times" "$other_prep_log" "$other_log"' EXIT
+	t_wait=$SECONDS
+	# a failed preparation is made again, in the open, by other-release.sh itself
+	wait "$other_prep_pid" || true
+	other_prep_pid=
+	cat "$other_prep_log"
+	echo "other-release: waited $((SECONDS - t_wait)) s for the environment"
 	bash scripts/other-release.sh 2>&1 | tee "$other_log" || true
 	last=$(tail -n 1 "$other_log")
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
