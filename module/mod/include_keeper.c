@@ -31,26 +31,67 @@ uint64_t keeper_hash(const char *text, size_t len)
 	return nsdconf_hash(text, len, 0);
 }
 
-bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now)
+/* Reloads asked for within the window before now (the ring holds the last EDITS). */
+static unsigned asked_within(const struct keeper_state *st, time_t now)
+{
+	unsigned n = st->n_reloads < KEEPER_GUARD_EDITS ? st->n_reloads : KEEPER_GUARD_EDITS;
+	unsigned count = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		count += now - st->reloads[i] < KEEPER_GUARD_WINDOW;
+	}
+	return count;
+}
+
+bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, uint64_t input, time_t now)
 {
 	if (st->n_reloads > 0) {
-		time_t last = st->reloads[(st->n_reloads - 1) % KEEPER_GUARD_MAX];
+		time_t last = st->reloads[(st->n_reloads - 1) % KEEPER_GUARD_EDITS];
 		/* The reload asked for this text already happened (or is under way) and
 		 * rendered it again: asking again cannot help and may loop. */
 		if (hash == st->reload_hash && now - last < KEEPER_GUARD_WINDOW) {
 			return false;
 		}
 	}
-	if (st->n_reloads >= KEEPER_GUARD_MAX) {
-		time_t oldest = st->reloads[st->n_reloads % KEEPER_GUARD_MAX];
-		if (now - oldest < KEEPER_GUARD_WINDOW) {
-			return false;
-		}
+	bool edited = st->n_reloads == 0 || input != st->reload_input;
+	if (asked_within(st, now) >= (edited ? KEEPER_GUARD_EDITS : KEEPER_GUARD_MAX)) {
+		return false;
 	}
-	st->reloads[st->n_reloads % KEEPER_GUARD_MAX] = now;
+	st->reloads[st->n_reloads % KEEPER_GUARD_EDITS] = now;
 	st->n_reloads++;
 	st->reload_hash = hash;
+	st->reload_input = input;
 	return true;
+}
+
+uint64_t keeper_input_hash(const struct nsdconf_model *m)
+{
+	uint64_t h = 0x6e73642e636f6e66ULL;
+	char buf[65536];
+
+	for (int i = 0; i < m->n_files; i++) {
+		const char *name = m->files[i];
+		int fd = open(name, O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+
+		h = nsdconf_hash(name, strlen(name) + 1, h);
+		if (fd < 0) {
+			continue;   /* gone since the parse: the next edit is another fingerprint */
+		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			h = nsdconf_hash(buf, (size_t)n, h);
+		}
+		close(fd);
+	}
+	for (int i = 0; i < m->n_zones; i++) {
+		const struct nsdconf_zone *z = m->zones[i];
+
+		if (!z->part_of_config) {
+			h = nsdconf_hash(z->name, strlen(z->name) + 1, h);
+			h = nsdconf_hash(z->pattern->name, strlen(z->pattern->name) + 1, h);
+		}
+	}
+	return h;
 }
 
 /* --- the file on disk --- */

@@ -20,10 +20,14 @@ enum keeper_result {
 	KEEPER_FAILED,     /* rendering or writing failed: the include was left as it was */
 };
 
-/* A SIGHUP is sent at most KEEPER_GUARD_MAX times in KEEPER_GUARD_WINDOW seconds, and
- * not again within the window for the same text: a reload that renders a different text
- * every time (or a file something else keeps rewriting) must not reload knotd forever. */
+/* A SIGHUP is not sent again within KEEPER_GUARD_WINDOW seconds for the same text. One
+ * whose text changed while nsd.conf and its files did not (a rendering that differs every
+ * time: a loop) is sent at most KEEPER_GUARD_MAX times in the window; one for an edit of
+ * the files at most KEEPER_GUARD_EDITS times (a writer that never stops must not keep
+ * knotd reloading without end, but a script that adds zones one by one, as nsd-control
+ * reconfig takes them, must not be cut off after five). */
 #define KEEPER_GUARD_MAX	5
+#define KEEPER_GUARD_EDITS	60
 #define KEEPER_GUARD_WINDOW	60
 
 /* State that outlives a module instance (a static in the .so: reloads overlap instances
@@ -31,7 +35,8 @@ enum keeper_result {
 struct keeper_state {
 	uint64_t reported_hash;           /* text whose mapping notes were last logged */
 	uint64_t reload_hash;             /* text the last reload was asked for */
-	time_t reloads[KEEPER_GUARD_MAX]; /* when reloads were asked for, ring */
+	uint64_t reload_input;            /* the files' fingerprint then (keeper_input_hash) */
+	time_t reloads[KEEPER_GUARD_EDITS]; /* when reloads were asked for, ring */
 	unsigned n_reloads;               /* reloads asked for in total */
 	char first_template[64];          /* id of the last text's first template, "": none */
 };
@@ -70,8 +75,13 @@ enum keeper_result keeper_run(const struct keeper_opts *o, struct keeper_state *
  * knotd killed in the middle of a write) are removed first. */
 enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len);
 
-/* Whether a reload may be asked for the text with this hash now; records it if so. */
-bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, time_t now);
+/* Whether a reload may be asked for the text with this hash now, nsd.conf's files being
+ * as input says (keeper_input_hash, or the watcher's signature); records it if so. */
+bool keeper_guard_allow(struct keeper_state *st, uint64_t hash, uint64_t input, time_t now);
+
+/* A fingerprint of what the model was read from: the contents of nsd.conf and of every
+ * file it includes, and the zones of the zonelistfile. */
+uint64_t keeper_input_hash(const struct nsdconf_model *m);
 
 /* The hash of a rendered text (nsdconf_hash). */
 uint64_t keeper_hash(const char *text, size_t len);

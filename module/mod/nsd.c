@@ -69,7 +69,7 @@ static void keeper_log(void *ctx, int priority, const char *fmt, ...)
 /* knotd installs its SIGHUP handler before it loads modules and keeps the signal blocked
  * until its main loop runs (then it reloads at once); during a reload the signal only
  * sets a flag and the main loop reloads once more afterwards. */
-static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
+static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash, uint64_t input)
 {
 	struct sigaction sa;
 	if (sigaction(SIGHUP, NULL, &sa) != 0 || sa.sa_handler == SIG_DFL ||
@@ -81,9 +81,10 @@ static void ask_reload(knotd_mod_t *mod, const nsd_ctx_t *ctx, uint64_t hash)
 
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!keeper_guard_allow(&nsd_process.keeper, hash, now.tv_sec)) {
+	if (!keeper_guard_allow(&nsd_process.keeper, hash, input, now.tv_sec)) {
 		knotd_mod_log(mod, LOG_WARNING, "'%s' updated, but knotd was asked to reload "
-		              "for it already (reload loop?); not reloading, run 'knotc reload'",
+		              "for it already or too often (reload loop?); not reloading, run "
+		              "'knotc reload'",
 		              ctx->include);
 		return;
 	}
@@ -130,11 +131,11 @@ static int superseded(void *arg)
 
 /* What the keeper's update of the include means for knotd. */
 static void keeper_result(knotd_mod_t *mod, const nsd_ctx_t *ctx, enum keeper_result res,
-                          uint64_t hash)
+                          uint64_t hash, uint64_t input)
 {
 	switch (res) {
 	case KEEPER_WRITTEN:
-		ask_reload(mod, ctx, hash);
+		ask_reload(mod, ctx, hash, input);
 		break;
 	case KEEPER_UNCHANGED:
 		knotd_mod_log(mod, LOG_INFO, "'%s' is in step with %s", ctx->include,
@@ -214,7 +215,7 @@ static int nsd_load(knotd_mod_t *mod)
 		.log_ctx = mod,
 	};
 	enum keeper_result res = KEEPER_BROKEN;
-	uint64_t hash = 0;
+	uint64_t hash = 0, input = 0;
 	pthread_mutex_lock(&nsd_process.keeper_lock);
 	struct nsdconf_model *m = keeper_parse(&ko);
 	if (ctx->gate != NULL) {
@@ -226,8 +227,9 @@ static int nsd_load(knotd_mod_t *mod)
 	(void)watch_start(ctx->watch, m);
 	if (m != NULL) {
 		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
+		input = keeper_input_hash(m);
 	}
-	keeper_result(mod, ctx, res, hash);
+	keeper_result(mod, ctx, res, hash, input);
 	pthread_mutex_unlock(&nsd_process.keeper_lock);
 	nsdconf_model_free(m);
 	return KNOT_EOK;

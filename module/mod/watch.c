@@ -185,7 +185,7 @@ static void capture_model(struct watch *w, const struct nsdconf_model *m)
 }
 
 /* As nsd.c asks for a reload: only with knotd's handler installed, within the guard. */
-static bool ask_reload(struct watch *w, uint64_t hash, bool written)
+static bool ask_reload(struct watch *w, uint64_t hash, uint64_t input, bool written)
 {
 	struct sigaction sa;
 	if (sigaction(SIGHUP, NULL, &sa) != 0 || sa.sa_handler == SIG_DFL ||
@@ -196,7 +196,7 @@ static bool ask_reload(struct watch *w, uint64_t hash, bool written)
 	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!keeper_guard_allow(&nsd_process.keeper, hash, now.tv_sec)) {
+	if (!keeper_guard_allow(&nsd_process.keeper, hash, input, now.tv_sec)) {
 		knotd_mod_log(w->mod, LOG_WARNING, "watch: %s changed, but knotd was asked to "
 		              "reload too often; trying again in %d s", w->config, RETRY_MS / 1000);
 		return false;
@@ -261,7 +261,8 @@ static bool settle(struct watch *w)
 		break;
 	default:
 		if (changed) {
-			done = ask_reload(w, res == KEEPER_WRITTEN ? hash : sig,
+			/* the watcher's signature of the files it saw is their fingerprint */
+			done = ask_reload(w, res == KEEPER_WRITTEN ? hash : sig, sig,
 			                  res == KEEPER_WRITTEN);
 		}
 		if (done && w->seen_model) {

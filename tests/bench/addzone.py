@@ -122,7 +122,8 @@ class Servers:
         t0 = time.monotonic()
         r = self.knot.knotc('reload')
         if r.returncode != 0 or not wait_soa(self.kp, zone):
-            raise RuntimeError(f'knotd reload: {r.stdout}{r.stderr}')
+            tail = '\n'.join(self.knot.log().splitlines()[-15:])
+            raise RuntimeError(f'knotd reload: {r.stdout}{r.stderr}\n{tail}')
         return time.monotonic() - t0
 
 

@@ -265,6 +265,27 @@ pattern:
     r.check(s.knot.alive, 'knotd still runs')
 
 
+def test_many_edits(r):
+    """Ten edits of nsd.conf in a row, each followed by knotc reload (a script adding zones
+    one by one, as nsd-control reconfig takes them): every added zone is served. The
+    reload guard took five in a minute and left the sixth zone unserved."""
+    names = ['a.example']
+    s = Single(r, names)
+    s.knot.start()
+    r.check(h.wait_for(lambda: s.served('a.example'), 10), 'a.example served')
+    served = 0
+    for i in range(10):
+        zone = f'edit{i}.example'
+        h.write_zone(os.path.join(s.zonesdir, zone + '.zone'), zone, 1)
+        names.append(zone)
+        s.write(names)
+        s.knot.knotc('reload')
+        served += bool(h.wait_for(lambda: s.served(zone), 10))
+    r.check(served == 10, 'every zone added by an edit and a reload is served', f'{served} of 10')
+    r.check(s.knot.count(r'too often|reload loop') == 0, 'the module never refused a reload')
+    r.check(s.knot.alive, 'knotd still runs')
+
+
 def checkconf_error(conf):
     """nsd-checkconf's first 'file:line: error' line for conf (the oracle)."""
     res = subprocess.run([h.NSD_CHECKCONF, conf], capture_output=True, text=True)
@@ -405,6 +426,7 @@ CASES = {
     'hostile': test_hostile_transfers,
     'tsig-blanks': test_tsig_secret_with_blanks,
     'reload-zones': test_reload_zones,
+    'many-edits': test_many_edits,
     'broken-conf': test_broken_conf,
     'fail-open': test_fail_open,
     'knot-user': test_knot_user,

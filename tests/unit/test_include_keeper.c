@@ -188,31 +188,80 @@ static void test_apply_unwritable_folder_says_so(void **state)
 static void test_guard_one_reload_per_text(void **state)
 {
 	struct keeper_state st = { 0 };
-	assert_true(keeper_guard_allow(&st, 1, 1000));
+	assert_true(keeper_guard_allow(&st, 1, 11, 1000));
 	/* the reload renders the same text again: no second SIGHUP */
-	assert_false(keeper_guard_allow(&st, 1, 1001));
-	assert_false(keeper_guard_allow(&st, 1, 1000 + KEEPER_GUARD_WINDOW - 1));
+	assert_false(keeper_guard_allow(&st, 1, 11, 1001));
+	assert_false(keeper_guard_allow(&st, 1, 11, 1000 + KEEPER_GUARD_WINDOW - 1));
 	/* another text is another edit */
-	assert_true(keeper_guard_allow(&st, 2, 1002));
+	assert_true(keeper_guard_allow(&st, 2, 12, 1002));
 	/* and going back is one too */
-	assert_true(keeper_guard_allow(&st, 1, 1003));
+	assert_true(keeper_guard_allow(&st, 1, 11, 1003));
 }
 
 static void test_guard_same_text_again_after_window(void **state)
 {
 	struct keeper_state st = { 0 };
-	assert_true(keeper_guard_allow(&st, 7, 1000));
-	assert_true(keeper_guard_allow(&st, 7, 1000 + KEEPER_GUARD_WINDOW));
+	assert_true(keeper_guard_allow(&st, 7, 1, 1000));
+	assert_true(keeper_guard_allow(&st, 7, 1, 1000 + KEEPER_GUARD_WINDOW));
 }
 
-static void test_guard_caps_reloads_per_window(void **state)
+/* A text that changes while the files do not: a loop, cut off after a few. */
+static void test_guard_caps_unexplained_reloads(void **state)
 {
 	struct keeper_state st = { 0 };
 	for (int i = 0; i < KEEPER_GUARD_MAX; i++)
-		assert_true(keeper_guard_allow(&st, 100 + i, 1000 + i));
-	assert_false(keeper_guard_allow(&st, 999, 1000 + KEEPER_GUARD_MAX));
+		assert_true(keeper_guard_allow(&st, 100 + i, 42, 1000 + i));
+	assert_false(keeper_guard_allow(&st, 999, 42, 1000 + KEEPER_GUARD_MAX));
 	/* the oldest drops out of the window */
-	assert_true(keeper_guard_allow(&st, 999, 1000 + KEEPER_GUARD_WINDOW));
+	assert_true(keeper_guard_allow(&st, 999, 42, 1000 + KEEPER_GUARD_WINDOW));
+}
+
+/* Edits of the files, one after another (a script adding zones and reloading each
+ * time): each is reloaded for, up to the edit cap in a window. */
+static void test_guard_edits_are_not_cut_off_after_five(void **state)
+{
+	struct keeper_state st = { 0 };
+	for (int i = 0; i < KEEPER_GUARD_EDITS; i++)
+		assert_true(keeper_guard_allow(&st, 100 + i, 500 + i, 1000));
+	assert_false(keeper_guard_allow(&st, 999, 999, 1001));
+	/* a changed text without an edit meets the loop cap, which counts them all */
+	assert_false(keeper_guard_allow(&st, 999, 500 + KEEPER_GUARD_EDITS - 1, 1001));
+	assert_true(keeper_guard_allow(&st, 999, 999, 1000 + KEEPER_GUARD_WINDOW));
+}
+
+/* The fingerprint follows the files' contents and the zonelist's zones. */
+static void test_input_hash_follows_the_files(void **state)
+{
+	struct fixture *f = *state;
+	char inc[512], list[512];
+	snprintf(inc, sizeof(inc), "%s/part.conf", f->dir);
+	snprintf(list, sizeof(list), "%s/zone.list", f->dir);
+	test_put(inc, "zone:\n\tname: a.example\n\tzonefile: a.zone\n");
+	test_put(list, "# NSD zone list\n# name pattern\n");
+	char conf[2048];
+	snprintf(conf, sizeof(conf), "server:\n\tzonelistfile: \"%s\"\npattern:\n\tname: p\n"
+	         "\tzonefile: \"%%s.zone\"\ninclude: \"%s\"\n", list, inc);
+	test_put(f->config, conf);
+
+	struct nsdconf_model *m = keeper_parse(&f->o);
+	if (m == NULL)
+		print_error("%s\n", logged);
+	assert_non_null(m);
+	uint64_t h1 = keeper_input_hash(m);
+	assert_true(keeper_input_hash(m) == h1);
+	nsdconf_model_free(m);
+	/* the included file's text changes */
+	test_put(inc, "zone:\n\tname: b.example\n\tzonefile: a.zone\n");
+	m = keeper_parse(&f->o);
+	uint64_t h2 = keeper_input_hash(m);
+	nsdconf_model_free(m);
+	assert_true(h2 != h1);
+	/* a zone added to the zonelistfile */
+	test_put(list, "# NSD zone list\n# name pattern\nadd c.example p\n");
+	m = keeper_parse(&f->o);
+	uint64_t h3 = keeper_input_hash(m);
+	nsdconf_model_free(m);
+	assert_true(h3 != h2);
 }
 
 static void test_first_start_sequence_reloads_once(void **state)
@@ -226,7 +275,7 @@ static void test_first_start_sequence_reloads_once(void **state)
 
 	/* knotd starts, the folder is empty: write, ask for one reload */
 	assert_int_equal(keeper_run(&f->o, &st, &h1), KEEPER_WRITTEN);
-	assert_true(keeper_guard_allow(&st, h1, 10));
+	assert_true(keeper_guard_allow(&st, h1, 0, 10));
 	assert_non_null(strstr(slurp(f->include), "example.org"));
 	/* the reload's new instance renders the same text: nothing to do */
 	assert_int_equal(keeper_run(&f->o, &st, &h2), KEEPER_UNCHANGED);
@@ -341,8 +390,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_unwritable_folder_says_so, setup, teardown),
 		cmocka_unit_test(test_guard_one_reload_per_text),
 		cmocka_unit_test(test_guard_same_text_again_after_window),
-		cmocka_unit_test(test_guard_caps_reloads_per_window),
+		cmocka_unit_test(test_guard_caps_unexplained_reloads),
+		cmocka_unit_test(test_guard_edits_are_not_cut_off_after_five),
 		cmocka_unit_test_setup_teardown(test_first_start_sequence_reloads_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_input_hash_follows_the_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_conf_keeps_include_and_logs_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkconf_only_problem_is_a_warning_not_a_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_conf_keeps_include, setup, teardown),
