@@ -227,7 +227,8 @@ static int nsd_load(knotd_mod_t *mod)
 	(void)watch_start(ctx->watch, m);
 	if (m != NULL) {
 		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
-		input = keeper_input_hash(m);
+		/* read again only when a reload is to be asked for */
+		input = res == KEEPER_WRITTEN ? keeper_input_hash(m) : 0;
 	}
 	keeper_result(mod, ctx, res, hash, input);
 	pthread_mutex_unlock(&nsd_process.keeper_lock);

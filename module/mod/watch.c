@@ -236,10 +236,13 @@ static bool settle(struct watch *w)
 	}
 	w->seen_model = false;
 	enum keeper_result res = KEEPER_BROKEN;
+	uint64_t input = 0;
 	struct nsdconf_model *m = keeper_parse(&ko);
 	if (m != NULL) {
 		capture_model(w, m);
 		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
+		/* the fingerprint a load takes too, so that the guard compares like with like */
+		input = res == KEEPER_WRITTEN ? keeper_input_hash(m) : 0;
 		nsdconf_model_free(m);
 	}
 	if (!w->seen_model) {
@@ -261,9 +264,10 @@ static bool settle(struct watch *w)
 		break;
 	default:
 		if (changed) {
-			/* the watcher's signature of the files it saw is their fingerprint */
-			done = ask_reload(w, res == KEEPER_WRITTEN ? hash : sig, sig,
-			                  res == KEEPER_WRITTEN);
+			/* without a new text, the watcher's signature of the files it saw
+			 * is their fingerprint */
+			done = ask_reload(w, res == KEEPER_WRITTEN ? hash : sig,
+			                  res == KEEPER_WRITTEN ? input : sig, res == KEEPER_WRITTEN);
 		}
 		if (done && w->seen_model) {
 			/* the running configuration is now what was seen */
