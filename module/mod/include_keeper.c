@@ -16,6 +16,7 @@
 #include <libknot/error.h>
 
 #include "conf/checks.h"
+#include "conf/file_replace.h"
 #include "conf/hash.h"
 #include "conf/model.h"
 #include "knotmap/knotmap.h"
@@ -123,23 +124,6 @@ static bool file_equals(const char *path, const char *text, size_t len)
 	return same;
 }
 
-/* KNOT_EOK, or the error of write (errno is left set for the caller's message). */
-static int write_all(int fd, const char *text, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0) {
-			return knot_map_errno();
-		}
-		text += n;
-		len -= n;
-	}
-	return KNOT_EOK;
-}
-
 static void log_write_error(const struct keeper_opts *o, const char *what, const char *path,
                             int err)
 {
@@ -206,7 +190,7 @@ static void remove_stale_temps(const struct keeper_opts *o, const char *dir)
 
 enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	char dir[PATH_MAX];
 	dir_of(o->include, dir, sizeof(dir));
 	remove_stale_temps(o, dir);
 
@@ -222,39 +206,18 @@ enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, s
 	}
 
 	/* Secrets of nsd.conf end up in the include: not for others to read. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", o->include, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		log_write_error(o, "write", tmp, errno);
+	char failed[PATH_MAX + 32];
+	int dir_err = 0;
+	int err = nsdconf_file_replace(o->include, text, len, 0640, failed, sizeof(failed),
+	                               &dir_err);
+	if (err != 0) {
+		log_write_error(o, strcmp(failed, o->include) == 0 ? "replace" : "write",
+		                failed, err);
 		return KEEPER_FAILED;
 	}
-	if (write_all(fd, text, len) != KNOT_EOK || fsync(fd) != 0) {
-		int err = errno;
-		close(fd);
-		unlink(tmp);
-		log_write_error(o, "write", tmp, err);
-		return KEEPER_FAILED;
-	}
-	if (close(fd) != 0) {
-		int err = errno;
-		unlink(tmp);
-		log_write_error(o, "write", tmp, err);
-		return KEEPER_FAILED;
-	}
-	if (rename(tmp, o->include) != 0) {
-		int err = errno;
-		unlink(tmp);
-		log_write_error(o, "replace", o->include, err);
-		return KEEPER_FAILED;
-	}
-	/* The rename itself must survive a crash, or a reboot could bring back the old file. */
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (fsync(dfd) != 0) {
-			o->log(o->log_ctx, LOG_WARNING, "cannot sync folder '%s' (%s)", dir,
-			       strerror(errno));
-		}
-		close(dfd);
+	if (dir_err != 0) {
+		o->log(o->log_ctx, LOG_WARNING, "cannot sync folder '%s' (%s)", dir,
+		       strerror(dir_err));
 	}
 	return KEEPER_WRITTEN;
 }

@@ -11,6 +11,7 @@
 #include <knot/module.h>
 
 #include "conf/model.h"
+#include "mod/ctl_server.h"
 #include "mod/gate_hook.h"
 #include "mod/include_keeper.h"
 #include "mod/notify_thread.h"
@@ -225,6 +226,7 @@ static int nsd_load(knotd_mod_t *mod)
 		(void)notify_thread_start(mod, m, superseded, ctx, &ctx->notify);
 	}
 	(void)watch_start(ctx->watch, m);
+	ctl_server_load(mod, m, ctx->config, ctx->include);
 	if (m != NULL) {
 		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
 		/* read again only when a reload is to be asked for */
@@ -245,6 +247,7 @@ static void nsd_unload(knotd_mod_t *mod)
 	}
 	notify_thread_stop(ctx->notify);
 	watch_stop(ctx->watch);
+	ctl_server_unload(mod);
 	gate_hook_unload(ctx->gate);
 	nsd_ctx_free(ctx);
 }

@@ -10,4 +10,5 @@ struct process_state nsd_process = {
 	.gate_lock = PTHREAD_MUTEX_INITIALIZER,
 	.notify_lock = PTHREAD_MUTEX_INITIALIZER,
 	.watch_lock = PTHREAD_MUTEX_INITIALIZER,
+	.ctl_lock = PTHREAD_MUTEX_INITIALIZER,
 };

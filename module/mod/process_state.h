@@ -18,7 +18,7 @@
  *
  *   1. keeper_lock   held by load (main thread) and by the watcher thread across a
  *                    whole parse and render of nsd.conf;
- *   2. gate_lock, notify_lock, watch_lock
+ *   2. gate_lock, notify_lock, watch_lock, ctl_lock
  *                    leaves: each held for a few pointer or counter updates, never two
  *                    of them at once, never while waiting for anything.
  *
@@ -28,6 +28,7 @@
  * most, and never waits on the main thread while it does (it reloads by SIGHUP).
  */
 struct gate_set;
+struct ctl_server;
 
 struct process_state {
 	/* 1. The include keeper: what the instances wrote and asked knotd to reload
@@ -59,6 +60,13 @@ struct process_state {
 	size_t watch_n_files;
 	char *watch_zonelist;
 	atomic_uint watch_gen;
+
+	/* 5. The remote control: one thread for the process, so that its port stays
+	 * open across reloads (ctl_server.c); the live instances, and what the newest
+	 * asks it to listen on and knows of nsd.conf. The thread takes ctl_lock for its
+	 * log lines too, which keeps an instance from unloading under it. */
+	pthread_mutex_t ctl_lock;
+	struct ctl_server *ctl;
 };
 
 /* The one instance, a static of the .so. Hidden: the hook reads it without the GOT. */

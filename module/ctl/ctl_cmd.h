@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The commands of nsd-control, with NSD's arguments and answer texts; what each does to
+ * the server is behind ctl_ops (mod/ctl_exec.c runs them on knotd, the unit tests on a
+ * recording fake). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ctl/ctl_out.h"
+
+struct ctl_zone {
+	const char *name;      /* as configured */
+	const char *pattern;   /* NSD's name for it ("_implicit_…" hidden by the caller) */
+	bool secondary;        /* has request-xfr */
+	bool from_zonelist;    /* added by addzone: delzone may remove it */
+};
+
+enum ctl_zone_state { CTL_ZS_PRIMARY, CTL_ZS_OK, CTL_ZS_REFRESHING, CTL_ZS_EXPIRED };
+
+/* What knotd says of a secondary zone, in NSD's terms. */
+struct ctl_zone_status {
+	enum ctl_zone_state state;
+	bool served;            /* a serial is served: served-serial */
+	uint32_t served_serial;
+	time_t served_since;    /* 0: unknown */
+	long wait;              /* seconds to the next refresh attempt, -1: none */
+};
+
+struct ctl_ops {
+	void *ctx;
+	const char *version;   /* the NSD release answered for (status) */
+	int release;           /* the same as release.h numbers it (461, 4120) */
+	/* The zones in NSD's order (canonical), and a lookup by wire name. */
+	size_t (*n_zones)(void *ctx);
+	const struct ctl_zone *(*zone_at)(void *ctx, size_t i);
+	const struct ctl_zone *(*zone_find)(void *ctx, const uint8_t *dname);
+	bool (*pattern_exists)(void *ctx, const char *pattern);
+	int (*verbosity)(void *ctx);
+	void (*set_verbosity)(void *ctx, int v);
+	long (*ratelimit)(void *ctx);
+	/* Actions on knotd; 0 or an error text for NSD's "error <text>" answer. A zone of
+	 * NULL means every zone. */
+	const char *(*stop)(void *ctx);
+	const char *(*reload)(void *ctx, const struct ctl_zone *z);
+	const char *(*write)(void *ctx, const struct ctl_zone *z);
+	const char *(*notify)(void *ctx, const struct ctl_zone *z);
+	const char *(*transfer)(void *ctx, const struct ctl_zone *z, bool force);
+	const char *(*log_reopen)(void *ctx);
+	/* Re-reads nsd.conf; the answer's lines are the implementation's. */
+	void (*reconfig)(void *ctx, struct ctl_out *o);
+	/* 0, or -1 with an error text for the answer. */
+	int (*zone_status)(void *ctx, const struct ctl_zone *z, struct ctl_zone_status *st,
+	                   char *err, size_t errlen);
+	/* Zone list changes are staged (false: no memory), then applied by commit (one
+	 * zonelistfile write, one update of knotd) at the end of the command; commit
+	 * gives NULL or the error text. */
+	bool (*add_zone)(void *ctx, const uint8_t *dname, const char *name,
+	                 const char *pattern);
+	bool (*del_zone)(void *ctx, const uint8_t *dname);
+	const char *(*commit)(void *ctx);
+	unsigned long (*pid)(void *ctx);
+	/* TSIG and cookie commands: NULL when supported, else why not. */
+	const char *(*unsupported)(void *ctx, const char *cmd);
+};
+
+/* Runs one request line (after the magic), appends the answer. */
+void ctl_execute(const struct ctl_ops *ops, char *line, struct ctl_out *o);
+
+/* addzones and delzones read lines after the request line until the end marker. */
+enum ctl_bulk { CTL_BULK_NONE, CTL_BULK_ADD, CTL_BULK_DEL };
+enum ctl_bulk ctl_bulk_kind(const char *line);
+/* One line of the bulk input (without '\n'); true when it was the end marker. */
+bool ctl_bulk_line(const struct ctl_ops *ops, enum ctl_bulk kind, char *line,
+                   struct ctl_out *o);
+/* The end of the bulk input: applies the staged changes, answers. */
+void ctl_bulk_end(const struct ctl_ops *ops, enum ctl_bulk kind, struct ctl_out *o);

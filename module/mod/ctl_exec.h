@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What nsd-control's commands do on knotd: the ctl_ops of ctl/ctl_cmd.h, run by the
+ * remote control's thread through knotd's control socket, the zonelistfile and the
+ * include keeper. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "ctl/ctl_cmd.h"
+
+struct ctl_view;
+
+typedef void (*ctl_exec_log_t)(void *ctx, int prio, const char *fmt, va_list ap);
+
+struct ctl_exec {
+	struct ctl_ops ops;
+	struct ctl_view *view;   /* the newest instance's, with this thread's zone changes */
+	char *knotd_socket;
+	char *config, *include;  /* nsd.conf and the Knot include (the keeper's) */
+	int verbosity;
+	bool dirty;              /* zone changes staged since the last commit */
+	bool stop_after;         /* 'stop': SIGTERM once the answer is out */
+	ctl_exec_log_t log;
+	void *log_ctx;
+};
+
+void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx);
+void ctl_exec_deinit(struct ctl_exec *e);
+/* Takes ownership of the new state a load published. */
+void ctl_exec_set_view(struct ctl_exec *e, struct ctl_view *v);
+void ctl_exec_set_paths(struct ctl_exec *e, char *knotd_socket, char *config, char *include);
+const struct ctl_ops *ctl_exec_ops(struct ctl_exec *e);

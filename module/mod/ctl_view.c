@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the remote control knows of nsd.conf between reloads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libknot/libknot.h>
+
+#include "conf/model.h"
+#include "conf/release.h"
+#include "conf/zonefile.h"
+#include "mod/ctl_view.h"
+
+static void zone_clear(struct ctl_view_zone *z)
+{
+	free((char *)z->z.name);
+	free((char *)z->z.pattern);
+	free(z->dname);
+	free(z->zonefile);
+}
+
+void ctl_view_free(struct ctl_view *v)
+{
+	if (v == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < v->n_zones; i++) {
+		zone_clear(&v->zones[i]);
+	}
+	free(v->zones);
+	for (size_t i = 0; i < v->n_patterns; i++) {
+		free(v->patterns[i].name);
+		free(v->patterns[i].zonefile);
+	}
+	free(v->patterns);
+	free(v->zonesdir);
+	free(v->zonelistfile);
+	free(v);
+}
+
+static int cmp_zone(const void *a, const void *b)
+{
+	const struct ctl_view_zone *za = a, *zb = b;
+	return knot_dname_cmp(za->dname, zb->dname);
+}
+
+/* Binary search in canonical order: the index of dname, or where it would go. */
+static size_t find_pos(const struct ctl_view *v, const uint8_t *dname, bool *found)
+{
+	size_t lo = 0, hi = v->n_zones;
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = knot_dname_cmp(v->zones[mid].dname, dname);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+static const struct ctl_view_pattern *pattern_find(const struct ctl_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_patterns; i++) {
+		if (strcmp(v->patterns[i].name, name) == 0) {
+			return &v->patterns[i];
+		}
+	}
+	return NULL;
+}
+
+/* NSD's zonefile for a zone: the template's %-escapes expanded, relative to zonesdir. */
+static char *zonefile_of(const struct ctl_view *v, const char *tmpl, const char *name)
+{
+	if (tmpl == NULL || tmpl[0] == '\0') {
+		return NULL;
+	}
+	struct nsdconf_arena *a = nsdconf_arena_new();
+	if (a == NULL) {
+		return NULL;
+	}
+	const char *exp = nsdconf_zonefile_expand(tmpl, name, a);
+	const char *path = exp != NULL ? nsdconf_zonefile_path(exp, v->zonesdir, "/", a) : NULL;
+	char *out = path != NULL ? strdup(path) : NULL;
+	nsdconf_arena_free(a);
+	return out;
+}
+
+static bool zone_fill(const struct ctl_view *v, struct ctl_view_zone *z, const uint8_t *dname,
+                      const char *name, const char *pattern, const char *zonefile_tmpl,
+                      bool secondary, bool from_zonelist)
+{
+	z->dname = knot_dname_copy(dname, NULL);
+	z->z.name = strdup(name);
+	z->z.pattern = strdup(pattern);
+	z->z.secondary = secondary;
+	z->z.from_zonelist = from_zonelist;
+	z->zonefile = zonefile_of(v, zonefile_tmpl, name);
+	if (z->dname == NULL || z->z.name == NULL || z->z.pattern == NULL) {
+		zone_clear(z);
+		return false;
+	}
+	knot_dname_to_lower(z->dname);
+	return true;
+}
+
+static bool fill_patterns(struct ctl_view *v, const struct nsdconf_model *m)
+{
+	v->patterns = calloc(m->n_patterns > 0 ? (size_t)m->n_patterns : 1,
+	                     sizeof(*v->patterns));
+	if (v->patterns == NULL) {
+		return false;
+	}
+	for (int i = 0; i < m->n_patterns; i++) {
+		const struct nsdconf_pattern *p = m->patterns[i];
+		if (p->implicit) {
+			continue;
+		}
+		struct ctl_view_pattern *vp = &v->patterns[v->n_patterns++];
+		const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
+		vp->name = strdup(p->name);
+		vp->zonefile = zf != NULL ? strdup(zf) : NULL;
+		vp->secondary = p->val[NSDCONF_P_REQUEST_XFR].acl != NULL;
+		if (vp->name == NULL || (zf != NULL && vp->zonefile == NULL)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
+{
+	struct ctl_view *v = calloc(1, sizeof(*v));
+	if (v == NULL) {
+		return NULL;
+	}
+	/* the NSD this knot-nsd was built beside (Debian's), whose answers nsd-control
+	 * and the tools there expect */
+	const struct nsdconf_release *rel = nsdconf_release_build();
+	v->version = rel->name;
+	v->release = (int)rel->version;
+	v->verbosity = (long)nsdconf_gnum(m, NSDCONF_G_VERBOSITY);
+	v->ratelimit = (long)nsdconf_gnum(m, NSDCONF_G_RRL_RATELIMIT);
+	const char *zd = nsdconf_gstr(m, NSDCONF_G_ZONESDIR);
+	const char *zl = nsdconf_gstr(m, NSDCONF_G_ZONELISTFILE);
+	v->zonesdir = strdup(zd != NULL ? zd : "");
+	/* read from knotd's cwd, as the model reads it (parser.c) */
+	v->zonelistfile = zl != NULL && zl[0] != '\0' ? strdup(zl) : NULL;
+	v->cap_zones = m->n_zones > 0 ? (size_t)m->n_zones : 1;
+	v->zones = calloc(v->cap_zones, sizeof(*v->zones));
+	if (v->zonesdir == NULL || v->zones == NULL || !fill_patterns(v, m) ||
+	    (zl != NULL && zl[0] != '\0' && v->zonelistfile == NULL)) {
+		ctl_view_free(v);
+		return NULL;
+	}
+	for (int i = 0; i < m->n_zones; i++) {
+		const struct nsdconf_zone *z = m->zones[i];
+		if (z->dname == NULL) {
+			continue;
+		}
+		bool found;
+		(void)find_pos(v, z->dname, &found);
+		if (!zone_fill(v, &v->zones[v->n_zones], z->dname, z->name, z->pattern->name,
+		               nsdconf_pstr(z->pattern, NSDCONF_P_ZONEFILE),
+		               nsdconf_zone_is_secondary(z), !z->part_of_config)) {
+			ctl_view_free(v);
+			return NULL;
+		}
+		v->n_zones++;
+	}
+	qsort(v->zones, v->n_zones, sizeof(*v->zones), cmp_zone);
+	return v;
+}
+
+const struct ctl_view_zone *ctl_view_find(const struct ctl_view *v, const uint8_t *dname)
+{
+	bool found;
+	size_t i = find_pos(v, dname, &found);
+	return found ? &v->zones[i] : NULL;
+}
+
+bool ctl_view_has_pattern(const struct ctl_view *v, const char *name)
+{
+	return pattern_find(v, name) != NULL;
+}
+
+bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
+                  const char *pattern)
+{
+	const struct ctl_view_pattern *p = pattern_find(v, pattern);
+	bool found;
+	size_t i = find_pos(v, dname, &found);
+	if (found || p == NULL) {
+		return p != NULL;
+	}
+	if (v->n_zones == v->cap_zones) {
+		size_t cap = v->cap_zones * 2;
+		struct ctl_view_zone *z = realloc(v->zones, cap * sizeof(*z));
+		if (z == NULL) {
+			return false;
+		}
+		v->zones = z;
+		v->cap_zones = cap;
+	}
+	struct ctl_view_zone nz = { 0 };
+	if (!zone_fill(v, &nz, dname, name, pattern, p->zonefile, p->secondary, true)) {
+		return false;
+	}
+	memmove(&v->zones[i + 1], &v->zones[i], (v->n_zones - i) * sizeof(*v->zones));
+	v->zones[i] = nz;
+	v->n_zones++;
+	return true;
+}
+
+void ctl_view_del(struct ctl_view *v, const uint8_t *dname)
+{
+	bool found;
+	size_t i = find_pos(v, dname, &found);
+	if (!found) {
+		return;
+	}
+	zone_clear(&v->zones[i]);
+	memmove(&v->zones[i], &v->zones[i + 1], (v->n_zones - i - 1) * sizeof(*v->zones));
+	v->n_zones--;
+}
+
+void ctl_view_zonelist_text(const struct ctl_view *v, struct ctl_out *o)
+{
+	ctl_out_printf(o, "# NSD zone list\n# name pattern\n");
+	for (size_t i = 0; i < v->n_zones; i++) {
+		if (v->zones[i].z.from_zonelist) {
+			ctl_out_printf(o, "add %s %s\n", v->zones[i].z.name, v->zones[i].z.pattern);
+		}
+	}
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the remote control knows of nsd.conf between reloads: the zones (NSD's order),
+ * the patterns, the files; a copy, since the model is freed after load. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ctl/ctl_cmd.h"
+#include "ctl/ctl_out.h"
+
+struct nsdconf_model;
+
+struct ctl_view_zone {
+	struct ctl_zone z;     /* first: a ctl_zone of the view is a ctl_view_zone */
+	uint8_t *dname;        /* wire, lower case */
+	char *zonefile;        /* where NSD (and the include) keep it, or NULL */
+};
+
+struct ctl_view_pattern {
+	char *name;
+	char *zonefile;        /* the template (%s…), or NULL */
+	bool secondary;        /* request-xfr */
+};
+
+struct ctl_view {
+	struct ctl_view_zone *zones;   /* canonical order */
+	size_t n_zones, cap_zones;
+	struct ctl_view_pattern *patterns;  /* named patterns (not implicit) */
+	size_t n_patterns;
+	char *zonesdir;
+	char *zonelistfile;            /* as nsd.conf names it, or NULL */
+	const char *version;           /* NSD release answered for */
+	int release;
+	long verbosity, ratelimit;
+};
+
+struct ctl_view *ctl_view_new(const struct nsdconf_model *m);
+void ctl_view_free(struct ctl_view *v);
+
+const struct ctl_view_zone *ctl_view_find(const struct ctl_view *v, const uint8_t *dname);
+bool ctl_view_has_pattern(const struct ctl_view *v, const char *name);
+/* Adds a zone of the zonelist with a pattern that exists (addzone); false without
+ * memory. A zone already there is left as it is. */
+bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
+                  const char *pattern);
+void ctl_view_del(struct ctl_view *v, const uint8_t *dname);
+/* The zonelistfile for the zones of the zonelist, as NSD compacts it: the header and
+ * an "add <name> <pattern>" line each, in canonical order. */
+void ctl_view_zonelist_text(const struct ctl_view *v, struct ctl_out *o);
