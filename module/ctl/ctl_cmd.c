@@ -182,6 +182,29 @@ static void do_status(const struct ctl_ops *ops, struct ctl_out *o)
 	               ops->verbosity(ops->ctx), ops->ratelimit(ops->ctx));
 }
 
+static void print_key(const struct ctl_key *k, struct ctl_out *o)
+{
+	ctl_out_printf(o, "key: name: \"%s\" secret: \"%s\" algorithm: %s\n", k->name,
+	               k->secret, k->algorithm);
+}
+
+static void do_print_tsig(const struct ctl_ops *ops, const char *arg, struct ctl_out *o)
+{
+	size_t n = ops->n_keys(ops->ctx);
+	for (size_t i = 0; i < n; i++) {
+		const struct ctl_key *k = ops->key_at(ops->ctx, i);
+		if (arg[0] == '\0') {
+			print_key(k, o);
+		} else if (strcmp(k->name, arg) == 0) {
+			print_key(k, o);
+			return;
+		}
+	}
+	if (arg[0] != '\0') {
+		ctl_out_printf(o, "error: no such key with name: %s\n", arg);
+	}
+}
+
 /* --- the zone list --- */
 
 /* perform_addzone: false after the error answer */
@@ -309,7 +332,7 @@ void ctl_bulk_end(const struct ctl_ops *ops, enum ctl_bulk kind, struct ctl_out 
 /* --- the table --- */
 
 static const char *const tsig_cookie_cmds[] = {
-	"print_tsig", "update_tsig", "add_tsig", "assoc_tsig", "del_tsig",
+	"update_tsig", "add_tsig", "assoc_tsig", "del_tsig",
 	"add_cookie_secret", "drop_cookie_secret", "activate_cookie_secret",
 	"print_cookie_secrets",
 };
@@ -345,6 +368,8 @@ void ctl_execute(const struct ctl_ops *ops, char *line, struct ctl_out *o)
 		ctl_out_printf(o, "%lu\n", ops->pid(ops->ctx));
 	} else if (ctl_cmd_is(p, "verbosity")) {
 		do_verbosity(ops, ARG("verbosity"), o);
+	} else if (ctl_cmd_is(p, "print_tsig")) {
+		do_print_tsig(ops, ARG("print_tsig"), o);
 	} else if (ctl_cmd_is(p, "addzone")) {
 		if (add_one(ops, ARG("addzone"), false, o)) {
 			commit_answer(ops, o);

@@ -18,6 +18,11 @@ struct ctl_zone {
 	bool from_zonelist;    /* added by addzone: delzone may remove it */
 };
 
+/* A TSIG key as nsd.conf writes it (print_tsig). */
+struct ctl_key {
+	const char *name, *algorithm, *secret;
+};
+
 enum ctl_zone_state { CTL_ZS_PRIMARY, CTL_ZS_OK, CTL_ZS_REFRESHING, CTL_ZS_EXPIRED };
 
 /* What knotd says of a secondary zone, in NSD's terms. */
@@ -38,6 +43,9 @@ struct ctl_ops {
 	const struct ctl_zone *(*zone_at)(void *ctx, size_t i);
 	const struct ctl_zone *(*zone_find)(void *ctx, const uint8_t *dname);
 	bool (*pattern_exists)(void *ctx, const char *pattern);
+	/* The keys in NSD's order (by name, strcmp). */
+	size_t (*n_keys)(void *ctx);
+	const struct ctl_key *(*key_at)(void *ctx, size_t i);
 	int (*verbosity)(void *ctx);
 	void (*set_verbosity)(void *ctx, int v);
 	long (*ratelimit)(void *ctx);

@@ -57,6 +57,18 @@ static bool pattern_exists(void *ctx, const char *name)
 	return e->view != NULL && ctl_view_has_pattern(e->view, name);
 }
 
+static size_t n_keys(void *ctx)
+{
+	struct ctl_exec *e = ctx;
+	return e->view != NULL ? e->view->n_keys : 0;
+}
+
+static const struct ctl_key *key_at(void *ctx, size_t i)
+{
+	struct ctl_exec *e = ctx;
+	return &e->view->keys[i];
+}
+
 static int verbosity(void *ctx)
 {
 	struct ctl_exec *e = ctx;
@@ -370,6 +382,8 @@ void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
 		.zone_at = zone_at,
 		.zone_find = zone_find,
 		.pattern_exists = pattern_exists,
+		.n_keys = n_keys,
+		.key_at = key_at,
 		.verbosity = verbosity,
 		.set_verbosity = set_verbosity,
 		.ratelimit = ratelimit,

@@ -33,6 +33,12 @@ void ctl_view_free(struct ctl_view *v)
 		free(v->patterns[i].zonefile);
 	}
 	free(v->patterns);
+	for (size_t i = 0; i < v->n_keys; i++) {
+		free((char *)v->keys[i].name);
+		free((char *)v->keys[i].algorithm);
+		free((char *)v->keys[i].secret);
+	}
+	free(v->keys);
 	free(v->zonesdir);
 	free(v->zonelistfile);
 	free(v);
@@ -134,6 +140,31 @@ static bool fill_patterns(struct ctl_view *v, const struct nsdconf_model *m)
 	return true;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct ctl_key *)a)->name, ((const struct ctl_key *)b)->name);
+}
+
+static bool fill_keys(struct ctl_view *v, const struct nsdconf_model *m)
+{
+	v->keys = calloc(m->n_keys > 0 ? (size_t)m->n_keys : 1, sizeof(*v->keys));
+	if (v->keys == NULL) {
+		return false;
+	}
+	for (int i = 0; i < m->n_keys; i++) {
+		const union nsdconf_val *kv = m->keys[i]->val;
+		struct ctl_key *k = &v->keys[v->n_keys++];
+		k->name = strdup(kv[NSDCONF_K_NAME].str ? kv[NSDCONF_K_NAME].str : "");
+		k->algorithm = strdup(kv[NSDCONF_K_ALGORITHM].str ? kv[NSDCONF_K_ALGORITHM].str : "");
+		k->secret = strdup(kv[NSDCONF_K_SECRET].str ? kv[NSDCONF_K_SECRET].str : "");
+		if (k->name == NULL || k->algorithm == NULL || k->secret == NULL) {
+			return false;
+		}
+	}
+	qsort(v->keys, v->n_keys, sizeof(*v->keys), cmp_key);
+	return true;
+}
+
 struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 {
 	struct ctl_view *v = calloc(1, sizeof(*v));
@@ -154,7 +185,7 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 	v->zonelistfile = zl != NULL && zl[0] != '\0' ? strdup(zl) : NULL;
 	v->cap_zones = m->n_zones > 0 ? (size_t)m->n_zones : 1;
 	v->zones = calloc(v->cap_zones, sizeof(*v->zones));
-	if (v->zonesdir == NULL || v->zones == NULL || !fill_patterns(v, m) ||
+	if (v->zonesdir == NULL || v->zones == NULL || !fill_patterns(v, m) || !fill_keys(v, m) ||
 	    (zl != NULL && zl[0] != '\0' && v->zonelistfile == NULL)) {
 		ctl_view_free(v);
 		return NULL;

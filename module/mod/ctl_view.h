@@ -30,6 +30,8 @@ struct ctl_view {
 	size_t n_zones, cap_zones;
 	struct ctl_view_pattern *patterns;  /* named patterns (not implicit) */
 	size_t n_patterns;
+	struct ctl_key *keys;          /* by name (strcmp), strings owned */
+	size_t n_keys;
 	char *zonesdir;
 	char *zonelistfile;            /* as nsd.conf names it, or NULL */
 	const char *version;           /* NSD release answered for */

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""mod-nsd's remote control against NSD's, with Debian's nsd-control as the client.
+
+The same scripted session (control.py's, plus the commands that act on zones) runs with
+/usr/sbin/nsd-control twice on the same nsd.conf: against a freshly started NSD and
+against a freshly started knotd+mod-nsd. Answers and exit codes must be the same after
+times and PIDs are normalised; the differences that remain are the documented ones
+(DOCUMENTED, doc/mod-nsd.md "Remote control"). Over TLS (nsd-control-setup's keys) and
+over a unix socket. Then: the zonelistfile both ways (NSD starts on what knotd wrote,
+knotd on what NSD wrote), and what a hostile or broken client does to the port.
+
+usage: control_server.py --module build/module/mod/nsd.so [case...]
+"""
+import os
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+import control as c  # noqa: E402
+
+ZONES = ['example.com', 'gated.example', 'added.example', 'a1.example', 'a2.example', 'changed.example',
+         'bulk1.example', 'bulk2.example']
+
+# control.py's session, then the commands that act on the server's zones
+SESSION = c.SESSION + [
+    (['reload'], None),
+    (['reload', 'example.com'], None),
+    (['reload', 'a..b'], None),
+    (['write'], None),
+    (['write', 'example.com'], None),
+    (['notify'], None),
+    (['notify', 'example.com'], None),
+    (['transfer'], None),
+    (['transfer', 'example.com'], None),
+    (['force_transfer'], None),
+    (['force_transfer', 'example.com'], None),
+    (['changezone', 'changed.example', 'p'], None),
+    (['changezone', 'changed.example', 'p'], None),
+    (['changezone', 'example.com', 'p'], None),
+    (['addzone', 'example.com', 'p'], None),
+    (['delzone', 'example.com'], None),
+    (['addzones'], 'bulk1.example p\nbulk2.example p\n\nbulk1.example p\n'),
+    (['zonestatus'], None),
+    (['zonestatus', 'EXAMPLE.COM.'], None),
+    (['print_tsig', 'k1.'], None),
+    (['print_tsig', 'nokey'], None),
+    (['reconfig'], None),
+    (['repattern'], None),
+    (['verbosity'], None),
+    (['status'], None),
+]
+
+# What knotd+mod-nsd answers differently, on purpose (doc/mod-nsd.md): the first words
+# of our answer and its exit code.
+DOCUMENTED = {
+    ('stats_noreset',): ('error stats are not served by knot-nsd yet', 1),
+}
+
+# a pattern whose zones only 127.0.0.2 may transfer (the gate must know added zones)
+XFR_PATTERN = '''pattern:
+	name: "px"
+	zonefile: "%s.zone"
+	provide-xfr: 127.0.0.2 NOKEY
+
+'''
+
+KEY_CLAUSE = '''key:
+	name: "k1."
+	algorithm: hmac-sha256
+	secret: "K2tf3TRjvQkVCmJF3/Z9vA=="
+
+'''
+
+
+def start_server(r, server, top, interface, key_dir):
+    """nsd.conf in top/nsd (NSD's own layout from harness.Nsd), then NSD or knotd on it."""
+    port = h.free_port()
+    nsd = h.Nsd(os.path.join(top, 'nsd'), port, KEY_CLAUSE + XFR_PATTERN + c.CLAUSES)
+    for z in ZONES:
+        h.write_zone(os.path.join(nsd.zonesdir, f'{z}.zone'), z, 7)
+    if interface == 'tls':
+        ctl_port = h.free_port()
+        text = open(nsd.conf).read()
+        text = re.sub(r'\tcontrol-interface: .*\n',
+                      f'\tcontrol-interface: 127.0.0.1\n\tcontrol-port: {ctl_port}\n'
+                      f'\tserver-key-file: "{key_dir}/nsd_server.key"\n'
+                      f'\tserver-cert-file: "{key_dir}/nsd_server.pem"\n'
+                      f'\tcontrol-key-file: "{key_dir}/nsd_control.key"\n'
+                      f'\tcontrol-cert-file: "{key_dir}/nsd_control.pem"\n', text)
+        with open(nsd.conf, 'w') as f:
+            f.write(text)
+    if server == 'nsd':
+        nsd.start()
+        return nsd, nsd.proc.pid, nsd.conf
+    k = h.Knotd(os.path.join(top, 'knotd'), port, r.module, nsd.conf)
+    k.start()
+    wait_control(nsd.conf)
+    return k, k.proc.pid, nsd.conf
+
+
+def wait_control(conf):
+    ok = h.wait_for(lambda: subprocess.run([h.NSD_CONTROL, '-c', conf, 'status'],
+                                           capture_output=True).returncode == 0, 10)
+    if not ok:
+        raise RuntimeError('remote control not answering')
+
+
+def session(r, server, interface, key_dir=None):
+    top = r.tmpdir('ctl-server')
+    d, pid, conf = start_server(r, server, top, interface, key_dir)
+    answers = []
+    for args, stdin in SESSION:
+        out, err, rc = c.run_tool([h.NSD_CONTROL, '-c', conf] + args, stdin)
+        if args == ['serverpid']:
+            out = re.sub(r'^[0-9]+$', 'PID', out, flags=re.M)
+        out, err = (t.replace(top, 'TOP') for t in (out, err))
+        answers.append((args, c.normalise(out, pid), c.normalise(err, pid), rc))
+    zonelist = open(os.path.join(top, 'nsd', 'zone.list')).read()
+    d.stop()
+    shutil.rmtree(top, ignore_errors=True)
+    r.dir = None
+    return answers, zonelist
+
+
+def compare(r, interface, key_dir=None):
+    theirs, zl_theirs = session(r, 'nsd', interface, key_dir)
+    ours, zl_ours = session(r, 'knotd', interface, key_dir)
+    for (args, o1, e1, c1), (_, o2, e2, c2) in zip(theirs, ours):
+        what = ' '.join(args)
+        doc = DOCUMENTED.get(tuple(args))
+        if doc is not None:
+            r.check(o2.startswith(doc[0]) and c2 == doc[1],
+                    f'{what}: the documented answer ({doc[0]!r})', f'{c2} {o2!r}')
+            continue
+        r.check((o1, e1, c1) == (o2, e2, c2), f'{what}: the same answer and exit code ({c1})',
+                f'\n    NSD:          {c1} {o1!r} {e1!r}\n    knotd+mod-nsd: {c2} {o2!r} {e2!r}')
+    # NSD marks deletions in place ("del" lines) where knotd writes the list compacted:
+    # the zones added and kept must be the same
+    def live(text):
+        return sorted(l for l in text.splitlines() if l.startswith('add '))
+    r.check(live(zl_theirs) == live(zl_ours), 'the zonelistfile holds the same zones',
+            f'\n    NSD: {zl_theirs!r}\n    ours: {zl_ours!r}')
+    r.check(zl_ours.startswith('# NSD zone list\n# name pattern\n'),
+            "the zonelistfile has NSD's header", repr(zl_ours[:40]))
+
+
+def test_server_tls(r):
+    """The session over TLS, nsd-control-setup's keys, client certificate required."""
+    key_dir = c.make_keys(r)
+    try:
+        compare(r, 'tls', key_dir)
+    finally:
+        shutil.rmtree(os.path.dirname(key_dir), ignore_errors=True)
+
+
+def test_server_unix(r):
+    """The session over a unix socket."""
+    compare(r, 'unix')
+
+
+def served(port, zone):
+    return h.soa_serial(port, zone) == 7
+
+
+def test_server_zonelist(r):
+    """Zones added on knotd are served by NSD started on the same files, and the reverse;
+    the zones keep being served by knotd across its own reloads."""
+    top = r.tmpdir('ctl-zonelist')
+    k, _, conf = start_server(r, 'knotd', top, 'unix', None)
+    port = k.port
+    rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'addzone', 'added.example', 'p'], None)
+    r.check(rc[0] == 'ok\n', 'addzone on knotd: ok', repr(rc))
+    r.check(h.wait_for(lambda: served(port, 'added.example'), 10),
+            'knotd serves the added zone')
+    rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'addzone', 'gated.example', 'px'], None)
+    r.check(h.wait_for(lambda: served(port, 'gated.example'), 10),
+            'knotd serves a zone added with a provide-xfr pattern')
+    r.check(h.axfr(port, 'gated.example', source='127.0.0.2').ok,
+            "its AXFR is allowed to the pattern's provide-xfr address")
+    x = h.axfr(port, 'gated.example', source='127.0.0.1')
+    r.check(not x.ok, 'and refused to another address', repr(x))
+    rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'addzones'], 'a1.example p\na2.example p\n')
+    r.check(h.wait_for(lambda: served(port, 'a1.example') and served(port, 'a2.example'), 10),
+            'knotd serves the zones of addzones')
+    rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'delzone', 'a2.example'], None)
+    r.check(h.wait_for(lambda: h.query(port, 'a2.example', 'SOA').rcode() != 0, 10),
+            'knotd stops serving the deleted zone')
+    r.check(k.knotc('reload').returncode == 0 and
+            h.wait_for(lambda: served(port, 'a1.example'), 10),
+            'after knotc reload the added zones are still served')
+    k.stop()
+    text = open(conf).read()
+    nsd = h.Nsd(os.path.join(top, 'nsd'), port, '')   # writes its nsd.conf: put ours back
+    with open(conf, 'w') as f:
+        f.write(text)
+    nsd.start()
+    r.check(served(port, 'added.example') and served(port, 'a1.example'),
+            "NSD started on knotd's zonelistfile serves its zones")
+    r.check(h.query(port, 'a2.example', 'SOA').rcode() != 0,
+            'NSD does not serve the zone deleted on knotd')
+    rc = nsd.control('addzone', 'changed.example', 'p')
+    r.check(rc.stdout == 'ok\n', 'addzone on NSD: ok', repr(rc.stdout))
+    nsd.control('delzone', 'a1.example')
+    nsd.stop()
+    k = h.Knotd(os.path.join(top, 'knotd'), port, r.module, conf)
+    k.start()
+    r.check(h.wait_for(lambda: served(port, 'changed.example'), 10),
+            "knotd+mod-nsd started on NSD's zonelistfile serves the zone NSD added")
+    r.check(h.query(port, 'a1.example', 'SOA').rcode() != 0,
+            'and not the one NSD deleted (a "del" line)')
+    k.stop()
+
+
+def raw(addr, data, tls_ctx=None, timeout=5.0, read=True):
+    """Connects (unix path or (host, port)), sends data, returns what comes back
+    (b'' for a close without an answer), or an exception's class name."""
+    try:
+        if isinstance(addr, str):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        else:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(addr)
+        if tls_ctx is not None:
+            s = tls_ctx.wrap_socket(s)
+        s.sendall(data)
+        out = b''
+        while read:
+            b = s.recv(4096)
+            if not b:
+                break
+            out += b
+        s.close()
+        return out
+    except Exception as e:  # noqa: BLE001 - the class is the result
+        return type(e).__name__
+
+
+def test_server_robust(r):
+    """Bad clients against the TLS port and the unix socket: no answer for a wrong magic,
+    NSD's version error, a refused handshake without a client certificate, plain text to
+    the TLS port, a line too long; idle and slow connections and a flood do not keep
+    others out; the port survives knotc reload and a reload in the middle of a command;
+    stop stops knotd."""
+    key_dir = c.make_keys(r)
+    top = r.tmpdir('ctl-robust')
+    k, _, conf = start_server(r, 'knotd', top, 'tls', key_dir)
+    ctl_port = int(re.search(r'control-port: (\d+)', open(conf).read()).group(1))
+    addr = ('127.0.0.1', ctl_port)
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.load_verify_locations(f'{key_dir}/nsd_server.pem')
+    ctx.load_cert_chain(f'{key_dir}/nsd_control.pem', f'{key_dir}/nsd_control.key')
+    r.check(raw(addr, b'NSDCT1 status\n', ctx).startswith(b'version: '),
+            'a TLS client with the control certificate gets the status')
+    r.check(raw(addr, b'NSDCT2 status\n', ctx) == b'error version mismatch\n',
+            'a wrong protocol version: error version mismatch')
+    r.check(raw(addr, b'HELLO world\n', ctx) in (b'', 'ConnectionResetError'),
+            'a wrong magic: closed without an answer')
+    r.check(raw(addr, b'NSDCT1 ' + b'x' * 5000 + b'\n', ctx) in
+            (b'', 'ConnectionResetError', 'BrokenPipeError'),
+            'a line longer than NSD reads: closed without an answer')
+    nocert = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    nocert.check_hostname = False
+    nocert.load_verify_locations(f'{key_dir}/nsd_server.pem')
+    res = raw(addr, b'NSDCT1 status\n', nocert)
+    r.check(not (isinstance(res, bytes) and res.startswith(b'version')),
+            'a TLS client without a certificate gets nothing', repr(res))
+    other = os.path.join(top, 'other-keys')
+    os.makedirs(other)
+    subprocess.run([c.NSD_CONTROL_SETUP, '-d', other], check=True, capture_output=True)
+    wrong = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    wrong.check_hostname = False
+    wrong.verify_mode = ssl.CERT_NONE
+    wrong.load_cert_chain(f'{other}/nsd_control.pem', f'{other}/nsd_control.key')
+    res = raw(addr, b'NSDCT1 status\n', wrong)
+    r.check(not (isinstance(res, bytes) and res.startswith(b'version')),
+            "a certificate another server's setup signed gets nothing", repr(res))
+    res = raw(addr, b'NSDCT1 status\n')
+    r.check(not (isinstance(res, bytes) and res.startswith(b'version')),
+            'plain text to the TLS port gets nothing', repr(res))
+
+    # idle connections (more than the server keeps) and one that sends half a line
+    idle = []
+    for _ in range(40):
+        s = socket.create_connection(addr, timeout=5)
+        idle.append(s)
+    slow = socket.create_connection(addr, timeout=5)
+    t0 = time.monotonic()
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'status'], None)
+    took = time.monotonic() - t0
+    r.check(rc == 0 and out.startswith('version: ') and took < 3,
+            f'40 idle connections open: status still answered ({took:.2f} s)', repr(out))
+    for s in idle + [slow]:
+        s.close()
+
+    # a flood of connections that close at once
+    for _ in range(300):
+        try:
+            s = socket.create_connection(addr, timeout=2)
+            s.close()
+        except OSError:
+            pass
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'status'], None)
+    r.check(rc == 0, 'after 300 connections opened and closed: status answered', repr(out))
+
+    # reloads: the same port, no refused client
+    r.check(k.knotc('reload').returncode == 0, 'knotc reload')
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'status'], None)
+    r.check(rc == 0, 'right after knotc reload: status answered', repr(out))
+    refused = 0
+    for i in range(10):
+        k.knotc('reload')
+        out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'zonestatus', 'example.com'], None)
+        refused += rc != 0
+    r.check(refused == 0, f'10 reloads, each with a command right after: {refused} refused')
+
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'stop'], None)
+    r.check(out == 'ok\n' and rc == 0, 'stop: ok', repr(out))
+    r.check(h.wait_for(lambda: not k.alive, 10), 'knotd stops after stop')
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'status'], None)
+    r.check(rc == 3 and 'nsd is stopped' in out, 'status afterwards: nsd is stopped (3)',
+            f'{rc} {out!r}')
+    shutil.rmtree(os.path.dirname(key_dir), ignore_errors=True)
+
+
+CASES = {
+    'server-tls': test_server_tls,
+    'server-unix': test_server_unix,
+    'server-zonelist': test_server_zonelist,
+    'server-robust': test_server_robust,
+}
+
+if __name__ == '__main__':
+    sys.exit(h.run_cases(CASES))
