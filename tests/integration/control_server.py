@@ -218,6 +218,54 @@ def test_server_zonelist(r):
     k.stop()
 
 
+def secondary_status(r, server, top, primary_port):
+    """zonestatus of a secondary that transferred (sec.example) and of one whose primary
+    never answers (dead.example), on a fresh NSD or knotd+mod-nsd secondary."""
+    port = h.free_port()
+    dead = h.free_port()
+    clauses = (h.KEY_CLAUSE + h.secondary_zone_clause('sec.example', primary_port) +
+               h.secondary_zone_clause('dead.example', dead))
+    nsd = h.Nsd(os.path.join(top, server), port, clauses)
+    if server == 'nsd':
+        d = nsd.start()
+    else:
+        d = h.Knotd(os.path.join(top, server, 'knotd'), port, r.module, nsd.conf).start()
+        wait_control(nsd.conf)
+    ok = h.wait_serial(port, 'sec.example', 7, timeout=15)
+    r.check(ok, f'{server}: the secondary has serial 7')
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', nsd.conf, 'zonestatus'], None)
+    d.stop()
+    if server != 'nsd':
+        # the time the serial came (knotd wrote the zone file), not an unknown one
+        r.check('since 1970' not in out and 'since ' in out,
+                f'{server}: the served serial has a time', repr(out))
+    # times, and the wait: NSD's is the timer's interval, ours what is left of it
+    out = re.sub(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d', 'TIME', out)
+    return re.sub(r'"\d+ sec between attempts"', '"N sec between attempts"', out), rc
+
+
+def test_server_secondary(r):
+    """zonestatus of secondary zones (ok with served and commit serials; refreshing with
+    none) in NSD's lines, against an NSD secondary of the same primary."""
+    top = r.tmpdir('ctl-secondary')
+    pp = h.free_port()
+    prim = h.Nsd(os.path.join(top, 'primary'), pp, h.KEY_CLAUSE + f'''
+zone:
+	name: "sec.example"
+	zonefile: "sec.example.zone"
+	provide-xfr: 127.0.0.1 {h.KEY_NAME}
+''')
+    h.write_zone(os.path.join(prim.zonesdir, 'sec.example.zone'), 'sec.example', 7)
+    prim.start()
+    theirs = secondary_status(r, 'nsd', top, pp)
+    ours = secondary_status(r, 'knotd', top, pp)
+    r.check(theirs == ours, 'zonestatus of the secondaries: the same lines and exit code',
+            f'\n    NSD:  {theirs!r}\n    ours: {ours!r}')
+    r.check('served-serial: "7 since TIME"' in ours[0], 'the served serial and its time',
+            repr(ours))
+    prim.stop()
+
+
 def raw(addr, data, tls_ctx=None, timeout=5.0, read=True):
     """Connects (unix path or (host, port)), sends data, returns what comes back
     (b'' for a close without an answer), or an exception's class name."""
@@ -336,6 +384,7 @@ CASES = {
     'server-tls': test_server_tls,
     'server-unix': test_server_unix,
     'server-zonelist': test_server_zonelist,
+    'server-secondary': test_server_secondary,
     'server-robust': test_server_robust,
 }
 
