@@ -6,14 +6,15 @@ rounds interleaved (the figures issue 11's addzone and reconfig are measured aga
 Each round adds one new primary zone (its zone file written beforehand) and times until
 the server answers its SOA (polled every 2 ms):
 - nsd-addzone:    `nsd-control addzone <zone> p` on NSD (the baseline of the next two);
+- knotd-addzone:  the same command, Debian's nsd-control, against knotd+mod-nsd's remote
+                  control (zonelistfile written, include rendered, knotd reloads);
 - knotd-txn:      a knotd configuration transaction (`knotc conf-begin`, `conf-set` of
-                  the zone and the template mod-nsd gave pattern p, `conf-commit`) on
-                  knotd+mod-nsd, which is what mod-nsd's addzone could do;
-- nsd-reconfig:   the zone appended to nsd.conf, `nsd-control reconfig` (the baseline of
-                  the next one);
-- knotd-reload:   the zone appended to nsd.conf, `knotc reload` on knotd+mod-nsd: the
-                  module rewrites its include and knotd reloads again (today's path).
-Prints the median and p90 of each method and the knotd/NSD ratios.
+                  the zone and the template mod-nsd gave pattern p, `conf-commit`): what
+                  an addzone by transaction would cost (a reference, not a product path);
+- nsd-reconfig:   the zone appended to nsd.conf, `nsd-control reconfig` on NSD;
+- knotd-reconfig: the same on knotd+mod-nsd.
+Then the round trips of `nsd-control status` and `zonestatus <zone>` against each
+server, interleaved. Prints medians and p90/p99 and the knotd/NSD ratios.
 
 usage: addzone.py --module build/module/mod/nsd.so [--zones N] [--rounds R] [--smoke]
 """
@@ -89,6 +90,35 @@ class Servers:
             raise RuntimeError(f'nsd addzone: {r.stdout}{r.stderr}')
         return time.monotonic() - t0
 
+    def knotd_addzone(self):
+        zone = self.new_zone('knotd-addzone')
+        t0 = time.monotonic()
+        r = self.kcontrol('addzone', zone, 'p')
+        if r.returncode != 0 or not wait_soa(self.kp, zone):
+            raise RuntimeError(f'knotd addzone: {r.stdout}{r.stderr}')
+        return time.monotonic() - t0
+
+    def kcontrol(self, *args):
+        return subprocess.run([h.NSD_CONTROL, '-c', self.kconf, *args], capture_output=True,
+                              text=True, timeout=120)
+
+    def knotd_reconfig(self):
+        zone = self.new_zone('knotd-reconfig')
+        with open(self.kconf, 'a') as f:
+            f.write(zones_text([zone]))
+        t0 = time.monotonic()
+        r = self.kcontrol('reconfig')
+        if r.returncode != 0 or not wait_soa(self.kp, zone):
+            raise RuntimeError(f'knotd reconfig: {r.stdout}{r.stderr}')
+        return time.monotonic() - t0
+
+    def round_trip(self, server, *args):
+        t0 = time.monotonic()
+        r = self.nsd.control(*args) if server == 'nsd' else self.kcontrol(*args)
+        if r.returncode != 0:
+            raise RuntimeError(f'{server} {args}: {r.stdout}{r.stderr}')
+        return time.monotonic() - t0
+
     def knotd_txn(self):
         zone = self.new_zone('knotd-txn')
         t0 = time.monotonic()
@@ -115,22 +145,14 @@ class Servers:
             raise RuntimeError(f'nsd reconfig: {r.stdout}{r.stderr}')
         return time.monotonic() - t0
 
-    def knotd_reload(self):
-        zone = self.new_zone('knotd-reload')
-        with open(self.kconf, 'a') as f:
-            f.write(zones_text([zone]))
-        t0 = time.monotonic()
-        r = self.knot.knotc('reload')
-        if r.returncode != 0 or not wait_soa(self.kp, zone):
-            tail = '\n'.join(self.knot.log().splitlines()[-15:])
-            raise RuntimeError(f'knotd reload: {r.stdout}{r.stderr}\n{tail}')
-        return time.monotonic() - t0
-
-
-def fmt(xs):
+def pct(xs, p):
     xs = sorted(xs)
-    p90 = xs[min(len(xs) - 1, int(len(xs) * 0.9))]
-    return f'median {statistics.median(xs) * 1000:8.1f} ms  p90 {p90 * 1000:8.1f} ms'
+    return xs[min(len(xs) - 1, int(len(xs) * p))]
+
+
+def fmt(xs, tail=0.9):
+    return (f'median {statistics.median(xs) * 1000:8.1f} ms  p{int(tail * 100)} '
+            f'{pct(xs, tail) * 1000:8.1f} ms')
 
 
 def main():
@@ -138,20 +160,28 @@ def main():
     ap.add_argument('--module', required=True)
     ap.add_argument('--zones', type=int, default=1000)
     ap.add_argument('--rounds', type=int, default=7)
+    ap.add_argument('--queries', type=int, default=100, help='status/zonestatus round trips')
     ap.add_argument('--smoke', action='store_true')
     a = ap.parse_args()
     if a.smoke:
-        a.zones, a.rounds = 20, 1
+        a.zones, a.rounds, a.queries = 20, 1, 3
     top = tempfile.mkdtemp(prefix='knot-nsd-bench-addzone-')
     s = Servers(top, os.path.abspath(a.module), a.zones)
-    methods = [('nsd-addzone', s.nsd_addzone), ('knotd-txn', s.knotd_txn),
-               ('nsd-reconfig', s.nsd_reconfig), ('knotd-reload', s.knotd_reload)]
+    methods = [('nsd-addzone', s.nsd_addzone), ('knotd-addzone', s.knotd_addzone),
+               ('knotd-txn', s.knotd_txn), ('nsd-reconfig', s.nsd_reconfig),
+               ('knotd-reconfig', s.knotd_reconfig)]
     times = {name: [] for name, _ in methods}
+    rt = {k: [] for k in ('nsd-status', 'knotd-status', 'nsd-zonestatus', 'knotd-zonestatus')}
     try:
         s.start()
         for _ in range(a.rounds):
             for name, fn in methods:   # interleaved: the machine's noise hits all alike
                 times[name].append(fn())
+        for i in range(a.queries):
+            zone = f'z{i % a.zones}.example'
+            for server in ('nsd', 'knotd'):
+                rt[f'{server}-status'].append(s.round_trip(server, 'status'))
+                rt[f'{server}-zonestatus'].append(s.round_trip(server, 'zonestatus', zone))
     finally:
         h.stop_all()
         subprocess.run(['rm', '-rf', top])
@@ -160,8 +190,17 @@ def main():
     for name, _ in methods:
         print(f'  {name:14s} {fmt(times[name])}')
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f'  ratio knotd-txn / nsd-addzone:     {med["knotd-txn"] / med["nsd-addzone"]:.2f}')
-    print(f'  ratio knotd-reload / nsd-reconfig: {med["knotd-reload"] / med["nsd-reconfig"]:.2f}')
+    print(f'  ratio knotd-addzone / nsd-addzone:   {med["knotd-addzone"] / med["nsd-addzone"]:.2f}')
+    print(f'  ratio knotd-txn / nsd-addzone:       {med["knotd-txn"] / med["nsd-addzone"]:.2f}')
+    print(f'  ratio knotd-reconfig / nsd-reconfig: '
+          f'{med["knotd-reconfig"] / med["nsd-reconfig"]:.2f}')
+    print(f'round trips of nsd-control ({a.queries} each, interleaved):')
+    for name, xs in rt.items():
+        print(f'  {name:16s} {fmt(xs, 0.99)}')
+    for cmd in ('status', 'zonestatus'):
+        k, n = rt[f'knotd-{cmd}'], rt[f'nsd-{cmd}']
+        print(f'  ratio knotd/nsd {cmd}: p50 {statistics.median(k) / statistics.median(n):.2f}'
+              f'  p99 {pct(k, 0.99) / pct(n, 0.99):.2f}')
     return 0
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Adding one zone to a running server of N zones: nsd-control addzone / reconfig on NSD
-# against a knotd configuration transaction / knotc reload on knotd+mod-nsd, side by side.
+# Adding one zone to a running server of N zones, nsd-control addzone / reconfig against
+# NSD and against knotd+mod-nsd (and a knotd configuration transaction for reference), and
+# nsd-control status / zonestatus round trips, side by side.
 # Usage: addzone.sh [--smoke] [--zones N] [--rounds R]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
