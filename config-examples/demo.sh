@@ -164,6 +164,8 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 run grep -E "SOA|new2024010102" "$d/secondary/example.com.zone"
+echo "5. nsd-control, unchanged, on secondary/nsd.conf: mod-nsd serves NSD's control socket:"
+run nsd-control -c "$d/secondary/nsd.conf" zonestatus example.com
 stop_all
 
 # --- part 2 ---------------------------------------------------------------
@@ -179,9 +181,9 @@ wait_serial "$p2" 2024010101 "NSD (secondary, port $p2)"
 run grep -E "TSIG verified" "$d/secondary/nsd.log"
 
 echo "3. An edit on the primary's zone file: serial 2024010102 and a new record,"
-echo "   then knotc zone-reload (knotd's way of picking up a zone file edit):"
+echo "   then nsd-control reload, as with NSD (mod-nsd asks knotd for a zone-reload):"
 bump "$d/primary/example.com.zone" 2024010102
-run knotc -s "$d/knotd/knot.sock" zone-reload example.com
+run nsd-control -c "$d/primary/nsd.conf" reload example.com
 echo "4. knotd sends NOTIFY to the notify: target of primary/nsd.conf; NSD transfers:"
 wait_serial "$p2" 2024010102 "NSD (secondary)"
 run kdig @127.0.0.1 -p "$p2" new2024010102.example.com A +short
