@@ -104,6 +104,9 @@ took build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	run_suite build-asan asan- --suite unit --suite checkconf
 took asan-suites
+# the module's own threads inside Debian's knotd, with the sanitizer runtimes preloaded
+step asan-module bash tests/integration/asan-module.sh build-asan
+took asan-module
 
 step fuzz bash tests/fuzz/run-smoke.sh
 took fuzz
