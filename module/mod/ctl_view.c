@@ -107,7 +107,8 @@ static bool zone_fill(const struct ctl_view *v, struct ctl_view_zone *z, const u
 	z->z.pattern = strdup(pattern);
 	z->z.secondary = secondary;
 	z->z.from_zonelist = from_zonelist;
-	z->zonefile = zonefile_of(v, zonefile_tmpl, name);
+	/* only zonestatus of a secondary reads it (the time its serial came) */
+	z->zonefile = secondary ? zonefile_of(v, zonefile_tmpl, name) : NULL;
 	if (z->dname == NULL || z->z.name == NULL || z->z.pattern == NULL) {
 		zone_clear(z);
 		return false;

@@ -16,7 +16,7 @@ struct nsdconf_model;
 struct ctl_view_zone {
 	struct ctl_zone z;     /* first: a ctl_zone of the view is a ctl_view_zone */
 	uint8_t *dname;        /* wire, lower case */
-	char *zonefile;        /* where NSD (and the include) keep it, or NULL */
+	char *zonefile;        /* a secondary's: where NSD (and the include) keep it, or NULL */
 };
 
 struct ctl_view_pattern {
