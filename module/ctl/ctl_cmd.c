@@ -254,8 +254,10 @@ static bool add_one(const struct ctl_ops *ops, char *arg, bool change, struct ct
 /* perform_delzone: false after the error or warning answer */
 static bool del_one(const struct ctl_ops *ops, const char *arg, struct ctl_out *o)
 {
+	/* NSD's dname_parse reads "" as the root, so delzone without a name (or an empty
+	 * delzones line) is a warning that no zone "" is present, not a parse error */
 	knot_dname_storage_t dn;
-	if (knot_dname_from_str(dn, arg, sizeof(dn)) == NULL) {
+	if (knot_dname_from_str(dn, arg[0] != '\0' ? arg : ".", sizeof(dn)) == NULL) {
 		ctl_out_printf(o, "error cannot parse zone name\n");
 		return false;
 	}

@@ -47,8 +47,10 @@ char *ctl_skipwhite(char *p)
 
 bool ctl_cmd_is(const char *p, const char *cmd)
 {
+	/* NSD's cmdcmp: only a space or a tab ends the word, so "status\r" (a CR kept
+	 * from the line) is an unknown command, unlike skipwhite's isspace */
 	size_t n = strlen(cmd);
-	return strncmp(p, cmd, n) == 0 && (p[n] == '\0' || is_blank(p[n]));
+	return strncmp(p, cmd, n) == 0 && (p[n] == '\0' || p[n] == ' ' || p[n] == '\t');
 }
 
 char *ctl_split_arg2(char *arg)

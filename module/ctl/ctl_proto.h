@@ -29,7 +29,7 @@ int ctl_take_line(char *buf, size_t *len, char *line, size_t line_max);
 
 /* NSD's helpers for the arguments of a command line, in place. */
 char *ctl_skipwhite(char *p);
-/* Whether p starts with the command word cmd, followed by the end or a blank. */
+/* Whether p starts with the command word cmd, followed by the end, a space or a tab. */
 bool ctl_cmd_is(const char *p, const char *cmd);
 /* Splits "arg1 arg2" as NSD's find_arg2: ends arg at the last space and returns what
  * follows it; NULL (arg untouched) when there is no space. */
