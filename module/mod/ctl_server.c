@@ -118,6 +118,12 @@ static long ms_left(const struct conn *c, const struct timespec *now)
 static void conn_close(struct ctl_server *s, size_t i)
 {
 	struct conn *c = &s->conns[i];
+	if (c->step == STEP_BULK && !atomic_load(&s->stop)) {
+		/* cut off (too long a line, silence, a failed read): the lines taken so far
+		 * are applied, as NSD applies each line as it reads it (not when knotd
+		 * stops: nothing was written yet, and knotd is not to reload then) */
+		ctl_bulk_end(ctl_exec_ops(&s->exec), c->bulk, &c->out);
+	}
 	if (c->tls != NULL) {
 		if (c->step == STEP_WRITE) {
 			(void)gnutls_bye(c->tls, GNUTLS_SHUT_WR);
@@ -300,7 +306,10 @@ static bool peer_verified(struct ctl_server *s, struct conn *c)
 	return true;
 }
 
-/* Reads what is there: >0 bytes, 0 nothing now, -1 closed or failed. */
+#define READ_EOF	(-2)
+
+/* Reads what is there: >0 bytes, 0 nothing now, READ_EOF at the end of the client's
+ * stream, -1 failed. */
 static long conn_read(struct conn *c, char *buf, size_t len)
 {
 	if (c->tls != NULL) {
@@ -308,13 +317,16 @@ static long conn_read(struct conn *c, char *buf, size_t len)
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
 			return 0;
 		}
+		if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION) {
+			return READ_EOF;
+		}
 		return n > 0 ? n : -1;
 	}
 	ssize_t n = recv(c->fd, buf, len, 0);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 		return 0;
 	}
-	return n > 0 ? n : -1;
+	return n > 0 ? n : (n == 0 ? READ_EOF : -1);
 }
 
 static long conn_write(struct conn *c, const char *buf, size_t len)
@@ -333,11 +345,20 @@ static long conn_write(struct conn *c, const char *buf, size_t len)
 	return n >= 0 ? n : -1;
 }
 
+static bool conn_step(struct ctl_server *s, struct conn *c);
+
 static void to_write(struct conn *c)
 {
 	c->step = STEP_WRITE;
 	c->out_off = 0;
 	deadline_set(c);
+}
+
+/* The end of addzones/delzones: the staged changes applied, the count answered. */
+static void bulk_finish(struct ctl_server *s, struct conn *c)
+{
+	ctl_bulk_end(ctl_exec_ops(&s->exec), c->bulk, &c->out);
+	to_write(c);
 }
 
 /* Works on the request bytes received: false when the connection is to be closed. */
@@ -386,12 +407,34 @@ static bool conn_input(struct ctl_server *s, struct conn *c)
 			return true;
 		}
 		if (ctl_bulk_line(ctl_exec_ops(&s->exec), c->bulk, line, &c->out)) {
-			ctl_bulk_end(ctl_exec_ops(&s->exec), c->bulk, &c->out);
-			to_write(c);
+			bulk_finish(s, c);
 			return true;
 		}
 	}
 	return true;
+}
+
+/* The client's stream ended. As NSD's line reader, what came without a newline is a
+ * line; addzones/delzones end there (the changes made so far are applied and
+ * answered, as NSD's loop ends). Then the answer, if the client still reads it. */
+static bool conn_eof(struct ctl_server *s, struct conn *c)
+{
+	if (c->step != STEP_LINE && c->step != STEP_BULK) {
+		return false;
+	}
+	if (c->in_len > 0 && c->in_len < sizeof(c->in)) {
+		c->in[c->in_len++] = '\n';
+		if (!conn_input(s, c)) {
+			return false;
+		}
+	}
+	if (c->step == STEP_BULK) {
+		bulk_finish(s, c);
+	}
+	if (c->step != STEP_WRITE) {
+		return false;
+	}
+	return conn_step(s, c);
 }
 
 /* One poll event on a connection: false when it is to be closed. */
@@ -433,6 +476,9 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
 			return false;
 		}
 		long n = conn_read(c, c->in + c->in_len, room);
+		if (n == READ_EOF) {
+			return conn_eof(s, c);
+		}
 		if (n < 0) {
 			return false;
 		}

@@ -215,6 +215,18 @@ def test_server_zonelist(r):
             "knotd+mod-nsd started on NSD's zonelistfile serves the zone NSD added")
     r.check(h.query(port, 'a1.example', 'SOA').rcode() != 0,
             'and not the one NSD deleted (a "del" line)')
+    # a client that ends its stream early: NSD takes what came (a line without its
+    # newline, an addzones without the end marker) and answers
+    sock = os.path.join(top, 'nsd', 'nsd.ctl')
+    out = raw(sock, b'NSDCT1 status', half_close=True)
+    r.check(isinstance(out, bytes) and out.startswith(b'version: '),
+            'a request without its newline, then the end of the stream: answered', repr(out))
+    out = raw(sock, b'NSDCT1 addzones\nbulk1.example p\nbulk2.example p', half_close=True)
+    r.check(out == b'added: bulk1.example\nadded: bulk2.example\nadded 2 zones\n',
+            'addzones cut off before its end marker: the lines that came are added',
+            repr(out))
+    r.check(h.wait_for(lambda: served(port, 'bulk2.example'), 10),
+            'and served')
     k.stop()
 
 
@@ -266,7 +278,7 @@ zone:
     prim.stop()
 
 
-def raw(addr, data, tls_ctx=None, timeout=5.0, read=True):
+def raw(addr, data, tls_ctx=None, timeout=5.0, read=True, half_close=False):
     """Connects (unix path or (host, port)), sends data, returns what comes back
     (b'' for a close without an answer), or an exception's class name."""
     try:
@@ -279,6 +291,8 @@ def raw(addr, data, tls_ctx=None, timeout=5.0, read=True):
         if tls_ctx is not None:
             s = tls_ctx.wrap_socket(s)
         s.sendall(data)
+        if half_close:
+            s.shutdown(socket.SHUT_WR)
         out = b''
         while read:
             b = s.recv(4096)
