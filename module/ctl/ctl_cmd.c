@@ -156,8 +156,14 @@ static void do_zonestatus(const struct ctl_ops *ops, char *arg, struct ctl_out *
 		zone_status(ops, z, o);
 		return;
 	}
+	if (ops->zone_status_all_begin != NULL) {
+		ops->zone_status_all_begin(ops->ctx);
+	}
 	for (size_t i = 0; i < ops->n_zones(ops->ctx) && !o->failed; i++) {
 		zone_status(ops, ops->zone_at(ops->ctx, i), o);
+	}
+	if (ops->zone_status_all_end != NULL) {
+		ops->zone_status_all_end(ops->ctx);
 	}
 }
 

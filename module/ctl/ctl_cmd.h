@@ -62,6 +62,9 @@ struct ctl_ops {
 	/* 0, or -1 with an error text for the answer. */
 	int (*zone_status)(void *ctx, const struct ctl_zone *z, struct ctl_zone_status *st,
 	                   char *err, size_t errlen);
+	/* Optional: around zone_status of every zone, to ask the server once for all. */
+	void (*zone_status_all_begin)(void *ctx);
+	void (*zone_status_all_end)(void *ctx);
 	/* Zone list changes are staged (false: no memory), then applied by commit (one
 	 * zonelistfile write, one update of knotd) at the end of the command; commit
 	 * gives NULL or the error text. */

@@ -13,6 +13,7 @@
 
 #include "conf/file_replace.h"
 #include "conf/model.h"
+#include "conf/zonelist.h"
 #include "ctl/ctl_out.h"
 #include "mod/ctl_exec.h"
 #include "mod/ctl_knotd.h"
@@ -107,9 +108,11 @@ static const char *knotd_zone_cmd(struct ctl_exec *e, const char *cmd, const cha
 	}
 	if (ctl_knotd_call(e->knotd_socket, cmd, z != NULL ? z->name : NULL, flags, NULL,
 	                   NULL, err, sizeof(err)) != 0) {
-		/* all zones: knotd says so for a part of them; NSD answers ok regardless */
+		/* all zones: knotd says so for a part of them; a zone just added is not
+		 * loaded until knotd's reload; NSD answers ok regardless */
 		if (strstr(err, "knotd control socket") == NULL &&
-		    (z == NULL || strcmp(err, "operation not supported") == 0)) {
+		    (z == NULL || strcmp(err, "operation not supported") == 0 ||
+		     strcmp(err, "no such zone found") == 0)) {
 			elog(e, LOG_NOTICE, "remote control: knotd %s: %s", cmd, err);
 			return NULL;
 		}
@@ -195,9 +198,15 @@ struct status_ctx {
 	bool have_serial;
 };
 
+static bool status_apply(struct status_ctx *sc, knot_ctl_data_t *data);
+
 static bool status_unit(void *ctx, knot_ctl_data_t *data)
 {
-	struct status_ctx *sc = ctx;
+	return status_apply(ctx, data);
+}
+
+static bool status_apply(struct status_ctx *sc, knot_ctl_data_t *data)
+{
 	const char *type = (*data)[KNOT_CTL_IDX_TYPE];
 	const char *val = (*data)[KNOT_CTL_IDX_DATA];
 	if (type == NULL || val == NULL) {
@@ -216,6 +225,81 @@ static bool status_unit(void *ctx, knot_ctl_data_t *data)
 		}
 	}
 	return true;
+}
+
+/* zone-status of every zone in one call: the units come zone by zone, in knotd's
+ * order; kept sorted for lookups. */
+static bool all_unit(void *ctx, knot_ctl_data_t *data)
+{
+	struct ctl_exec *e = ctx;
+	const char *zone = (*data)[KNOT_CTL_IDX_ZONE];
+	knot_dname_storage_t dn;
+	if (zone == NULL || knot_dname_from_str(dn, zone, sizeof(dn)) == NULL) {
+		return true;
+	}
+	knot_dname_to_lower(dn);
+	struct status_all *last = e->n_all > 0 ? &e->all[e->n_all - 1] : NULL;
+	if (last == NULL || !knot_dname_is_equal(last->dname, dn)) {
+		if (e->n_all == e->cap_all) {
+			size_t cap = e->cap_all ? e->cap_all * 2 : 256;
+			struct status_all *a = realloc(e->all, cap * sizeof(*a));
+			if (a == NULL) {
+				return false;
+			}
+			e->all = a;
+			e->cap_all = cap;
+		}
+		last = &e->all[e->n_all];
+		*last = (struct status_all){ .st = { .state = CTL_ZS_OK, .wait = -1 } };
+		last->dname = knot_dname_copy(dn, NULL);
+		if (last->dname == NULL) {
+			return false;
+		}
+		e->n_all++;
+	}
+	struct status_ctx sc = { .st = &last->st, .have_serial = last->have_serial };
+	(void)status_apply(&sc, data);
+	last->have_serial = sc.have_serial;
+	return true;
+}
+
+static int cmp_all(const void *a, const void *b)
+{
+	return knot_dname_cmp(((const struct status_all *)a)->dname,
+	                      ((const struct status_all *)b)->dname);
+}
+
+static const struct status_all *all_find(const struct ctl_exec *e, const uint8_t *dname)
+{
+	struct status_all key = { .dname = (uint8_t *)dname };
+	return bsearch(&key, e->all, e->n_all, sizeof(key), cmp_all);
+}
+
+static void zone_status_all_end(void *ctx)
+{
+	struct ctl_exec *e = ctx;
+	for (size_t i = 0; i < e->n_all; i++) {
+		free(e->all[i].dname);
+	}
+	free(e->all);
+	e->all = NULL;
+	e->n_all = e->cap_all = 0;
+	e->all_valid = false;
+}
+
+static void zone_status_all_begin(void *ctx)
+{
+	struct ctl_exec *e = ctx;
+	char err[256];
+	zone_status_all_end(e);
+	if (e->knotd_socket == NULL ||
+	    ctl_knotd_call(e->knotd_socket, "zone-status", NULL, NULL, all_unit, e, err,
+	                   sizeof(err)) != 0) {
+		zone_status_all_end(e);   /* zone by zone then, each with its error */
+		return;
+	}
+	qsort(e->all, e->n_all, sizeof(*e->all), cmp_all);
+	e->all_valid = true;
 }
 
 /* When the served serial came: knotd writes the zone file after a transfer (and keeps
@@ -239,8 +323,16 @@ static int zone_status(void *ctx, const struct ctl_zone *z, struct ctl_zone_stat
 	}
 	st->state = CTL_ZS_OK;
 	struct status_ctx sc = { .st = st };
-	if (ctl_knotd_call(e->knotd_socket, "zone-status", z->name, NULL, status_unit, &sc,
-	                   err, errlen) != 0) {
+	const struct ctl_view_zone *vz0 = (const struct ctl_view_zone *)z;
+	if (e->all_valid) {
+		/* zonestatus of every zone: knotd was asked once */
+		const struct status_all *a = all_find(e, vz0->dname);
+		if (a != NULL) {
+			*st = a->st;
+			sc.have_serial = a->have_serial;
+		}
+	} else if (ctl_knotd_call(e->knotd_socket, "zone-status", z->name, NULL, status_unit,
+	                          &sc, err, errlen) != 0) {
 		return -1;
 	}
 	if (!sc.have_serial && st->state == CTL_ZS_OK) {
@@ -254,24 +346,83 @@ static int zone_status(void *ctx, const struct ctl_zone *z, struct ctl_zone_stat
 
 /* --- the zone list --- */
 
+/* A zone change is made in the view at once (the next command, or the next addzones
+ * line, sees it) and kept in the journal until commit applies the journal to the
+ * zonelistfile as it is on disk then. A view a load publishes later is from a parse
+ * that may predate uncommitted changes: they are replayed onto it. */
+static bool journal_push(struct ctl_exec *e, bool add, const uint8_t *dname,
+                         const char *name, const char *pattern)
+{
+	if (e->n_jops == e->cap_jops) {
+		size_t cap = e->cap_jops ? e->cap_jops * 2 : 16;
+		struct ctl_jop *j = realloc(e->jops, cap * sizeof(*j));
+		if (j == NULL) {
+			return false;
+		}
+		e->jops = j;
+		e->cap_jops = cap;
+	}
+	struct ctl_jop *op = &e->jops[e->n_jops];
+	op->add = add;
+	op->dname = knot_dname_copy(dname, NULL);
+	op->name = strdup(name != NULL ? name : "");
+	op->pattern = strdup(pattern != NULL ? pattern : "");
+	if (op->dname == NULL || op->name == NULL || op->pattern == NULL) {
+		free(op->dname);
+		free(op->name);
+		free(op->pattern);
+		return false;
+	}
+	knot_dname_to_lower(op->dname);
+	e->n_jops++;
+	return true;
+}
+
+static void journal_clear(struct ctl_exec *e)
+{
+	for (size_t i = 0; i < e->n_jops; i++) {
+		free(e->jops[i].dname);
+		free(e->jops[i].name);
+		free(e->jops[i].pattern);
+	}
+	e->n_jops = 0;
+}
+
+static void journal_replay(struct ctl_exec *e, struct ctl_view *v)
+{
+	for (size_t i = 0; i < e->n_jops; i++) {
+		const struct ctl_jop *op = &e->jops[i];
+		if (op->add) {
+			(void)ctl_view_add(v, op->dname, op->name, op->pattern);
+		} else {
+			ctl_view_del(v, op->dname);
+		}
+	}
+}
+
 static bool add_zone(void *ctx, const uint8_t *dname, const char *name, const char *pattern)
 {
 	struct ctl_exec *e = ctx;
-	if (e->view == NULL || !ctl_view_add(e->view, dname, name, pattern)) {
+	if (e->view == NULL || !journal_push(e, true, dname, name, pattern)) {
 		return false;
 	}
-	e->dirty = true;
+	if (!ctl_view_add(e->view, dname, name, pattern)) {
+		free(e->jops[e->n_jops - 1].dname);
+		free(e->jops[e->n_jops - 1].name);
+		free(e->jops[e->n_jops - 1].pattern);
+		e->n_jops--;
+		return false;
+	}
 	return true;
 }
 
 static bool del_zone(void *ctx, const uint8_t *dname)
 {
 	struct ctl_exec *e = ctx;
-	if (e->view == NULL) {
+	if (e->view == NULL || !journal_push(e, false, dname, NULL, NULL)) {
 		return false;
 	}
 	ctl_view_del(e->view, dname);
-	e->dirty = true;
 	return true;
 }
 
@@ -285,38 +436,38 @@ static void keeper_log(void *ctx, int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* As 'knotc reload' with mod-nsd: the include rendered from nsd.conf (and the
- * zonelistfile), then knotd reloads, which brings a new instance of the module with the
- * gate and NOTIFY sender for the new zones. An operator's command, so the reload-loop
- * guard does not apply. NULL, or why not. */
-static const char *rerender_and_reload(struct ctl_exec *e, struct ctl_out *o)
+/* As 'knotc reload' with mod-nsd, keeper_lock held: the include rendered from nsd.conf
+ * (and the zonelistfile), and the view from the same parse. */
+static enum keeper_result rerender_locked(struct ctl_exec *e)
 {
-	if (e->config == NULL || e->include == NULL) {
-		return "the module's paths are not known";
-	}
 	struct keeper_opts ko = {
 		.config = e->config,
 		.include = e->include,
 		.log = keeper_log,
 		.log_ctx = e,
 	};
-	pthread_mutex_lock(&nsd_process.keeper_lock);
 	struct nsdconf_model *m = keeper_parse(&ko);
 	enum keeper_result res = KEEPER_BROKEN;
 	uint64_t hash = 0;
 	if (m != NULL) {
 		struct ctl_view *v = ctl_view_new(m);
 		if (v != NULL) {
+			v->stamp = nsd_process.ctl_zonelist_writes;
 			ctl_exec_set_view(e, v);
 		}
 		res = keeper_update(&ko, &nsd_process.keeper, m, &hash);
 	}
-	pthread_mutex_unlock(&nsd_process.keeper_lock);
 	nsdconf_model_free(m);
+	return res;
+}
+
+/* Then knotd reloads, which brings a new instance of the module with the gate and the
+ * NOTIFY sender for the new zones. An operator's command, so the reload-loop guard does
+ * not apply. NULL, "" (nsd.conf broken, logged), or why not. */
+static const char *reload_for(struct ctl_exec *e, enum keeper_result res)
+{
+	(void)e;
 	if (res == KEEPER_BROKEN) {
-		if (o != NULL) {
-			ctl_out_printf(o, "error %s has errors, see knotd's log\n", e->config);
-		}
 		return "";
 	}
 	if (res == KEEPER_FAILED) {
@@ -324,6 +475,21 @@ static const char *rerender_and_reload(struct ctl_exec *e, struct ctl_out *o)
 	}
 	kill(getpid(), SIGHUP);
 	return NULL;
+}
+
+static const char *rerender_and_reload(struct ctl_exec *e, struct ctl_out *o)
+{
+	if (e->config == NULL || e->include == NULL) {
+		return "the module's paths are not known";
+	}
+	pthread_mutex_lock(&nsd_process.keeper_lock);
+	enum keeper_result res = rerender_locked(e);
+	pthread_mutex_unlock(&nsd_process.keeper_lock);
+	const char *err = reload_for(e, res);
+	if (err != NULL && err[0] == '\0' && o != NULL) {
+		ctl_out_printf(o, "error %s has errors, see knotd's log\n", e->config);
+	}
+	return err;
 }
 
 static void reconfig(void *ctx, struct ctl_out *o)
@@ -338,32 +504,200 @@ static void reconfig(void *ctx, struct ctl_out *o)
 	}
 }
 
+struct file_zones {
+	struct ctl_jop *z;     /* add entries of the file, then the journal's */
+	size_t n, cap;
+	bool oom;
+};
+
+static bool file_zones_add(struct file_zones *f, const char *name, const char *pattern)
+{
+	knot_dname_storage_t dn;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct ctl_jop *z = realloc(f->z, cap * sizeof(*z));
+		if (z == NULL) {
+			f->oom = true;
+			return false;
+		}
+		f->z = z;
+		f->cap = cap;
+	}
+	struct ctl_jop *e = &f->z[f->n];
+	/* a name NSD could not read stays as written; it matches no journal entry */
+	e->dname = knot_dname_from_str(dn, name, sizeof(dn)) != NULL ?
+	           knot_dname_copy(dn, NULL) : NULL;
+	e->name = strdup(name);
+	e->pattern = strdup(pattern);
+	if (e->name == NULL || e->pattern == NULL) {
+		free(e->dname);
+		free(e->name);
+		free(e->pattern);
+		f->oom = true;
+		return false;
+	}
+	if (e->dname != NULL) {
+		knot_dname_to_lower(e->dname);
+	}
+	e->add = true;
+	f->n++;
+	return true;
+}
+
+static int file_zone_cb(void *ctx, const char *zone, const char *pattern, int line)
+{
+	(void)line;
+	return file_zones_add(ctx, zone, pattern) ? 0 : 1;
+}
+
+static void quiet(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+/* What the journal does to one zone, all its changes taken together. */
+struct jfinal {
+	const struct ctl_jop *last;  /* the last change: add (with its pattern) or del */
+	bool had_del;                /* a del before it: an add then replaces the line */
+	bool used;                   /* matched a line of the file */
+};
+
+static int cmp_jop_ptr(const void *a, const void *b)
+{
+	const struct ctl_jop *x = *(const struct ctl_jop *const *)a;
+	const struct ctl_jop *y = *(const struct ctl_jop *const *)b;
+	int c = knot_dname_cmp(x->dname, y->dname);
+	return c != 0 ? c : (x < y ? -1 : x > y);   /* journal order within a zone */
+}
+
+static int cmp_jfinal(const void *a, const void *b)
+{
+	return knot_dname_cmp(((const struct jfinal *)a)->last->dname,
+	                      ((const struct jfinal *)b)->last->dname);
+}
+
+/* The journal folded per zone, sorted by name: n log n for any number of lines. */
+static struct jfinal *journal_fold(const struct ctl_exec *e, size_t *n_out)
+{
+	const struct ctl_jop **ops = malloc((e->n_jops + 1) * sizeof(*ops));
+	struct jfinal *f = calloc(e->n_jops + 1, sizeof(*f));
+	if (ops == NULL || f == NULL) {
+		free(ops);
+		free(f);
+		return NULL;
+	}
+	for (size_t i = 0; i < e->n_jops; i++) {
+		ops[i] = &e->jops[i];
+	}
+	qsort(ops, e->n_jops, sizeof(*ops), cmp_jop_ptr);
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_jops; i++) {
+		if (n == 0 || !knot_dname_is_equal(f[n - 1].last->dname, ops[i]->dname)) {
+			f[n++] = (struct jfinal){ .last = ops[i] };
+		} else {
+			f[n - 1].had_del |= !f[n - 1].last->add;
+			f[n - 1].last = ops[i];
+		}
+	}
+	free(ops);
+	*n_out = n;
+	return f;
+}
+
+static struct jfinal *jfinal_find(struct jfinal *f, size_t n, const uint8_t *dname)
+{
+	struct ctl_jop key_op = { .dname = (uint8_t *)dname };
+	struct jfinal key = { .last = &key_op };
+	return bsearch(&key, f, n, sizeof(key), cmp_jfinal);
+}
+
+/* The zonelistfile now on disk with the journal applied, as text (NSD's format,
+ * compacted: live lines in file order, new zones after them). 0, or an errno. */
+static int zonelist_text(struct ctl_exec *e, const char *path, struct ctl_out *text)
+{
+	struct file_zones f = { 0 };
+	struct nsdconf_diag diag = { .sink = quiet };
+	int ret = nsdconf_zonelist_read(path, file_zone_cb, &f, &diag);
+	int err = ret < 0 ? EIO : (f.oom ? ENOMEM : 0);
+	size_t nj = 0;
+	struct jfinal *j = err == 0 ? journal_fold(e, &nj) : NULL;
+	if (err == 0 && j == NULL) {
+		err = ENOMEM;
+	}
+	ctl_out_printf(text, "# NSD zone list\n# name pattern\n");
+	for (size_t i = 0; err == 0 && i < f.n; i++) {
+		struct jfinal *op = f.z[i].dname != NULL ? jfinal_find(j, nj, f.z[i].dname) : NULL;
+		if (op == NULL) {
+			ctl_out_printf(text, "add %s %s\n", f.z[i].name, f.z[i].pattern);
+			continue;
+		}
+		if (op->used || !op->last->add) {
+			continue;   /* deleted (or a second line of the same zone) */
+		}
+		op->used = true;
+		/* changezone: the new pattern; an add of a zone there already: unchanged */
+		ctl_out_printf(text, "add %s %s\n", op->had_del ? op->last->name : f.z[i].name,
+		               op->had_del ? op->last->pattern : f.z[i].pattern);
+	}
+	for (size_t i = 0; err == 0 && i < nj; i++) {
+		if (j[i].last->add && !j[i].used) {
+			ctl_out_printf(text, "add %s %s\n", j[i].last->name, j[i].last->pattern);
+		}
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		free(f.z[i].dname);
+		free(f.z[i].name);
+		free(f.z[i].pattern);
+	}
+	free(f.z);
+	free(j);
+	return err != 0 ? err : (text->failed ? ENOMEM : 0);
+}
+
+/* Applies the journal to the zonelistfile, under keeper_lock so that a load reads the
+ * file before or after, never between; the view then comes from a parse of the new
+ * file (or of the old one, when the write failed: the view says what the file says). */
 static const char *commit(void *ctx)
 {
 	struct ctl_exec *e = ctx;
-	if (!e->dirty) {
+	if (e->n_jops == 0) {
 		return NULL;
 	}
-	e->dirty = false;
-	if (e->view == NULL || e->view->zonelistfile == NULL) {
+	if (e->view == NULL || e->view->zonelistfile == NULL || e->config == NULL ||
+	    e->include == NULL) {
+		journal_clear(e);
 		return "no zonelistfile configured";
 	}
-	struct ctl_out text = { 0 };
-	ctl_view_zonelist_text(e->view, &text);
-	if (text.failed) {
-		ctl_out_free(&text);
+	char *path = strdup(e->view->zonelistfile);
+	if (path == NULL) {
+		journal_clear(e);
 		return "out of memory";
 	}
+	pthread_mutex_lock(&nsd_process.keeper_lock);
+	struct ctl_out text = { 0 };
 	char failed[4200];
 	int dir_err = 0;
-	int err = nsdconf_file_replace(e->view->zonelistfile, text.data, text.len, 0644,
-	                               failed, sizeof(failed), &dir_err);
+	int err = zonelist_text(e, path, &text);
+	if (err == 0) {
+		err = nsdconf_file_replace(path, text.data, text.len, 0644, failed,
+		                           sizeof(failed), &dir_err);
+	} else {
+		snprintf(failed, sizeof(failed), "%s", path);
+	}
+	if (err == 0) {
+		nsd_process.ctl_zonelist_writes++;
+	}
+	journal_clear(e);
+	enum keeper_result res = rerender_locked(e);
+	pthread_mutex_unlock(&nsd_process.keeper_lock);
 	ctl_out_free(&text);
+	free(path);
 	if (err != 0) {
 		elog(e, LOG_ERR, "remote control: cannot write '%s' (%s)", failed, strerror(err));
 		return "could not add zonelist entry";
 	}
-	const char *r = rerender_and_reload(e, NULL);
+	const char *r = reload_for(e, res);
 	return r != NULL && r[0] == '\0' ? "nsd.conf has errors, see knotd's log" : r;
 }
 
@@ -395,6 +729,8 @@ void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
 		.log_reopen = log_reopen,
 		.reconfig = reconfig,
 		.zone_status = zone_status,
+		.zone_status_all_begin = zone_status_all_begin,
+		.zone_status_all_end = zone_status_all_end,
 		.add_zone = add_zone,
 		.del_zone = del_zone,
 		.commit = commit,
@@ -405,6 +741,9 @@ void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
 
 void ctl_exec_deinit(struct ctl_exec *e)
 {
+	zone_status_all_end(e);
+	journal_clear(e);
+	free(e->jops);
 	ctl_view_free(e->view);
 	free(e->knotd_socket);
 	free(e->config);
@@ -414,7 +753,13 @@ void ctl_exec_deinit(struct ctl_exec *e)
 
 void ctl_exec_set_view(struct ctl_exec *e, struct ctl_view *v)
 {
+	if (e->view != NULL && v->stamp < e->view->stamp) {
+		/* parsed before this thread's last zonelistfile write */
+		ctl_view_free(v);
+		return;
+	}
 	ctl_view_free(e->view);
+	journal_replay(e, v);
 	e->view = v;
 	e->ops.version = v->version;
 	e->ops.release = v->release;

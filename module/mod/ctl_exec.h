@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ctl/ctl_cmd.h"
 
@@ -13,14 +14,32 @@ struct ctl_view;
 
 typedef void (*ctl_exec_log_t)(void *ctx, int prio, const char *fmt, va_list ap);
 
+/* A staged zone-list change (addzone, delzone; changezone is both). */
+struct ctl_jop {
+	bool add;
+	uint8_t *dname;          /* wire, lower case */
+	char *name, *pattern;
+};
+
+/* One zone's status from zone-status of every zone. */
+struct status_all {
+	uint8_t *dname;
+	struct ctl_zone_status st;
+	bool have_serial;
+};
+
 struct ctl_exec {
 	struct ctl_ops ops;
 	struct ctl_view *view;   /* the newest instance's, with this thread's zone changes */
 	char *knotd_socket;
 	char *config, *include;  /* nsd.conf and the Knot include (the keeper's) */
 	int verbosity;
-	bool dirty;              /* zone changes staged since the last commit */
+	struct ctl_jop *jops;    /* changes staged since the last commit, in order */
+	size_t n_jops, cap_jops;
 	bool stop_after;         /* 'stop': SIGTERM once the answer is out */
+	struct status_all *all;  /* zonestatus of every zone: knotd's answer, sorted */
+	size_t n_all, cap_all;
+	bool all_valid;
 	ctl_exec_log_t log;
 	void *log_ctx;
 };

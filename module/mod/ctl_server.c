@@ -35,6 +35,11 @@
 #define IDLE_MS         10000
 #define POLL_MS         1000
 #define MODS_MAX        8
+/* a port that could not be opened (NSD still on it during a migration) */
+#define LISTEN_RETRY_S  5
+/* reads of one connection per poll round, so that one fast client does not keep the
+ * others (and the stop flag) waiting */
+#define READS_PER_ROUND 32
 
 enum conn_step { STEP_HANDSHAKE, STEP_MAGIC, STEP_LINE, STEP_BULK, STEP_WRITE };
 
@@ -62,6 +67,7 @@ struct ctl_server {
 	knotd_mod_t *mods[MODS_MAX];
 	size_t n_mods;
 	struct ctl_listen_cfg want;
+	bool want_valid;               /* from a good nsd.conf: a broken one keeps the port */
 	struct ctl_view *view_new;     /* handed to the thread */
 	char *knotd_socket_new, *config_new, *include_new;
 	unsigned gen;
@@ -70,6 +76,8 @@ struct ctl_server {
 	struct ctl_listen_cfg have;
 	int lfd[CTL_LISTEN_MAX];
 	int n_lfd;
+	time_t listen_retry_at;
+	struct timespec accept_pause;  /* out of descriptors: accept again after it */
 	gnutls_certificate_credentials_t cred;
 	struct conn conns[CONN_MAX];
 	size_t n_conns;
@@ -152,7 +160,7 @@ static void tls_clear(struct ctl_server *s)
 
 /* The server's certificate and key, and the same certificate as the only trust anchor
  * for clients: nsd-control-setup signs the control certificate with the server's. */
-static bool tls_prepare(struct ctl_server *s, const struct ctl_listen_cfg *c)
+static bool tls_prepare(struct ctl_server *s, const struct ctl_listen_cfg *c, bool quiet)
 {
 	int ret = gnutls_certificate_allocate_credentials(&s->cred);
 	if (ret == GNUTLS_E_SUCCESS) {
@@ -165,9 +173,12 @@ static bool tls_prepare(struct ctl_server *s, const struct ctl_listen_cfg *c)
 		ret = ret > 0 ? GNUTLS_E_SUCCESS : (ret == 0 ? GNUTLS_E_NO_CERTIFICATE_FOUND : ret);
 	}
 	if (ret != GNUTLS_E_SUCCESS) {
-		srv_log(s, LOG_ERR, "remote control: cannot use server-key-file '%s' and "
-		        "server-cert-file '%s' (%s); not listening", c->key_file, c->cert_file,
-		        gnutls_strerror(ret));
+		if (!quiet) {
+			srv_log(s, LOG_ERR, "remote control: cannot use server-key-file '%s' "
+			        "and server-cert-file '%s' (%s); not listening, trying again "
+			        "every %d s", c->key_file, c->cert_file, gnutls_strerror(ret),
+			        LISTEN_RETRY_S);
+		}
 		tls_clear(s);
 		return false;
 	}
@@ -182,28 +193,22 @@ static void listen_stop(struct ctl_server *s)
 	ctl_listen_cfg_clear(&s->have);
 }
 
-/* Called with the new wish, outside ctl_lock: keeps the sockets when nothing changed. */
-static void listen_sync(struct ctl_server *s, struct ctl_listen_cfg *want)
+/* Opens what s->have says; failures are logged unless quiet (a retry). */
+static void listen_open(struct ctl_server *s, bool quiet)
 {
-	if (ctl_listen_cfg_equal(&s->have, want) && (s->n_lfd > 0 || !want->enable)) {
-		ctl_listen_cfg_clear(want);
-		return;
-	}
-	listen_stop(s);
-	s->have = *want;
-	memset(want, 0, sizeof(*want));
-	if (!s->have.enable) {
-		return;
-	}
-	if (s->have.tls && !tls_prepare(s, &s->have)) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s->listen_retry_at = now.tv_sec + LISTEN_RETRY_S;
+	if (s->have.tls && s->cred == NULL && !tls_prepare(s, &s->have, quiet)) {
 		return;
 	}
 	char err[512];
 	int n = ctl_listen_open(&s->have, s->lfd, err, sizeof(err));
 	if (n < 0) {
-		srv_log(s, LOG_ERR, "remote control: could not open remote control port %s",
-		        err);
-		tls_clear(s);
+		if (!quiet) {
+			srv_log(s, LOG_ERR, "remote control: could not open remote control port "
+			        "%s; trying again every %d s", err, LISTEN_RETRY_S);
+		}
 		return;
 	}
 	s->n_lfd = n;
@@ -215,17 +220,33 @@ static void listen_sync(struct ctl_server *s, struct ctl_listen_cfg *want)
 	}
 }
 
+/* Called with the new wish, outside ctl_lock: keeps the sockets when nothing changed. */
+static void listen_sync(struct ctl_server *s, struct ctl_listen_cfg *want)
+{
+	if (ctl_listen_cfg_equal(&s->have, want)) {
+		return;   /* the same clause: the same sockets (or the same retries) */
+	}
+	listen_stop(s);
+	s->have = *want;
+	memset(want, 0, sizeof(*want));
+	if (s->have.enable) {
+		listen_open(s, false);
+	}
+}
+
 /* Takes what the newest instance published. */
 static void take_update(struct ctl_server *s)
 {
 	struct ctl_listen_cfg want = { 0 };
 	struct ctl_view *view = NULL;
 	char *sock = NULL, *config = NULL, *include = NULL;
-	bool changed = false;
+	bool changed = false, want_valid = false;
 	pthread_mutex_lock(&nsd_process.ctl_lock);
 	if (s->gen != s->seen_gen) {
 		s->seen_gen = s->gen;
 		want = s->want;
+		want_valid = s->want_valid;
+		s->want_valid = false;
 		memset(&s->want, 0, sizeof(s->want));
 		view = s->view_new;
 		s->view_new = NULL;
@@ -243,7 +264,10 @@ static void take_update(struct ctl_server *s)
 		ctl_exec_set_view(&s->exec, view);
 	}
 	ctl_exec_set_paths(&s->exec, sock, config, include);
-	listen_sync(s, &want);
+	if (want_valid) {
+		listen_sync(s, &want);
+	}
+	ctl_listen_cfg_clear(&want);
 }
 
 /* --- connections --- */
@@ -252,15 +276,34 @@ static void conn_accept(struct ctl_server *s, int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* the connection stays queued; poll would wake at once, again and again */
+			clock_gettime(CLOCK_MONOTONIC, &s->accept_pause);
+			s->accept_pause.tv_nsec += 100000000;
+			if (s->accept_pause.tv_nsec >= 1000000000) {
+				s->accept_pause.tv_sec++;
+				s->accept_pause.tv_nsec -= 1000000000;
+			}
+		}
 		return;
 	}
 	if (s->n_conns == CONN_MAX) {
-		/* a flood must not lock others out for long: the oldest goes */
-		size_t old = 0;
-		for (size_t i = 1; i < s->n_conns; i++) {
-			if (s->conns[i].deadline.tv_sec < s->conns[old].deadline.tv_sec) {
+		/* a flood must not lock others out for long: the oldest that has not sent a
+		 * request yet goes; when every one is busy with a command, the new one */
+		size_t old = CONN_MAX;
+		for (size_t i = 0; i < s->n_conns; i++) {
+			const struct conn *c = &s->conns[i];
+			if (c->step != STEP_HANDSHAKE && c->step != STEP_MAGIC &&
+			    c->step != STEP_LINE) {
+				continue;
+			}
+			if (old == CONN_MAX || c->deadline.tv_sec < s->conns[old].deadline.tv_sec) {
 				old = i;
 			}
+		}
+		if (old == CONN_MAX) {
+			close(fd);
+			return;
 		}
 		conn_close(s, old);
 	}
@@ -271,7 +314,7 @@ static void conn_accept(struct ctl_server *s, int lfd)
 	deadline_set(c);
 	bool tcp = s->have.tls;
 	if (tcp) {
-		int ret = gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NONBLOCK);
+		int ret = gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL);
 		if (ret == GNUTLS_E_SUCCESS) {
 			ret = gnutls_set_default_priority(c->tls);
 		}
@@ -382,6 +425,11 @@ static bool conn_input(struct ctl_server *s, struct conn *c)
 	while (c->step == STEP_LINE || c->step == STEP_BULK) {
 		int r = ctl_take_line(c->in, &c->in_len, line,
 		                      c->step == STEP_LINE ? CTL_LINE_MAX : CTL_BULK_LINE_MAX);
+		if (r < 0 && c->step == STEP_BULK) {
+			/* NSD's addzones loop ends at a line it cannot read, and answers */
+			bulk_finish(s, c);
+			return true;
+		}
 		if (r < 0) {
 			return false;  /* NSD: line too long, dropped */
 		}
@@ -422,7 +470,9 @@ static bool conn_eof(struct ctl_server *s, struct conn *c)
 	if (c->step != STEP_LINE && c->step != STEP_BULK) {
 		return false;
 	}
-	if (c->in_len > 0 && c->in_len < sizeof(c->in)) {
+	/* after the magic even nothing is a line (NSD answers "error unknown command
+	 * ''"); in addzones, nothing more is no line */
+	if ((c->in_len > 0 || c->step == STEP_LINE) && c->in_len < sizeof(c->in)) {
 		c->in[c->in_len++] = '\n';
 		if (!conn_input(s, c)) {
 			return false;
@@ -470,7 +520,7 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
 		}
 		return false;  /* all written: close, as NSD does */
 	}
-	for (;;) {
+	for (int reads = 0; reads < READS_PER_ROUND; reads++) {
 		size_t room = sizeof(c->in) - c->in_len;
 		if (room == 0) {
 			return false;
@@ -494,6 +544,17 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
 			return conn_step(s, c);
 		}
 	}
+	return true;   /* more next round (conn_pending) */
+}
+
+/* Whether a connection has input to work on that poll will not announce: records
+ * GnuTLS already decrypted, or a round that stopped at READS_PER_ROUND. */
+static bool conn_pending(const struct conn *c)
+{
+	if (c->step != STEP_MAGIC && c->step != STEP_LINE && c->step != STEP_BULK) {
+		return false;
+	}
+	return c->tls != NULL && gnutls_record_check_pending(c->tls) > 0;
 }
 
 static short conn_events(const struct conn *c)
@@ -511,21 +572,31 @@ static void *thread_main(void *arg)
 	struct pollfd pfd[1 + CTL_LISTEN_MAX + CONN_MAX];
 	while (!atomic_load(&s->stop)) {
 		take_update(s);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (s->have.enable && s->n_lfd == 0 && now.tv_sec >= s->listen_retry_at) {
+			listen_open(s, true);
+		}
+		bool paused = now.tv_sec < s->accept_pause.tv_sec ||
+		              (now.tv_sec == s->accept_pause.tv_sec &&
+		               now.tv_nsec < s->accept_pause.tv_nsec);
 		size_t n = 0;
 		pfd[n++] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
 		for (int i = 0; i < s->n_lfd; i++) {
-			pfd[n++] = (struct pollfd){ .fd = s->lfd[i], .events = POLLIN };
+			/* fd -1: poll skips it (out of descriptors, for a moment) */
+			pfd[n++] = (struct pollfd){ .fd = paused ? -1 : s->lfd[i], .events = POLLIN };
 		}
 		for (size_t i = 0; i < s->n_conns; i++) {
 			pfd[n++] = (struct pollfd){ .fd = s->conns[i].fd,
 			                            .events = conn_events(&s->conns[i]) };
 		}
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long wait = POLL_MS;
+		long wait = paused ? 100 : POLL_MS;
 		for (size_t i = 0; i < s->n_conns; i++) {
 			long left = ms_left(&s->conns[i], &now);
 			wait = left < wait ? (left < 0 ? 0 : left) : wait;
+			if (conn_pending(&s->conns[i])) {
+				wait = 0;
+			}
 		}
 		int r = poll(pfd, n, (int)wait);
 		if (r < 0 && errno != EINTR) {
@@ -542,7 +613,7 @@ static void *thread_main(void *arg)
 		size_t nc = s->n_conns;
 		bool *ready = calloc(nc > 0 ? nc : 1, sizeof(bool));
 		for (size_t i = 0; ready != NULL && i < nc; i++) {
-			ready[i] = pfd[base + i].revents != 0;
+			ready[i] = pfd[base + i].revents != 0 || conn_pending(&s->conns[i]);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (size_t i = nc; i-- > 0; ) {
@@ -645,7 +716,15 @@ void ctl_server_load(knotd_mod_t *mod, const struct nsdconf_model *m, const char
 	if (m != NULL && !ctl_listen_cfg_from(m, &want, &err)) {
 		knotd_mod_log(mod, LOG_ERR, "remote control: %s", err);
 	}
-	struct ctl_view *view = m != NULL ? ctl_view_new(m) : NULL;
+	/* a copy of the zones only when the remote control is or will be there */
+	pthread_mutex_lock(&nsd_process.ctl_lock);
+	bool wanted = nsd_process.ctl != NULL || want.enable;
+	pthread_mutex_unlock(&nsd_process.ctl_lock);
+	struct ctl_view *view = m != NULL && wanted ? ctl_view_new(m) : NULL;
+	if (view != NULL) {
+		/* load holds keeper_lock: the counter says which zonelistfile it read */
+		view->stamp = nsd_process.ctl_zonelist_writes;
+	}
 	char *sock = knotd_socket(mod);
 	char *cfg = strdup(config), *inc = strdup(include);
 
@@ -667,6 +746,7 @@ void ctl_server_load(knotd_mod_t *mod, const struct nsdconf_model *m, const char
 		if (m != NULL) {
 			ctl_listen_cfg_clear(&s->want);
 			s->want = want;
+			s->want_valid = true;
 			memset(&want, 0, sizeof(want));
 			ctl_view_free(s->view_new);
 			s->view_new = view;

@@ -196,8 +196,6 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 		if (z->dname == NULL) {
 			continue;
 		}
-		bool found;
-		(void)find_pos(v, z->dname, &found);
 		if (!zone_fill(v, &v->zones[v->n_zones], z->dname, z->name, z->pattern->name,
 		               nsdconf_pstr(z->pattern, NSDCONF_P_ZONEFILE),
 		               nsdconf_zone_is_secondary(z), !z->part_of_config)) {
@@ -260,14 +258,4 @@ void ctl_view_del(struct ctl_view *v, const uint8_t *dname)
 	zone_clear(&v->zones[i]);
 	memmove(&v->zones[i], &v->zones[i + 1], (v->n_zones - i - 1) * sizeof(*v->zones));
 	v->n_zones--;
-}
-
-void ctl_view_zonelist_text(const struct ctl_view *v, struct ctl_out *o)
-{
-	ctl_out_printf(o, "# NSD zone list\n# name pattern\n");
-	for (size_t i = 0; i < v->n_zones; i++) {
-		if (v->zones[i].z.from_zonelist) {
-			ctl_out_printf(o, "add %s %s\n", v->zones[i].z.name, v->zones[i].z.pattern);
-		}
-	}
 }

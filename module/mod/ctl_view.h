@@ -37,6 +37,7 @@ struct ctl_view {
 	const char *version;           /* NSD release answered for */
 	int release;
 	long verbosity, ratelimit;
+	unsigned stamp;                /* zonelistfile writes before its parse (process_state) */
 };
 
 struct ctl_view *ctl_view_new(const struct nsdconf_model *m);
@@ -49,6 +50,3 @@ bool ctl_view_has_pattern(const struct ctl_view *v, const char *name);
 bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
                   const char *pattern);
 void ctl_view_del(struct ctl_view *v, const uint8_t *dname);
-/* The zonelistfile for the zones of the zonelist, as NSD compacts it: the header and
- * an "add <name> <pattern>" line each, in canonical order. */
-void ctl_view_zonelist_text(const struct ctl_view *v, struct ctl_out *o);

@@ -36,6 +36,9 @@ struct process_state {
 	 * and mapping notes are logged once per text. */
 	pthread_mutex_t keeper_lock;
 	struct keeper_state keeper;
+	/* zonelistfile writes of the remote control, under keeper_lock: a parse made
+	 * before the last one is older than what the remote control knows */
+	unsigned ctl_zonelist_writes;
 
 	/* 2. The access gate: the rules of the last nsd.conf that parsed, kept by an
 	 * instance whose nsd.conf is broken (a bad edit must not open or close the

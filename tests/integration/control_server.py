@@ -227,6 +227,34 @@ def test_server_zonelist(r):
             repr(out))
     r.check(h.wait_for(lambda: served(port, 'bulk2.example'), 10),
             'and served')
+    # addzone after addzone, each making knotd reload, while loads overlap the writes:
+    # every zone reaches the zonelistfile and is served
+    names = [f'fast{i}.example' for i in range(15)]
+    for n in names:
+        h.write_zone(os.path.join(top, 'nsd', 'zones', f'{n}.zone'), n, 7)
+    answers = [c.run_tool([h.NSD_CONTROL, '-c', conf, 'addzone', n, 'p'], None)[0]
+               for n in names]
+    r.check(all(a == 'ok\n' for a in answers), '15 addzones in a row: ok', repr(answers))
+    zl = open(os.path.join(top, 'nsd', 'zone.list')).read()
+    missing = [n for n in names if f'add {n} p\n' not in zl]
+    r.check(not missing, 'all 15 are in the zonelistfile', repr(missing))
+    r.check(h.wait_for(lambda: all(served(port, n) for n in names), 20),
+            'and all 15 are served')
+    # a zonelistfile that cannot be written: the error, and the zone is not kept
+    text = open(conf).read()
+    with open(conf, 'w') as f:
+        f.write(text.replace(f'zonelistfile: "{top}/nsd/zone.list"',
+                             f'zonelistfile: "{top}/no-such-dir/zone.list"'))
+    c.run_tool([h.NSD_CONTROL, '-c', conf, 'reconfig'], None)
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'addzone', 'nowhere.example', 'p'],
+                            None)
+    r.check(out == 'error could not add zonelist entry\n' and rc == 1,
+            'an unwritable zonelistfile: error could not add zonelist entry', repr(out))
+    out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'zonestatus', 'nowhere.example'],
+                            None)
+    r.check(rc == 1 and 'not configured' in out, 'and the zone is not kept', repr(out))
+    with open(conf, 'w') as f:
+        f.write(text)
     k.stop()
 
 
@@ -373,6 +401,20 @@ def test_server_robust(r):
             pass
     out, _, rc = c.run_tool([h.NSD_CONTROL, '-c', conf, 'status'], None)
     r.check(rc == 0, 'after 300 connections opened and closed: status answered', repr(out))
+
+    # a broken nsd.conf at a reload: the last good one stays, the port too
+    good = open(conf).read()
+    with open(conf, 'w') as f:
+        f.write(good + '\nzone:\n\tname: "broken.example"\n\tno-such-option: 1\n')
+    k.knotc('reload')
+    r.check(k.wait_log(r'broken.example|no-such-option', 10), 'the broken nsd.conf is read')
+    time.sleep(0.5)
+    # (nsd-control itself would not run on the broken file: the protocol directly)
+    out = raw(addr, b'NSDCT1 status\n', ctx)
+    r.check(isinstance(out, bytes) and out.startswith(b'version: '),
+            'after a reload with a broken nsd.conf: status still answered', repr(out))
+    with open(conf, 'w') as f:
+        f.write(good)
 
     # reloads: the same port, no refused client
     r.check(k.knotc('reload').returncode == 0, 'knotc reload')
