@@ -36,7 +36,8 @@ static void elog(struct ctl_exec *e, int prio, const char *fmt, ...)
 static size_t n_zones(void *ctx)
 {
 	struct ctl_exec *e = ctx;
-	return e->view != NULL ? e->view->n_zones : 0;
+	/* every zone in order: what the command added or deleted so far merged in */
+	return e->view != NULL && ctl_view_settle(e->view) ? e->view->n_zones : 0;
 }
 
 static const struct ctl_zone *zone_at(void *ctx, size_t i)

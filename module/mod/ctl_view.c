@@ -28,6 +28,11 @@ void ctl_view_free(struct ctl_view *v)
 		zone_clear(&v->zones[i]);
 	}
 	free(v->zones);
+	for (size_t i = 0; i < v->n_pending; i++) {
+		zone_clear(&v->pending[i]);
+	}
+	free(v->pending);
+	free(v->hash);
 	for (size_t i = 0; i < v->n_patterns; i++) {
 		free(v->patterns[i].name);
 		free(v->patterns[i].zonefile);
@@ -208,11 +213,67 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 	return v;
 }
 
-const struct ctl_view_zone *ctl_view_find(const struct ctl_view *v, const uint8_t *dname)
+static size_t dname_hash(const uint8_t *dname)
+{
+	/* FNV-1a over the wire form (lower case already) */
+	size_t h = 2166136261u;
+	for (size_t i = 0, n = knot_dname_size(dname); i < n; i++) {
+		h = (h ^ dname[i]) * 16777619u;
+	}
+	return h;
+}
+
+static struct ctl_view_zone *pending_find(const struct ctl_view *v, const uint8_t *dname)
+{
+	if (v->hash_size == 0) {
+		return NULL;
+	}
+	size_t mask = v->hash_size - 1;
+	for (size_t i = dname_hash(dname) & mask; v->hash[i] != 0; i = (i + 1) & mask) {
+		struct ctl_view_zone *z = &v->pending[v->hash[i] - 1];
+		if (knot_dname_is_equal(z->dname, dname)) {
+			return z;
+		}
+	}
+	return NULL;
+}
+
+static bool hash_grow(struct ctl_view *v)
+{
+	size_t size = v->hash_size ? v->hash_size * 2 : 64;
+	uint32_t *h = calloc(size, sizeof(*h));
+	if (h == NULL || v->n_pending >= UINT32_MAX) {
+		free(h);
+		return false;
+	}
+	for (size_t j = 0; j < v->n_pending; j++) {
+		size_t i = dname_hash(v->pending[j].dname) & (size - 1);
+		while (h[i] != 0) {
+			i = (i + 1) & (size - 1);
+		}
+		h[i] = (uint32_t)(j + 1);
+	}
+	free(v->hash);
+	v->hash = h;
+	v->hash_size = size;
+	return true;
+}
+
+/* The live zone of that name, sorted or pending. */
+static struct ctl_view_zone *find_live(const struct ctl_view *v, const uint8_t *dname)
 {
 	bool found;
 	size_t i = find_pos(v, dname, &found);
-	return found ? &v->zones[i] : NULL;
+	if (found && !v->zones[i].gone) {
+		return &v->zones[i];
+	}
+	struct ctl_view_zone *z = pending_find(v, dname);
+	return z != NULL && !z->gone ? z : NULL;
+}
+
+const struct ctl_view_zone *ctl_view_find(const struct ctl_view *v, const uint8_t *dname)
+{
+	return find_live(v, dname);
 }
 
 bool ctl_view_has_pattern(const struct ctl_view *v, const char *name)
@@ -224,38 +285,94 @@ bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
                   const char *pattern)
 {
 	const struct ctl_view_pattern *p = pattern_find(v, pattern);
-	bool found;
-	size_t i = find_pos(v, dname, &found);
-	if (found || p == NULL) {
-		return p != NULL;
+	if (p == NULL) {
+		return false;
 	}
-	if (v->n_zones == v->cap_zones) {
-		size_t cap = v->cap_zones * 2;
-		struct ctl_view_zone *z = realloc(v->zones, cap * sizeof(*z));
+	if (find_live(v, dname) != NULL) {
+		return true;
+	}
+	struct ctl_view_zone *old = pending_find(v, dname);
+	if (old != NULL) {
+		/* deleted earlier in this command, added again (changezone) */
+		struct ctl_view_zone nz = { 0 };
+		if (!zone_fill(v, &nz, dname, name, pattern, p->zonefile, p->secondary, true)) {
+			return false;
+		}
+		zone_clear(old);
+		*old = nz;
+		v->n_gone--;
+		return true;
+	}
+	if ((v->n_pending + 1) * 2 > v->hash_size && !hash_grow(v)) {
+		return false;
+	}
+	if (v->n_pending == v->cap_pending) {
+		size_t cap = v->cap_pending ? v->cap_pending * 2 : 16;
+		struct ctl_view_zone *z = realloc(v->pending, cap * sizeof(*z));
 		if (z == NULL) {
 			return false;
 		}
-		v->zones = z;
-		v->cap_zones = cap;
+		v->pending = z;
+		v->cap_pending = cap;
 	}
-	struct ctl_view_zone nz = { 0 };
-	if (!zone_fill(v, &nz, dname, name, pattern, p->zonefile, p->secondary, true)) {
+	struct ctl_view_zone *nz = &v->pending[v->n_pending];
+	*nz = (struct ctl_view_zone){ 0 };
+	if (!zone_fill(v, nz, dname, name, pattern, p->zonefile, p->secondary, true)) {
 		return false;
 	}
-	memmove(&v->zones[i + 1], &v->zones[i], (v->n_zones - i) * sizeof(*v->zones));
-	v->zones[i] = nz;
-	v->n_zones++;
+	size_t mask = v->hash_size - 1;
+	size_t i = dname_hash(nz->dname) & mask;
+	while (v->hash[i] != 0) {
+		i = (i + 1) & mask;
+	}
+	v->hash[i] = (uint32_t)(++v->n_pending);
 	return true;
 }
 
 void ctl_view_del(struct ctl_view *v, const uint8_t *dname)
 {
-	bool found;
-	size_t i = find_pos(v, dname, &found);
-	if (!found) {
-		return;
+	struct ctl_view_zone *z = find_live(v, dname);
+	if (z != NULL) {
+		z->gone = true;
+		v->n_gone++;
 	}
-	zone_clear(&v->zones[i]);
-	memmove(&v->zones[i], &v->zones[i + 1], (v->n_zones - i - 1) * sizeof(*v->zones));
-	v->n_zones--;
+}
+
+bool ctl_view_settle(struct ctl_view *v)
+{
+	if (v->n_pending == 0 && v->n_gone == 0) {
+		return true;
+	}
+	size_t cap = v->n_zones + v->n_pending;
+	struct ctl_view_zone *out = calloc(cap > 0 ? cap : 1, sizeof(*out));
+	if (out == NULL) {
+		return false;
+	}
+	qsort(v->pending, v->n_pending, sizeof(*v->pending), cmp_zone);
+	size_t i = 0, j = 0, n = 0;
+	while (i < v->n_zones || j < v->n_pending) {
+		struct ctl_view_zone *z;
+		if (j == v->n_pending ||
+		    (i < v->n_zones && knot_dname_cmp(v->zones[i].dname,
+		                                      v->pending[j].dname) < 0)) {
+			z = &v->zones[i++];
+		} else {
+			z = &v->pending[j++];
+		}
+		if (z->gone) {
+			zone_clear(z);
+		} else {
+			out[n++] = *z;
+		}
+	}
+	free(v->zones);
+	v->zones = out;
+	v->n_zones = n;
+	v->cap_zones = cap > 0 ? cap : 1;
+	v->n_pending = 0;
+	v->n_gone = 0;
+	if (v->hash != NULL) {
+		memset(v->hash, 0, v->hash_size * sizeof(*v->hash));
+	}
+	return true;
 }

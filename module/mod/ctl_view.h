@@ -17,6 +17,7 @@ struct ctl_view_zone {
 	struct ctl_zone z;     /* first: a ctl_zone of the view is a ctl_view_zone */
 	uint8_t *dname;        /* wire, lower case */
 	char *zonefile;        /* a secondary's: where NSD (and the include) keep it, or NULL */
+	bool gone;             /* deleted, until ctl_view_settle */
 };
 
 struct ctl_view_pattern {
@@ -26,8 +27,15 @@ struct ctl_view_pattern {
 };
 
 struct ctl_view {
-	struct ctl_view_zone *zones;   /* canonical order */
+	struct ctl_view_zone *zones;   /* canonical order (after ctl_view_settle) */
 	size_t n_zones, cap_zones;
+	/* Changes of a command in progress: zones added since the last settle (in a hash
+	 * by name) and deletions marked 'gone', so that addzones of many lines costs a
+	 * lookup a line, and one merge. */
+	struct ctl_view_zone *pending;
+	size_t n_pending, cap_pending, n_gone;
+	uint32_t *hash;                /* index + 1 into pending, 0: free; size hash_size */
+	size_t hash_size;
 	struct ctl_view_pattern *patterns;  /* named patterns (not implicit) */
 	size_t n_patterns;
 	struct ctl_key *keys;          /* by name (strcmp), strings owned */
@@ -50,3 +58,6 @@ bool ctl_view_has_pattern(const struct ctl_view *v, const char *name);
 bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
                   const char *pattern);
 void ctl_view_del(struct ctl_view *v, const uint8_t *dname);
+/* Merges the additions and drops the deletions: zones[0..n_zones) is then every zone in
+ * canonical order. false without memory (the view is left as it was). */
+bool ctl_view_settle(struct ctl_view *v);
