@@ -112,6 +112,23 @@ class Servers:
             raise RuntimeError(f'knotd reconfig: {r.stdout}{r.stderr}')
         return time.monotonic() - t0
 
+    def bulk(self, server, n):
+        """addzones of n lines (zone files not needed for the answer), then delzones of
+        them: the seconds to each answer."""
+        names = [f'bulk{i}-{server}.example' for i in range(n)]
+        adds = ''.join(f'{z} p\n' for z in names)
+        dels = ''.join(f'{z}\n' for z in names)
+        conf = self.nsd.conf if server == 'nsd' else self.kconf
+        out = []
+        for cmd, stdin in (('addzones', adds), ('delzones', dels)):
+            t0 = time.monotonic()
+            r = subprocess.run([h.NSD_CONTROL, '-c', conf, cmd], input=stdin,
+                               capture_output=True, text=True, timeout=1200)
+            out.append(time.monotonic() - t0)
+            if r.returncode != 0 or f'{n} zones' not in r.stdout.splitlines()[-1]:
+                raise RuntimeError(f'{server} {cmd}: {r.stdout[-200:]}{r.stderr}')
+        return out
+
     def round_trip(self, server, *args):
         t0 = time.monotonic()
         r = self.nsd.control(*args) if server == 'nsd' else self.kcontrol(*args)
@@ -161,10 +178,12 @@ def main():
     ap.add_argument('--zones', type=int, default=1000)
     ap.add_argument('--rounds', type=int, default=7)
     ap.add_argument('--queries', type=int, default=100, help='status/zonestatus round trips')
+    ap.add_argument('--bulk', type=int, default=0,
+                    help='also addzones/delzones of this many lines on each server')
     ap.add_argument('--smoke', action='store_true')
     a = ap.parse_args()
     if a.smoke:
-        a.zones, a.rounds, a.queries = 20, 1, 3
+        a.zones, a.rounds, a.queries, a.bulk = 20, 1, 3, 5
     top = tempfile.mkdtemp(prefix='knot-nsd-bench-addzone-')
     s = Servers(top, os.path.abspath(a.module), a.zones)
     methods = [('nsd-addzone', s.nsd_addzone), ('knotd-addzone', s.knotd_addzone),
@@ -182,6 +201,8 @@ def main():
             for server in ('nsd', 'knotd'):
                 rt[f'{server}-status'].append(s.round_trip(server, 'status'))
                 rt[f'{server}-zonestatus'].append(s.round_trip(server, 'zonestatus', zone))
+        bulk = ({server: s.bulk(server, a.bulk) for server in ('nsd', 'knotd')}
+                if a.bulk else {})
     finally:
         h.stop_all()
         subprocess.run(['rm', '-rf', top])
@@ -197,6 +218,12 @@ def main():
     print(f'round trips of nsd-control ({a.queries} each, interleaved):')
     for name, xs in rt.items():
         print(f'  {name:16s} {fmt(xs, 0.99)}')
+    if bulk:
+        print(f'addzones / delzones of {a.bulk} lines (to the answer):')
+        for server, (add, dele) in bulk.items():
+            print(f'  {server:6s} addzones {add:8.2f} s  delzones {dele:8.2f} s')
+        print(f'  ratio knotd/nsd addzones {bulk["knotd"][0] / bulk["nsd"][0]:.2f}  '
+              f'delzones {bulk["knotd"][1] / bulk["nsd"][1]:.2f}')
     for cmd in ('status', 'zonestatus'):
         k, n = rt[f'knotd-{cmd}'], rt[f'nsd-{cmd}']
         print(f'  ratio knotd/nsd {cmd}: p50 {statistics.median(k) / statistics.median(n):.2f}'
