@@ -179,7 +179,9 @@ def main():
     ap.add_argument('--rounds', type=int, default=7)
     ap.add_argument('--queries', type=int, default=100, help='status/zonestatus round trips')
     ap.add_argument('--bulk', type=int, default=0,
-                    help='also addzones/delzones of this many lines on each server')
+                    help='also addzones/delzones of this many lines on each server (NSD '
+                         '4.6.1 with nsd-control over a unix socket answered 200 lines in '
+                         '0.09 s and 600 lines not within 200 s: keep it small)')
     ap.add_argument('--smoke', action='store_true')
     a = ap.parse_args()
     if a.smoke:
