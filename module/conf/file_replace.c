@@ -25,7 +25,7 @@ static int write_all(int fd, const char *text, size_t len)
 	return 0;
 }
 
-static void dir_of(const char *path, char *dir, size_t size)
+void nsdconf_dir_of(const char *path, char *dir, size_t size)
 {
 	const char *slash = strrchr(path, '/');
 	if (slash == NULL) {
@@ -68,7 +68,7 @@ int nsdconf_file_replace(const char *path, const char *text, size_t len, mode_t 
 		return err;
 	}
 	/* The rename itself must survive a crash, or a reboot could bring back the old file. */
-	dir_of(path, dir, sizeof(dir));
+	nsdconf_dir_of(path, dir, sizeof(dir));
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		if (fsync(dfd) != 0) {

@@ -13,3 +13,6 @@
  * but sets *dir_sync_err. */
 int nsdconf_file_replace(const char *path, const char *text, size_t len, mode_t mode,
                          char *failed, size_t failed_len, int *dir_sync_err);
+
+/* The folder of path: "." when it has none, "/" for a file in the root. */
+void nsdconf_dir_of(const char *path, char *dir, size_t size);

@@ -241,14 +241,8 @@ static bool all_unit(void *ctx, knot_ctl_data_t *data)
 	knot_dname_to_lower(dn);
 	struct status_all *last = e->n_all > 0 ? &e->all[e->n_all - 1] : NULL;
 	if (last == NULL || !knot_dname_is_equal(last->dname, dn)) {
-		if (e->n_all == e->cap_all) {
-			size_t cap = e->cap_all ? e->cap_all * 2 : 256;
-			struct status_all *a = realloc(e->all, cap * sizeof(*a));
-			if (a == NULL) {
-				return false;
-			}
-			e->all = a;
-			e->cap_all = cap;
+		if (!ctl_grow((void **)&e->all, e->n_all, &e->cap_all, sizeof(*e->all), 256)) {
+			return false;
 		}
 		last = &e->all[e->n_all];
 		*last = (struct status_all){ .st = { .state = CTL_ZS_OK, .wait = -1 } };
@@ -354,14 +348,8 @@ static int zone_status(void *ctx, const struct ctl_zone *z, struct ctl_zone_stat
 static bool journal_push(struct ctl_exec *e, bool add, const uint8_t *dname,
                          const char *name, const char *pattern)
 {
-	if (e->n_jops == e->cap_jops) {
-		size_t cap = e->cap_jops ? e->cap_jops * 2 : 16;
-		struct ctl_jop *j = realloc(e->jops, cap * sizeof(*j));
-		if (j == NULL) {
-			return false;
-		}
-		e->jops = j;
-		e->cap_jops = cap;
+	if (!ctl_grow((void **)&e->jops, e->n_jops, &e->cap_jops, sizeof(*e->jops), 16)) {
+		return false;
 	}
 	struct ctl_jop *op = &e->jops[e->n_jops];
 	op->add = add;
@@ -514,15 +502,9 @@ struct file_zones {
 static bool file_zones_add(struct file_zones *f, const char *name, const char *pattern)
 {
 	knot_dname_storage_t dn;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct ctl_jop *z = realloc(f->z, cap * sizeof(*z));
-		if (z == NULL) {
-			f->oom = true;
-			return false;
-		}
-		f->z = z;
-		f->cap = cap;
+	if (!ctl_grow((void **)&f->z, f->n, &f->cap, sizeof(*f->z), 64)) {
+		f->oom = true;
+		return false;
 	}
 	struct ctl_jop *e = &f->z[f->n];
 	/* a name NSD could not read stays as written; it matches no journal entry */

@@ -11,6 +11,21 @@
 #include "conf/zonefile.h"
 #include "mod/ctl_view.h"
 
+bool ctl_grow(void **arr, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	if (n < *cap) {
+		return true;
+	}
+	size_t c = *cap ? *cap * 2 : first;
+	void *a = reallocarray(*arr, c, elem);
+	if (a == NULL) {
+		return false;
+	}
+	*arr = a;
+	*cap = c;
+	return true;
+}
+
 static void zone_clear(struct ctl_view_zone *z)
 {
 	free((char *)z->z.name);
@@ -306,14 +321,9 @@ bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
 	if ((v->n_pending + 1) * 2 > v->hash_size && !hash_grow(v)) {
 		return false;
 	}
-	if (v->n_pending == v->cap_pending) {
-		size_t cap = v->cap_pending ? v->cap_pending * 2 : 16;
-		struct ctl_view_zone *z = realloc(v->pending, cap * sizeof(*z));
-		if (z == NULL) {
-			return false;
-		}
-		v->pending = z;
-		v->cap_pending = cap;
+	if (!ctl_grow((void **)&v->pending, v->n_pending, &v->cap_pending, sizeof(*v->pending),
+	               16)) {
+		return false;
 	}
 	struct ctl_view_zone *nz = &v->pending[v->n_pending];
 	*nz = (struct ctl_view_zone){ 0 };

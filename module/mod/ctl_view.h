@@ -48,6 +48,11 @@ struct ctl_view {
 	unsigned stamp;                /* zonelistfile writes before its parse (process_state) */
 };
 
+/* Makes room for one more element in *arr (n used of *cap, elem bytes each; the first
+ * allocation holds first): false without memory, *arr unchanged. The remote control's
+ * arrays (the view's pending zones, the journal, zone-status answers) all grow so. */
+bool ctl_grow(void **arr, size_t n, size_t *cap, size_t elem, size_t first);
+
 struct ctl_view *ctl_view_new(const struct nsdconf_model *m);
 void ctl_view_free(struct ctl_view *v);
 

@@ -136,19 +136,6 @@ static void log_write_error(const struct keeper_opts *o, const char *what, const
 	}
 }
 
-/* Splits path into its folder ("." when there is none). */
-static void dir_of(const char *path, char *dir, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL) {
-		snprintf(dir, size, ".");
-	} else if (slash == path) {
-		snprintf(dir, size, "/");
-	} else {
-		snprintf(dir, size, "%.*s", (int)(slash - path), path);
-	}
-}
-
 /* A knotd killed between writing "<include>.tmp.<pid>" and the rename leaves that file
  * behind (the include's glob, *.conf, does not match it, so knotd never reads it).
  * Removes those of processes that no longer exist; another live knotd's is its own. */
@@ -191,7 +178,7 @@ static void remove_stale_temps(const struct keeper_opts *o, const char *dir)
 enum keeper_result keeper_apply(const struct keeper_opts *o, const char *text, size_t len)
 {
 	char dir[PATH_MAX];
-	dir_of(o->include, dir, sizeof(dir));
+	nsdconf_dir_of(o->include, dir, sizeof(dir));
 	remove_stale_temps(o, dir);
 
 	if (file_equals(o->include, text, len)) {
