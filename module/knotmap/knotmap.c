@@ -442,6 +442,7 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 	/* Each part stops at the first failure; the next is not begun. */
 	if (c.err == 0) {
 		knotmap_keys(&c, &keys);
+		knotmap_self_notify(&c, &keys);
 	}
 	if (c.err == 0) {
 		knotmap_acl_query_rule(&c);

@@ -34,6 +34,16 @@ struct knotmap_module {
 	                            * folder's *.conf, which matches while it is missing */
 };
 
+/* mod-nsd hears of every zone change by a NOTIFY knotd sends to itself (mod/notify_self.c):
+ * the zones with notify: targets notify only this remote, signed with this key, and
+ * mod-nsd sends NSD's rounds to the real targets. */
+#define KNOTMAP_SELF_KEY "mod-nsd.self.invalid."
+#define KNOTMAP_SELF_REMOTE "mod-nsd-self"
+struct knotmap_self_notify {
+	const char *address;       /* knotd's own listen address, "127.0.0.1@53" */
+	const char *secret;        /* base64, hmac-sha256 */
+};
+
 struct knotmap_opts {
 	/* Sections written: false = only key, remote, acl, template, zone (the include
 	 * mod-nsd keeps); true = a complete knot.conf (server, log, database, ...). */
@@ -55,6 +65,9 @@ struct knotmap_opts {
 	 * knotmap_target.h); 0: the knotd this was built against. What it cannot load is
 	 * never written, what it can express is (mod-rrl, mod-cookies, XFR over TLS). */
 	unsigned knot_version;
+	/* Without full: NULL = the zones' notify: lists name the real targets (knotd
+	 * notifies them); else every zone with targets notifies KNOTMAP_SELF_REMOTE. */
+	const struct knotmap_self_notify *self_notify;
 	knotmap_report_t report;   /* NULL: no report */
 	void *report_ctx;
 };

@@ -217,6 +217,8 @@ const struct knotmap_key *knotmap_key_of(struct knotmap_ctx *c, const struct nsd
 /* Remotes (knotmap_remotes.c): "    <item>: [ids]" for the request-xfr or notify entries
  * of slot s, written to c->remote_out as they are first met; nothing when no entry can
  * be written (yparser has no empty list). */
+/* mod-nsd's self-NOTIFY key and remote (knotmap_opts.self_notify), when asked for. */
+void knotmap_self_notify(struct knotmap_ctx *c, struct kbuf *keys);
 void knotmap_remote_item(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
                          enum nsdconf_pslot s, const char *item, struct kbuf *b);
 

@@ -118,11 +118,14 @@ static void tls_note(struct knotmap_ctx *c, const char *option, const struct nsd
 	knotmap_note(c, a->file, a->line, option, NSDCONF_K_UNSUPPORTED, true, how);
 }
 
-/* request-xfr or notify entries as a list of remote ids ("[a, b]"); false when empty. */
+/* request-xfr or notify entries as a list of remote ids ("[a, b]"); false when empty.
+ * With mod-nsd's self NOTIFY, a notify list with any entry NSD sends to is knotd's own
+ * remote alone: the module notifies the entries. */
 static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
                         enum nsdconf_pslot s, struct kbuf *out)
 {
 	const char *option = nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
+	bool self = s == NSDCONF_P_NOTIFY && c->opts->self_notify != NULL;
 	/* A primary of a zone that notifies nobody (see remote_id). */
 	bool quiet = s == NSDCONF_P_REQUEST_XFR && nsdconf_pacl(p, NSDCONF_P_NOTIFY) == NULL;
 	int n = 0;
@@ -161,6 +164,10 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 			knotmap_note(c, a->file, a->line, option, NSDCONF_K_APPROX, false,
 			             "UDP flag: knotd transfers over TCP only");
 		}
+		if (self) {
+			n++;
+			continue;
+		}
 		via = via_for(p, a->ipv6);
 		/* Patterns share ACL lists through include-pattern, so the same entry can
 		 * be the primary of a quiet zone and of one that notifies. */
@@ -171,6 +178,9 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 		id = *slot;
 		kbuf_puts(out, n++ == 0 ? "[" : ", ");
 		kbuf_puts(out, id);
+	}
+	if (self && n > 0) {
+		kbuf_puts(out, "[" KNOTMAP_SELF_REMOTE);
 	}
 	if (n > 0) {
 		kbuf_puts(out, "]");
@@ -196,4 +206,21 @@ void knotmap_remote_item(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
 	} else if (!b->oom) {
 		b->b.len = mark;
 	}
+}
+
+void knotmap_self_notify(struct knotmap_ctx *c, struct kbuf *keys)
+{
+	const struct knotmap_self_notify *sn = c->opts->self_notify;
+	if (sn == NULL) {
+		return;
+	}
+	/* A name in the reserved .invalid TLD: no key of nsd.conf can be meant. */
+	kbuf_puts(keys, "  - id: " KNOTMAP_SELF_KEY "\n    algorithm: hmac-sha256\n"
+	                "    secret: ");
+	kbuf_value(keys, sn->secret);
+	kbuf_puts(keys, "\n");
+	/* No acl names the key: only mod-nsd takes these NOTIFYs. */
+	kbuf_puts(&c->remote_out, "  - id: " KNOTMAP_SELF_REMOTE "\n    address: ");
+	kbuf_value(&c->remote_out, sn->address);
+	kbuf_puts(&c->remote_out, "\n    key: " KNOTMAP_SELF_KEY "\n    automatic-acl: off\n");
 }

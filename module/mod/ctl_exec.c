@@ -19,6 +19,7 @@
 #include "mod/ctl_knotd.h"
 #include "mod/ctl_view.h"
 #include "mod/include_keeper.h"
+#include "mod/notify_self.h"
 #include "mod/process_state.h"
 
 static void elog(struct ctl_exec *e, int prio, const char *fmt, ...)
@@ -133,9 +134,16 @@ static const char *write_zone(void *ctx, const struct ctl_zone *z)
 	return knotd_zone_cmd(ctx, "zone-flush", "F", z);
 }
 
+/* NSD's round from the module's sender (notify_thread.c), not knotd's TCP NOTIFY. */
 static const char *notify(void *ctx, const struct ctl_zone *z)
 {
-	return knotd_zone_cmd(ctx, "zone-notify", NULL, z);
+	(void)ctx;
+	knot_dname_storage_t name;
+	if (z != NULL && knot_dname_from_str(name, z->name, sizeof(name)) == NULL) {
+		return "zone name";
+	}
+	int ret = notify_self_queue(z != NULL ? name : NULL, NULL, NOTIFY_CHANGE_CONTROL);
+	return ret == KNOT_EOK ? NULL : knot_strerror(ret);
 }
 
 static const char *transfer(void *ctx, const struct ctl_zone *z, bool force)

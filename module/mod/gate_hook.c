@@ -16,6 +16,7 @@
 #include "mod/gate_hook.h"
 #include "mod/gate_tsig.h"
 #include "mod/knotd_compat.h"
+#include "mod/notify_self.h"
 #include "mod/process_state.h"
 
 /* What one good nsd.conf compiled to. Reference counted: the instance a reload creates
@@ -614,6 +615,13 @@ static knotd_state_t gate_begin(knotd_state_t state, knot_pkt_t *pkt, knotd_qdat
 	case KNOTD_QUERY_TYPE_IXFR:
 		return gate_begin_slow(state, pkt, qdata, mod, GATE_IXFR);
 	case KNOTD_QUERY_TYPE_NOTIFY:
+		/* knotd telling the module of a change (notify_self.h), before any rule */
+		if (notify_self_named(qdata)) {
+			knotd_state_t answer;
+			if (notify_self_take(nsd_self(mod), mod, pkt, qdata, &answer)) {
+				return answer;
+			}
+		}
 		return gate_begin_slow(state, pkt, qdata, mod, GATE_NOTIFY);
 	default:
 		return state;

@@ -290,8 +290,8 @@ static void note_collect(void *ctx, const struct knotmap_note *note)
 	ns->v[ns->n++] = (struct note){ prio, text };
 }
 
-static int render(const struct keeper_opts *o, const struct nsdconf_model *m,
-                  struct notes *ns, struct knotmap_buf *out)
+static int render(const struct keeper_opts *o, const struct keeper_state *st,
+                  const struct nsdconf_model *m, struct notes *ns, struct knotmap_buf *out)
 {
 	char cwd[PATH_MAX];
 	const char *start = o->cwd;
@@ -299,9 +299,11 @@ static int render(const struct keeper_opts *o, const struct nsdconf_model *m,
 		start = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "/";
 	}
 
+	struct knotmap_self_notify self = { st->self_address, st->self_secret };
 	struct knotmap_opts mo = {
 		.full = false,
 		.cwd = start,
+		.self_notify = st->self_address[0] != '\0' ? &self : NULL,
 		.report = note_collect,
 		.report_ctx = ns,
 	};
@@ -374,7 +376,7 @@ enum keeper_result keeper_update(const struct keeper_opts *o, struct keeper_stat
 	struct knotmap_buf text = { 0 };
 	*hash = 0;
 
-	int ret = render(o, m, &ns, &text);
+	int ret = render(o, st, m, &ns, &text);
 	/* nsd-checkconf would reject these, NSD starts with them: so do we. After the
 	 * rendering: the checks touch the model as nsd-checkconf does (chroot slashes). */
 	nsdconf_semantic_checks(m, o->config, &diag);

@@ -39,6 +39,10 @@ struct keeper_state {
 	time_t reloads[KEEPER_GUARD_EDITS]; /* when reloads were asked for, ring */
 	unsigned n_reloads;               /* reloads asked for in total */
 	char first_template[64];          /* id of the last text's first template, "": none */
+	/* mod-nsd's self NOTIFY (notify_self.c), set by load: knotd's address for it and
+	 * the key's secret (base64); "" address: off, knotd notifies the targets itself */
+	char self_address[80];
+	char self_secret[64];
 };
 
 struct nsdconf_model;

@@ -21,7 +21,7 @@ static socklen_t ss_len(const struct sockaddr_storage *ss)
 
 /* Where the module can ask knotd for a zone's SOA: its first listen address, the
  * loopback address of the family for a wildcard one. */
-static void knotd_address(knotd_mod_t *mod, struct sockaddr_storage *out)
+void notify_io_knotd_address(knotd_mod_t *mod, struct sockaddr_storage *out)
 {
 	knotd_conf_t val = knotd_conf(mod, (const yp_name_t *)C_SERVER,
 	                              (const yp_name_t *)C_LISTEN, NULL);
@@ -45,16 +45,16 @@ static void knotd_address(knotd_mod_t *mod, struct sockaddr_storage *out)
 		}
 	}
 	knotd_conf_free(&val);
-	if (out->ss_family == 0) {
-		knotd_mod_log(mod, LOG_NOTICE, "knotd listens on no IP address; NOTIFYs sent by "
-		              "the module carry no SOA");
-	}
 }
 
 int notify_io_init(struct notify_io *io, knotd_mod_t *mod)
 {
 	*io = (struct notify_io){ .mod = mod, .knotd_fd = -1 };
-	knotd_address(mod, &io->knotd);
+	notify_io_knotd_address(mod, &io->knotd);
+	if (io->knotd.ss_family == 0) {
+		knotd_mod_log(mod, LOG_NOTICE, "knotd listens on no IP address; NOTIFYs sent by "
+		              "the module carry no SOA");
+	}
 	io->by_id = malloc(65536 * sizeof(*io->by_id));
 	if (io->by_id == NULL) {
 		return KNOT_ENOMEM;

@@ -48,6 +48,9 @@ static inline uint64_t notify_now_ms(void)
  * to it, the ID table. KNOT_EOK or KNOT_ENOMEM; no socket to knotd is logged and
  * leaves ss_family 0 (NOTIFYs then go without SOA). */
 int notify_io_init(struct notify_io *io, knotd_mod_t *mod);
+/* knotd's first listen address (IPv4 first; a wildcard one as the family's loopback
+ * address); ss_family 0 when knotd listens on no IP address. */
+void notify_io_knotd_address(knotd_mod_t *mod, struct sockaddr_storage *out);
 void notify_io_deinit(struct notify_io *io);
 
 /* An ID no message in flight uses, now owned by (zone, target). There are at most

@@ -161,6 +161,7 @@ static int zone_add(struct build *b, const struct nsdconf_zone *mz)
 		return KNOT_ENOMEM;
 	}
 	z->retry = nsdconf_pnum(pat, NSDCONF_P_NOTIFY_RETRY);
+	z->secondary = nsdconf_pacl(pat, NSDCONF_P_REQUEST_XFR) != NULL;
 	z->name = knot_dname_copy(mz->dname, NULL);
 	z->txt = z->name != NULL ? knot_dname_to_str_alloc(z->name) : NULL;
 	z->tg = calloc(n, sizeof(*z->tg));

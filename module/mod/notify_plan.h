@@ -30,6 +30,7 @@ struct notify_plan_zone {
 	struct notify_plan_target *tg; /* in the order of the notify: list */
 	size_t n;
 	long long retry;               /* notify-retry as nsd.conf says it */
+	bool secondary;                /* request-xfr: nsd-control notify sends its SOA */
 	struct sockaddr_storage *via;  /* outgoing-interface, in order */
 	size_t n_via;
 };

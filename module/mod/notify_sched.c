@@ -199,8 +199,9 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 	bool *ns = calloc(n > 0 ? n : 1, sizeof(*ns));
 	unsigned *nc = calloc(n > 0 ? n : 1, sizeof(*nc));
 	uint64_t *nl = calloc(n > 0 ? n : 1, sizeof(*nl));
+	int64_t *nv = calloc(n > 0 ? n : 1, sizeof(*nv));
 	size_t m = 0;
-	if (nk == NULL || nd == NULL || ns == NULL || nc == NULL || nl == NULL) {
+	if (nk == NULL || nd == NULL || ns == NULL || nc == NULL || nl == NULL || nv == NULL) {
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -221,6 +222,7 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 		ns[m] = old >= 0 ? r->startup[old] : !r->used;
 		nc[m] = old >= 0 ? r->sent[old] : 0;
 		nl[m] = old >= 0 ? r->last[old] : 0;
+		nv[m] = old >= 0 ? r->serial[old] : -1;
 		m++;
 	}
 	nsched_registry_free(r);
@@ -229,6 +231,7 @@ int nsched_registry_update(struct nsched_registry *r, const char *const *keys, s
 	r->startup = ns;
 	r->sent = nc;
 	r->last = nl;
+	r->serial = nv;
 	r->n = m;
 	r->used = true;
 	if (pending != NULL) {
@@ -248,6 +251,7 @@ fail:
 	free(ns);
 	free(nc);
 	free(nl);
+	free(nv);
 	return KNOT_ENOMEM;
 }
 
@@ -288,6 +292,30 @@ void nsched_registry_done(struct nsched_registry *r, const char *key)
 	}
 }
 
+bool nsched_registry_change(struct nsched_registry *r, const char *key, int64_t serial)
+{
+	long i = reg_find(r, key);
+	if (i < 0 || (serial >= 0 && r->serial[i] == serial)) {
+		return false;
+	}
+	if (serial >= 0) {
+		r->serial[i] = serial;
+	}
+	r->done[i] = false;
+	r->startup[i] = false;
+	r->sent[i] = 0;
+	r->last[i] = 0;
+	return true;
+}
+
+void nsched_registry_serial(struct nsched_registry *r, const char *key, int64_t serial)
+{
+	long i = reg_find(r, key);
+	if (i >= 0) {
+		r->serial[i] = serial;
+	}
+}
+
 void nsched_registry_free(struct nsched_registry *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -298,6 +326,8 @@ void nsched_registry_free(struct nsched_registry *r)
 	free(r->startup);
 	free(r->sent);
 	free(r->last);
+	free(r->serial);
+	r->serial = NULL;
 	r->keys = NULL;
 	r->done = NULL;
 	r->startup = NULL;

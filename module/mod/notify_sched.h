@@ -89,6 +89,7 @@ struct nsched_registry {
 	bool *startup;  /* held since the first update: owed the start-up NOTIFY */
 	unsigned *sent; /* transmissions made so far */
 	uint64_t *last; /* when the last one was made (CLOCK_MONOTONIC ms) */
+	int64_t *serial;/* the serial sent (or being sent), -1: not known */
 	size_t n;
 	bool used;      /* updated at least once: later keys are new targets */
 };
@@ -112,4 +113,12 @@ void nsched_registry_progress(const struct nsched_registry *r, const char *key,
                               unsigned *sent, uint64_t *last);
 /* key's NOTIFY was answered or given up: not again in this process. */
 void nsched_registry_done(struct nsched_registry *r, const char *key);
+/* The zone of key changed to serial: true when key must hear of it, and then it is
+ * pending again from its first transmission (a change, not the start-up NOTIFY); false
+ * when key is not held or was sent this serial already (one round per serial, whichever
+ * instance or path started it). serial -1: a round without serial (nsd-control notify),
+ * always. */
+bool nsched_registry_change(struct nsched_registry *r, const char *key, int64_t serial);
+/* key is being sent serial (-1: without SOA). */
+void nsched_registry_serial(struct nsched_registry *r, const char *key, int64_t serial);
 void nsched_registry_free(struct nsched_registry *r);

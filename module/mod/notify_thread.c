@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mod-nsd's NOTIFY sender thread: start-up and new-target NOTIFYs over UDP, as NSD sends them. */
+/* mod-nsd's NOTIFY sender thread: NSD's UDP rounds at start-up, to new targets, on every change. */
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <urcu.h>
 
+#include "conf/hash.h"
 #include "mod/notify_io.h"
 #include "mod/notify_plan.h"
+#include "mod/notify_self.h"
 #include "mod/notify_thread.h"
 #include "mod/notify_zone.h"
 #include "mod/process_state.h"
@@ -28,7 +31,12 @@ struct notify_thread {
 	struct nzone *zones;       /* plan->n_zones */
 	uint32_t *active;          /* zones notifying now, at most ACTIVE_ZONES_MAX */
 	size_t n_active, next;     /* next: the first zone not activated yet */
-	struct pollfd *pfd;        /* stop_fd, knotd_fd, the sockets */
+	uint32_t *changed;         /* ring of zones waiting with a change (nzone.queued) */
+	size_t changed_head, n_changed;
+	uint32_t *by_name;         /* zone index + 1 by name hash, open addressing */
+	size_t by_name_mask;
+	int wake_fd;               /* nsd_process.notify_wake, -1: none */
+	struct pollfd *pfd;        /* stop_fd, wake_fd, knotd_fd, the sockets */
 	size_t pfd_socks;          /* io.n_socks when pfd was sized */
 
 	notify_superseded_t superseded;
@@ -49,6 +57,8 @@ static void thread_free(struct notify_thread *t)
 	notify_io_deinit(&t->io);
 	free(t->pfd);
 	free(t->active);
+	free(t->changed);
+	free(t->by_name);
 	if (t->stop_fd >= 0) {
 		close(t->stop_fd);
 	}
@@ -113,21 +123,166 @@ static void receive(struct notify_thread *t, int fd)
 	}
 }
 
-/* Zones start in nsd.conf's order, at most ACTIVE_ZONES_MAX at a time (NSD's limit). */
+/* --- zones by name (the changes name them) --- */
+
+static uint64_t name_hash(const knot_dname_t *name)
+{
+	knot_dname_storage_t low;
+	size_t len = knot_dname_to_wire(low, name, sizeof(low));
+	knot_dname_to_lower(low);
+	return nsdconf_hash(low, len, 0);
+}
+
+static int index_names(struct notify_thread *t)
+{
+	size_t cap = 16;
+	while (cap < 2 * t->plan->n_zones) {
+		cap *= 2;
+	}
+	t->by_name = calloc(cap, sizeof(*t->by_name));
+	if (t->by_name == NULL) {
+		return KNOT_ENOMEM;
+	}
+	t->by_name_mask = cap - 1;
+	for (size_t i = 0; i < t->plan->n_zones; i++) {
+		size_t h = name_hash(t->plan->zones[i].name) & t->by_name_mask;
+		while (t->by_name[h] != 0) {
+			h = (h + 1) & t->by_name_mask;
+		}
+		t->by_name[h] = (uint32_t)i + 1;
+	}
+	return KNOT_EOK;
+}
+
+/* The plan's index of the zone, -1: not a zone with notify: targets. */
+static long zone_by_name(const struct notify_thread *t, const knot_dname_t *name)
+{
+	size_t h = name_hash(name) & t->by_name_mask;
+	for (; t->by_name[h] != 0; h = (h + 1) & t->by_name_mask) {
+		uint32_t zi = t->by_name[h] - 1;
+		if (knot_dname_is_case_equal(t->plan->zones[zi].name, name)) {
+			return zi;
+		}
+	}
+	return -1;
+}
+
+/* --- changes: knotd's self NOTIFYs and nsd-control notify (notify_self.c) --- */
+
+static void activate(struct notify_thread *t, uint32_t zi, uint64_t now, bool restart)
+{
+	struct nzone *z = &t->zones[zi];
+	int ret = restart ? nzone_restart(z, now) : nzone_activate(z, now);
+	if (ret != KNOT_EOK) {
+		knotd_mod_log(t->mod, LOG_ERR, "zone %s, no NOTIFY (%s)", z->p->txt,
+		              knot_strerror(ret));
+		nzone_abandon(z);
+	}
+	if (!restart && !nzone_finished(z)) {
+		t->active[t->n_active++] = zi;
+	}
+	/* a restarted zone that finished at once leaves at the next step */
+}
+
+/* One zone hears of a change: the targets that have not been sent its serial get a
+ * round, at once when the zone notifies already (NSD restarts its round), else when a
+ * slot is free. */
+static void zone_change(struct notify_thread *t, uint32_t zi, const struct notify_change *c,
+                        uint64_t now)
+{
+	struct nzone *z = &t->zones[zi];
+	bool control = c->why == NOTIFY_CHANGE_CONTROL;
+	if (control && nzone_active(z)) {
+		return;   /* NSD: nsd-control notify does nothing while a round runs */
+	}
+	int64_t serial = c->soa != NULL ? (int64_t)knot_soa_serial(c->soa->rrs.rdata) : -1;
+	size_t need = 0;
+	pthread_mutex_lock(&nsd_process.notify_lock);
+	for (size_t i = 0; i < z->p->n; i++) {
+		need += nsched_registry_change(&nsd_process.notify_registry, z->p->tg[i].reg,
+		                               serial);
+	}
+	pthread_mutex_unlock(&nsd_process.notify_lock);
+	if (need == 0) {
+		knotd_mod_log(t->mod, LOG_DEBUG, "zone %s, serial %lld announced already",
+		              z->p->txt, (long long)serial);
+		return;
+	}
+	if (control && z->p->secondary) {
+		nzone_ask(z, NZONE_WHY_CONTROL);   /* NSD sends a secondary's SOA */
+	} else if (control) {
+		nzone_give(z, NULL, NZONE_WHY_CONTROL);   /* NSD 4.6-4.12: a primary's without */
+	} else {
+		knot_rrset_t *soa = knot_rrset_copy(c->soa, NULL);
+		if (soa == NULL) {
+			knotd_mod_log(t->mod, LOG_ERR, "zone %s, no NOTIFY of serial %lld (%s)",
+			              z->p->txt, (long long)serial, knot_strerror(KNOT_ENOMEM));
+			return;
+		}
+		nzone_give(z, soa, NZONE_WHY_CHANGE);
+	}
+	if (nzone_active(z)) {
+		activate(t, zi, now, true);
+	} else if (!z->queued) {
+		z->queued = true;
+		size_t n = t->plan->n_zones;
+		t->changed[(t->changed_head + t->n_changed++) % n] = zi;
+	}
+}
+
+static void apply_change(struct notify_thread *t, const struct notify_change *c, uint64_t now)
+{
+	if (c->zone == NULL) {
+		for (size_t i = 0; i < t->plan->n_zones; i++) {
+			zone_change(t, (uint32_t)i, c, now);
+		}
+		return;
+	}
+	long zi = zone_by_name(t, c->zone);
+	if (zi >= 0) {
+		zone_change(t, (uint32_t)zi, c, now);
+	}
+}
+
+/* Takes the queued changes, if this thread is the one that sends. */
+static void take_changes(struct notify_thread *t, uint64_t now)
+{
+	struct notify_changes got = { 0 };
+	uint64_t v;
+	if (t->wake_fd >= 0 && read(t->wake_fd, &v, sizeof(v)) < 0) {
+		/* nothing new since the last read: the queue is looked at anyway */
+	}
+	pthread_mutex_lock(&nsd_process.notify_lock);
+	if (atomic_load(&nsd_process.notify_gen) == t->gen) {
+		notify_changes_take(&nsd_process.notify_changes, &got);
+	}
+	pthread_mutex_unlock(&nsd_process.notify_lock);
+	for (size_t i = 0; i < got.n; i++) {
+		apply_change(t, &got.v[i], now);
+	}
+	notify_changes_clear(&got);
+}
+
+/* Changed zones first, then nsd.conf's order; at most ACTIVE_ZONES_MAX at a time (NSD's
+ * limit). */
 static void activate_zones(struct notify_thread *t, uint64_t now)
 {
-	while (t->n_active < ACTIVE_ZONES_MAX && t->next < t->plan->n_zones) {
-		struct nzone *z = &t->zones[t->next];
-		int ret = nzone_activate(z, now);
-		if (ret != KNOT_EOK) {
-			knotd_mod_log(t->mod, LOG_ERR, "zone %s, no NOTIFY (%s)", z->p->txt,
-			              knot_strerror(ret));
-			nzone_abandon(z);
+	while (t->n_active < ACTIVE_ZONES_MAX) {
+		uint32_t zi;
+		if (t->n_changed > 0) {
+			zi = t->changed[t->changed_head];
+			t->changed_head = (t->changed_head + 1) % t->plan->n_zones;
+			t->n_changed--;
+			t->zones[zi].queued = false;
+		} else if (t->next < t->plan->n_zones) {
+			zi = (uint32_t)t->next++;
+			if (t->zones[zi].queued || nzone_active(&t->zones[zi])) {
+				continue;
+			}
+		} else {
+			break;
 		}
-		if (!nzone_finished(z)) {
-			t->active[t->n_active++] = (uint32_t)t->next;
-		}
-		t->next++;
+		activate(t, zi, now, false);
 	}
 }
 
@@ -154,7 +309,7 @@ static uint64_t step_zones(struct notify_thread *t, uint64_t now)
 static size_t poll_set(struct notify_thread *t)
 {
 	if (t->pfd == NULL || t->pfd_socks != t->io.n_socks) {
-		struct pollfd *np = realloc(t->pfd, (t->io.n_socks + 2) * sizeof(*np));
+		struct pollfd *np = realloc(t->pfd, (t->io.n_socks + 3) * sizeof(*np));
 		if (np == NULL) {
 			return 0;
 		}
@@ -163,6 +318,9 @@ static size_t poll_set(struct notify_thread *t)
 	}
 	size_t nfd = 0;
 	t->pfd[nfd++] = (struct pollfd){ .fd = t->stop_fd, .events = POLLIN };
+	if (t->wake_fd >= 0) {
+		t->pfd[nfd++] = (struct pollfd){ .fd = t->wake_fd, .events = POLLIN };
+	}
 	if (t->io.knotd_fd >= 0) {
 		t->pfd[nfd++] = (struct pollfd){ .fd = t->io.knotd_fd, .events = POLLIN };
 	}
@@ -193,23 +351,23 @@ static bool wait_answers(struct notify_thread *t, uint64_t due)
 		return false;   /* unload */
 	}
 	for (size_t i = 1; i < nfd; i++) {
-		if (t->pfd[i].revents & POLLIN) {
+		if ((t->pfd[i].revents & POLLIN) && t->pfd[i].fd != t->wake_fd) {
 			receive(t, t->pfd[i].fd);
 		}
 	}
-	return true;
+	return true;   /* the wake-up is read where the changes are taken */
 }
 
+/* Until unloaded or replaced by a newer instance: when idle, it sleeps in poll until
+ * a change wakes it (or a second passes: the generation is looked at). */
 static void run(struct notify_thread *t)
 {
 	while (current(t)) {
 		uint64_t now = notify_now_ms();
+		take_changes(t, now);
 		activate_zones(t, now);
-		if (t->n_active == 0) {
-			break;   /* every zone done */
-		}
 		uint64_t due = step_zones(t, now);
-		if (t->n_active > 0 && !wait_answers(t, due)) {
+		if (!wait_answers(t, due)) {
 			break;
 		}
 	}
@@ -248,9 +406,12 @@ static int thread_prepare(struct notify_thread *t)
 {
 	t->zones = calloc(t->plan->n_zones > 0 ? t->plan->n_zones : 1, sizeof(*t->zones));
 	t->active = calloc(ACTIVE_ZONES_MAX, sizeof(*t->active));
-	if (t->zones == NULL || t->active == NULL) {
+	t->changed = calloc(t->plan->n_zones > 0 ? t->plan->n_zones : 1, sizeof(*t->changed));
+	if (t->zones == NULL || t->active == NULL || t->changed == NULL ||
+	    index_names(t) != KNOT_EOK) {
 		return KNOT_ENOMEM;
 	}
+	t->wake_fd = notify_self_wake_fd();
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->stop_fd < 0) {
 		return knot_map_errno();
@@ -283,8 +444,7 @@ int notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
 	*out = NULL;
 	struct notify_thread *t = calloc(1, sizeof(*t));
 	if (t == NULL) {
-		knotd_mod_log(mod, LOG_ERR, "no NOTIFY at start-up or to new targets (%s)",
-		              knot_strerror(KNOT_ENOMEM));
+		knotd_mod_log(mod, LOG_ERR, "no NOTIFY rounds (%s)", knot_strerror(KNOT_ENOMEM));
 		return KNOT_ENOMEM;
 	}
 	t->mod = mod;
@@ -292,23 +452,32 @@ int notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
 	t->superseded_ctx = ctx;
 	t->io.knotd_fd = -1;
 	t->stop_fd = -1;
+	t->wake_fd = -1;
 
 	size_t pending = 0;
 	int ret = notify_plan_build(m, bad_key, mod, &t->plan);
 	if (ret == KNOT_EOK) {
 		ret = registry_take(t, &pending);
 	}
-	if (ret == KNOT_EOK && pending > 0) {
+	/* Zones with targets: the thread runs until unload, for their changes too. */
+	bool zones = ret == KNOT_EOK && t->plan->n_zones > 0;
+	if (zones) {
 		ret = thread_prepare(t);
 	}
-	if (ret == KNOT_EOK && pending > 0) {
+	if (zones && ret == KNOT_EOK) {
 		ret = thread_spawn(t);
 	}
 	if (ret != KNOT_EOK) {
-		knotd_mod_log(mod, LOG_ERR, "no NOTIFY at start-up or to new targets (%s)",
-		              knot_strerror(ret));
+		knotd_mod_log(mod, LOG_ERR, "no NOTIFY rounds (%s)", knot_strerror(ret));
 	}
-	if (ret != KNOT_EOK || pending == 0) {
+	(void)pending;
+	if (ret == KNOT_EOK && !zones) {
+		/* nothing to announce: what nsd-control notify queued goes */
+		pthread_mutex_lock(&nsd_process.notify_lock);
+		notify_changes_clear(&nsd_process.notify_changes);
+		pthread_mutex_unlock(&nsd_process.notify_lock);
+	}
+	if (ret != KNOT_EOK || !zones) {
 		thread_free(t);
 		return ret;
 	}

@@ -42,6 +42,21 @@ void nzone_release(struct nzone *z)
 	z->sched_init = false;
 }
 
+/* The IDs the zone has in flight go back to the I/O: their answers are not taken. */
+static void drop_ids(struct nzone *z)
+{
+	for (size_t i = 0; z->tg != NULL && i < z->p->n; i++) {
+		if (z->tg[i].live) {
+			notify_io_drop_id(z->io, z->tg[i].msg->id);
+		}
+		z->tg[i].live = false;
+	}
+	if (z->soa_live) {
+		notify_io_drop_id(z->io, z->soa_q->id);
+	}
+	z->soa_live = false;
+}
+
 static void registry_sent(const char *reg)
 {
 	pthread_mutex_lock(&nsd_process.notify_lock);
@@ -144,6 +159,8 @@ static void zone_finish(struct nzone *z)
 	z->phase = NZONE_FINISHED;
 }
 
+static void zone_notify(struct nzone *z);
+
 /* Each target goes on where the registry says this process left it: targets another
  * instance finished meanwhile are not sent to again. *pending: targets left. */
 static int zone_resume(struct nzone *z, size_t *pending)
@@ -176,6 +193,12 @@ static int zone_resume(struct nzone *z, size_t *pending)
 
 int nzone_activate(struct nzone *z, uint64_t now)
 {
+	free(z->tg);   /* from an earlier round */
+	z->startup = false;
+	z->why = z->next_why;
+	z->next_why = NZONE_WHY_TARGETS;
+	z->answered = z->unreachable = 0;
+	z->soa_tries = z->soa_refused = 0;
 	z->tg = calloc(z->p->n > 0 ? z->p->n : 1, sizeof(*z->tg));
 	if (z->tg == NULL) {
 		return KNOT_ENOMEM;
@@ -194,8 +217,16 @@ int nzone_activate(struct nzone *z, uint64_t now)
 	if (ret != KNOT_EOK) {
 		return ret;
 	}
+	bool given = z->given;
+	z->given = false;
 	if (pending == 0) {
 		zone_finish(z);
+		return KNOT_EOK;
+	}
+	if (given) {
+		z->soa = z->given_soa;
+		z->given_soa = NULL;
+		zone_notify(z);
 		return KNOT_EOK;
 	}
 	z->soa_first = now;
@@ -204,8 +235,25 @@ int nzone_activate(struct nzone *z, uint64_t now)
 	return KNOT_EOK;
 }
 
+/* The serial the targets are sent: a later change to the same serial is not sent again. */
+static void registry_serial(struct nzone *z)
+{
+	int64_t serial = z->soa != NULL ? (int64_t)knot_soa_serial(z->soa->rrs.rdata) : -1;
+	pthread_mutex_lock(&nsd_process.notify_lock);
+	for (size_t i = 0; i < z->p->n; i++) {
+		if (z->sched.t[i].state != NSCHED_SKIPPED) {
+			nsched_registry_serial(&nsd_process.notify_registry, z->p->tg[i].reg, serial);
+		}
+	}
+	pthread_mutex_unlock(&nsd_process.notify_lock);
+}
+
 static void zone_notify(struct nzone *z)
 {
+	static const char *const why[] = {
+		[NZONE_WHY_CHANGE] = "of a new serial",
+		[NZONE_WHY_CONTROL] = "by nsd-control notify",
+	};
 	size_t pending = z->p->n - z->sched.finished;
 	char serial[32] = "unknown (no SOA sent)";
 	z->phase = NZONE_NOTIFY;
@@ -213,7 +261,8 @@ static void zone_notify(struct nzone *z)
 		snprintf(serial, sizeof(serial), "%u", knot_soa_serial(z->soa->rrs.rdata));
 	}
 	knotd_mod_log(z->mod, LOG_INFO, "zone %s, NOTIFY %s, %zu target%s, serial %s",
-	              z->p->txt, z->startup ? "at start-up" : "to new notify targets", pending,
+	              z->p->txt, z->why != NZONE_WHY_TARGETS ? why[z->why] :
+	              z->startup ? "at start-up" : "to new notify targets", pending,
 	              pending == 1 ? "" : "s", serial);
 }
 
@@ -303,6 +352,7 @@ static void soa_answer(struct nzone *z, uint8_t *wire, size_t len, uint64_t now)
 	z->soa_live = false;
 	if (soa != NULL) {
 		z->soa = soa;
+		registry_serial(z);
 		zone_notify(z);
 	} else if (rcode == KNOT_RCODE_SERVFAIL) {
 		soa_retry(z, now);   /* configured, not loaded (yet): wait for it */
@@ -361,6 +411,7 @@ static void target_answer(struct nzone *z, size_t i, int fd,
 
 void nzone_abandon(struct nzone *z)
 {
+	drop_ids(z);
 	nzone_release(z);
 	z->phase = NZONE_FINISHED;
 }
@@ -370,6 +421,32 @@ void nzone_free(struct nzone *z)
 	nzone_release(z);
 	free(z->tg);
 	z->tg = NULL;
+	knot_rrset_free(z->given_soa, NULL);
+	z->given_soa = NULL;
+}
+
+void nzone_give(struct nzone *z, knot_rrset_t *soa, enum nzone_why why)
+{
+	knot_rrset_free(z->given_soa, NULL);
+	z->given_soa = soa;
+	z->given = true;
+	z->next_why = why;
+}
+
+void nzone_ask(struct nzone *z, enum nzone_why why)
+{
+	knot_rrset_free(z->given_soa, NULL);
+	z->given_soa = NULL;
+	z->given = false;
+	z->next_why = why;
+}
+
+int nzone_restart(struct nzone *z, uint64_t now)
+{
+	drop_ids(z);
+	nzone_release(z);
+	z->phase = NZONE_WAITING;
+	return nzone_activate(z, now);
 }
 
 void nzone_answer(struct nzone *z, int32_t target, int fd, const struct sockaddr_storage *from,

@@ -25,6 +25,13 @@ struct nzone_target {
 	bool live;                 /* msg->id is owned in the I/O's ID table */
 };
 
+/* Why the zone notifies (its log line). */
+enum nzone_why {
+	NZONE_WHY_TARGETS,         /* start-up, or targets nsd.conf gained (the registry says) */
+	NZONE_WHY_CHANGE,          /* a new serial (knotd's self NOTIFY) */
+	NZONE_WHY_CONTROL,         /* nsd-control notify */
+};
+
 /* A zone of the plan and its progress (the NOTIFY thread's only). */
 struct nzone {
 	knotd_mod_t *mod;
@@ -43,12 +50,32 @@ struct nzone {
 	struct nsched sched;
 	bool sched_init;
 	bool startup;              /* owed the start-up NOTIFY (else: new notify targets) */
+	enum nzone_why why, next_why;
+	bool given;                /* the next activation sends given_soa, knotd not asked */
+	knot_rrset_t *given_soa;   /* NULL with given: NOTIFY without SOA */
+	bool queued;               /* waits in the thread's queue of changed zones */
 	size_t answered, unreachable;
 };
 
 /* Zone zi of plan, waiting. */
 void nzone_init(struct nzone *z, knotd_mod_t *mod, struct notify_io *io,
                 const struct notify_plan *plan, uint32_t zi);
+
+/* The next activation sends soa (taken; NULL: no SOA) to the pending targets, without
+ * asking knotd, for why. Replaces what an earlier call gave. */
+void nzone_give(struct nzone *z, knot_rrset_t *soa, enum nzone_why why);
+
+/* The next activation asks knotd for the SOA (as at start-up), for why. */
+void nzone_ask(struct nzone *z, enum nzone_why why);
+
+/* An active zone starts again from the top with what nzone_give gave: NSD restarts a
+ * round on a new serial. The answers to what was in flight are not taken any more. */
+int nzone_restart(struct nzone *z, uint64_t now);
+
+static inline bool nzone_active(const struct nzone *z)
+{
+	return z->phase == NZONE_SOA || z->phase == NZONE_NOTIFY;
+}
 
 /* Starts the zone where the process's registry says its targets are (targets another
  * instance finished are not sent to again): asks knotd for the SOA, or notifies at

@@ -14,6 +14,7 @@
 #include "mod/ctl_server.h"
 #include "mod/gate_hook.h"
 #include "mod/include_keeper.h"
+#include "mod/notify_self.h"
 #include "mod/notify_thread.h"
 #include "mod/process_state.h"
 #include "mod/watch.h"
@@ -49,7 +50,8 @@ typedef struct {
 	char *include;  /* the Knot include kept in step with it */
 	unsigned reloads_at_load;        /* reloads the keeper had asked for when load began */
 	struct gate_hook *gate;          /* the access gate (gate_hook.c) */
-	struct notify_thread *notify;    /* start-up and new-target NOTIFYs (notify_thread.c) */
+	struct notify_thread *notify;    /* NSD's NOTIFY rounds (notify_thread.c) */
+	struct notify_self self;         /* the key of knotd's change NOTIFYs (notify_self.c) */
 	struct watch *watch;             /* 'watch: on' (watch.c) */
 } nsd_ctx_t;
 
@@ -57,6 +59,12 @@ struct gate_hook *nsd_gate(knotd_mod_t *mod)
 {
 	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
 	return ctx != NULL ? ctx->gate : NULL;
+}
+
+const struct notify_self *nsd_self(knotd_mod_t *mod)
+{
+	nsd_ctx_t *ctx = knotd_mod_ctx(mod);
+	return ctx != NULL ? &ctx->self : NULL;
 }
 
 static void keeper_log(void *ctx, int priority, const char *fmt, ...)
@@ -182,7 +190,8 @@ static int nsd_ctx_new(knotd_mod_t *mod, nsd_ctx_t **out)
  *  1. the gate hooks into knotd, enforcing the last good nsd.conf's rules (if any);
  *  2. with 'watch: on', the watcher watches what the last instance read, so that an
  *     edit made during this reload is seen;
- *  3. under the keeper's lock (the watcher runs the keeper too): nsd.conf is parsed
+ *  3. under the keeper's lock (the watcher runs the keeper too): the self-NOTIFY key
+ *     is read from knotd's configuration (or made); nsd.conf is parsed
  *     once and every part takes its share of the model: the gate compiles its rules,
  *     the NOTIFY thread starts, the watcher starts; then the keeper renders the Knot
  *     include and, when it changed, asks knotd to reload.
@@ -218,6 +227,7 @@ static int nsd_load(knotd_mod_t *mod)
 	enum keeper_result res = KEEPER_BROKEN;
 	uint64_t hash = 0, input = 0;
 	pthread_mutex_lock(&nsd_process.keeper_lock);
+	notify_self_prepare(mod, &nsd_process.keeper, &ctx->self);
 	struct nsdconf_model *m = keeper_parse(&ko);
 	if (ctx->gate != NULL) {
 		(void)gate_hook_apply(ctx->gate, m);
@@ -249,6 +259,7 @@ static void nsd_unload(knotd_mod_t *mod)
 	watch_stop(ctx->watch);
 	ctl_server_unload(mod);
 	gate_hook_unload(ctx->gate);
+	notify_self_clear(&ctx->self);
 	nsd_ctx_free(ctx);
 }
 

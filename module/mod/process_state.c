@@ -11,4 +11,5 @@ struct process_state nsd_process = {
 	.notify_lock = PTHREAD_MUTEX_INITIALIZER,
 	.watch_lock = PTHREAD_MUTEX_INITIALIZER,
 	.ctl_lock = PTHREAD_MUTEX_INITIALIZER,
+	.notify_wake = -1,
 };

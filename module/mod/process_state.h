@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "mod/include_keeper.h"
+#include "mod/notify_changes.h"
 #include "mod/notify_sched.h"
 
 /*
@@ -48,12 +49,17 @@ struct process_state {
 	struct gate_set *gate_last_good;
 	atomic_int gate_query_users;
 
-	/* 3. The NOTIFY sender: which targets this process has notified (knotd's start
-	 * notifies all, a reload only new ones) and which instance's thread sends
-	 * (the newest: notify_gen). */
+	/* 3. The NOTIFY sender: which targets this process has notified with which
+	 * serial (knotd's start notifies all, a reload only new ones, a change those
+	 * that have not heard of its serial) and which instance's thread sends (the
+	 * newest: notify_gen); the changes to announce, queued by the hook (knotd's
+	 * self NOTIFY) and by nsd-control notify, and the eventfd that wakes the thread
+	 * for them (made once, never closed: instances come and go around it). */
 	pthread_mutex_t notify_lock;
 	struct nsched_registry notify_registry;
 	atomic_uint notify_gen;
+	struct notify_changes notify_changes;
+	int notify_wake;
 
 	/* 4. The watcher: the files the last instance watched (the next one watches
 	 * them before its own parse, so that an edit made during a reload is not lost)
