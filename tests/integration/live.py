@@ -29,7 +29,7 @@ import dns.tsig  # noqa: E402
 
 KEY_CLAUSE = h.KEY_CLAUSE
 RELOADED = r'info: configuration reloaded'
-MOD_NOTIFY = r"NOTIFY (at start-up|to new notify targets), "
+MOD_NOTIFY = r"NOTIFY (at start-up|to new notify targets|of a new serial), "
 
 
 # --- helpers ---
@@ -214,8 +214,10 @@ def test_startup_notify(r):
     r.check(h.wait_serial(sp, 'example.net', 2, timeout=20), 'NSD secondary got serial 2')
     # knotd 3.3 adds " TCP" after the address, 3.4 ", key <name>" before the serial
     r.check(knot.wait_log(r'\[example\.net\.\] notify, outgoing, remote 127\.0\.0\.1@%d'
-                          r'( TCP)?(, key [^,]+)?, serial 2' % sp, 10),
-            'knotd itself notified serial 2 (over TCP) and had it answered')
+                          r'( TCP)?(, key [^,]+)?, serial 2' % kp, 10),
+            'knotd notified itself of serial 2 (the change goes to the module), answered')
+    r.check(knot.wait_log(r'zone example\.net\., NOTIFY of a new serial, 1 target, serial 2',
+                          5), 'the module announced serial 2 to the target')
     knot.stop()
     sec.stop()
 
@@ -243,7 +245,7 @@ def test_startup_notify(r):
         print(f'  (secondary at serial 2 {time.monotonic() - t0:.2f} s after knotd started)')
     new_log = knot.log()[log_before:]
     r.check(not re.search(r'\[example\.net\.\] notify, outgoing', new_log),
-            'knotd itself sent no NOTIFY at this start (serial 2 was notified before)')
+            'knotd sent no NOTIFY at this start (serial 2 was notified before)')
     r.check(re.search(r'zone example\.net\., NOTIFY at start-up, 1 target, serial 2', new_log),
             'the module logged its start-up NOTIFY with serial 2')
     r.check(sec.log().count('notify for example.net.') > nsd_notifies,

@@ -255,7 +255,7 @@ zone:
                 f'{took:.2f} s' if took is not None else 'not at all')
         if took is not None:
             print(f'  ({lost} lost: new serial at the secondary after {took:.2f} s, '
-                  f'{relay.count('example.net.', serial)} NOTIFYs sent)')
+                  f'{relay.count("example.net.", serial)} NOTIFYs sent)')
         r.check(relay.count('example.net.', serial) == lost + 1, f'{lost + 1} transmissions in all',
                 str(relay.count('example.net.', serial)))
 
@@ -267,7 +267,7 @@ zone:
     time.sleep(1)
     r.check(relay.count('one.example.', 2) == 1 and h.soa_serial(sp, 'one.example') == 1,
             'exactly one transmission; the secondary waits for its refresh, as behind NSD',
-            f'{relay.count('one.example.', 2)} sent, secondary at {h.soa_serial(sp, "one.example")}')
+            f'{relay.count("one.example.", 2)} sent, secondary at {h.soa_serial(sp, "one.example")}')
     sec.stop()
     knot.stop()
     relay.close()

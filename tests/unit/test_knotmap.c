@@ -553,6 +553,33 @@ static void test_quiet_primary_without_notify(void **state)
 	assert_lacks(t, "nsd-192.0.2.20@53-key-k1-quiet");
 }
 
+/* mod-nsd's self NOTIFY: a zone with notify: entries NSD would send to notifies knotd
+ * itself (the module sends the rounds); a zone without, or with none NSD could send to,
+ * has no notify list; the key and the remote are written once. */
+static void test_self_notify_remote(void **state)
+{
+	struct knotmap_self_notify self = { "127.0.0.1@5300", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=" };
+	struct knotmap_opts o = { .cwd = "/srv/start", .self_notify = &self };
+	const char *t = render_opts(KEYS
+		"zone:\n\tname: loud.example\n\tnotify: 192.0.2.20@5353 k2\n"
+		"\tnotify: 2001:db8::20 NOKEY\n\trequest-xfr: 192.0.2.1 k1\n"
+		"zone:\n\tname: quiet.example\n\tprovide-xfr: 192.0.2.1 k1\n"
+		"zone:\n\tname: odd.example\n\tnotify: 192.0.2.21@70000 k2\n", &o);
+
+	assert_has(t, "  - id: mod-nsd.self.invalid.\n    algorithm: hmac-sha256\n"
+	              "    secret: c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n");
+	assert_has(t, "  - id: mod-nsd-self\n    address: 127.0.0.1@5300\n"
+	              "    key: mod-nsd.self.invalid.\n    automatic-acl: off\n");
+	assert_has(t, "    notify: [mod-nsd-self]\n");
+	/* once: only loud.example notifies */
+	assert_true(strstr(strstr(t, "notify: [mod-nsd-self]") + 1, "notify: [mod-nsd-self]") == NULL);
+	assert_lacks(t, "nsd-192.0.2.20");
+	assert_lacks(t, "nsd-2001:db8::20");
+	/* a primary of a zone that notifies is not quiet (knotd must notify itself) */
+	assert_has(t, "    master: [nsd-192.0.2.1@53-key-k1]\n");
+	assert_true(note_find("notify", "port out of range") >= 0);
+}
+
 static void test_zonefile_paths_absolute(void **state)
 {
 	struct knotmap_opts o = { .cwd = "/srv/start" };
@@ -1321,6 +1348,23 @@ static void test_knotc_accepts_rendered_config(void **state)
 	assert_has(export, "    refresh-min-interval: \"3600\"");
 	free(export);
 
+	/* The include with mod-nsd's self NOTIFY key and remote. */
+	struct knotmap_self_notify self = { "127.0.0.1@53",
+	                                    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=" };
+	o.self_notify = &self;
+	t = render_opts(RICH_CONF, &o);
+	o.self_notify = NULL;
+	assert_has(t, "notify: [mod-nsd-self]");
+	snprintf(path, sizeof(path), "%s/nsd.inc", dir);
+	test_put(path, t);
+	snprintf(path, sizeof(path), "%s/knot.conf", dir);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' conf-check >'%s/check.out' 2>&1", knotc, path, dir);
+	if (run(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "cat '%s/check.out' >&2", dir);
+		(void)run(cmd);
+		fail_msg("knotc conf-check rejected the self-NOTIFY include:\n%s", t);
+	}
+
 	/* The complete configuration convert writes. */
 	o.full = true;
 	o.storage = NULL;
@@ -1420,6 +1464,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_full_config_server_part, reset),
 		cmocka_unit_test_teardown(test_knotc_accepts_rendered_config, reset),
 		cmocka_unit_test(test_strmap_slots_stay_put_as_it_grows),
+		cmocka_unit_test_teardown(test_self_notify_remote, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

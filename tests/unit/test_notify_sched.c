@@ -345,6 +345,48 @@ static void test_registry_reload_does_not_notify_again(void **state)
 	nsched_registry_free(&r);
 }
 
+/* One round per target per serial: a change reaches a target once, whichever path (the
+ * start-up round, knotd's self NOTIFY, a later instance) brings it; a new serial makes a
+ * finished target pending again from its first transmission; nsd-control notify (-1)
+ * always does. */
+static void test_registry_one_round_per_serial(void **state)
+{
+	struct nsched_registry r = { 0 };
+	const char *keys[] = { "a.|192.0.2.1@53|NOKEY", "a.|192.0.2.2@53|NOKEY" };
+	bool pending[2];
+	unsigned sent;
+	uint64_t last;
+	assert_int_equal(nsched_registry_update(&r, keys, 2, NULL), 0);
+	/* the start-up round learnt serial 7 from knotd and sent it */
+	nsched_registry_serial(&r, keys[0], 7);
+	nsched_registry_serial(&r, keys[1], 7);
+	nsched_registry_sent(&r, keys[0], 1000);
+	nsched_registry_done(&r, keys[0]);
+	/* knotd's self NOTIFY of serial 7 (its load) arrives after: nothing for anyone */
+	assert_false(nsched_registry_change(&r, keys[0], 7));
+	assert_false(nsched_registry_change(&r, keys[1], 7));
+	assert_false(nsched_registry_pending(&r, keys[0]));
+	assert_true(nsched_registry_pending(&r, keys[1]));   /* its round goes on */
+	/* serial 8: both again, from the first transmission, as a change */
+	assert_true(nsched_registry_change(&r, keys[0], 8));
+	assert_true(nsched_registry_change(&r, keys[1], 8));
+	assert_true(nsched_registry_pending(&r, keys[0]));
+	assert_false(nsched_registry_startup(&r, keys[0]));
+	nsched_registry_progress(&r, keys[0], &sent, &last);
+	assert_int_equal(sent, 0);
+	/* a reload (new instance) keeps the serial: 8 again is nothing */
+	assert_int_equal(nsched_registry_update(&r, keys, 2, pending), 0);
+	assert_true(pending[0] && pending[1]);
+	assert_false(nsched_registry_change(&r, keys[0], 8));
+	nsched_registry_done(&r, keys[0]);
+	/* nsd-control notify: always, and the serial stays */
+	assert_true(nsched_registry_change(&r, keys[0], -1));
+	assert_false(nsched_registry_change(&r, keys[0], 8));
+	/* a key not held */
+	assert_false(nsched_registry_change(&r, "b.|192.0.2.9@53|NOKEY", 9));
+	nsched_registry_free(&r);
+}
+
 static void test_registry_unfinished_start_up_carries_over(void **state)
 {
 	struct nsched_registry r = { 0 };
@@ -472,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_registry_empty_first_configuration_counts),
 		cmocka_unit_test(test_resumed_target_goes_on_from_where_it_was),
 		cmocka_unit_test(test_registry_keeps_progress),
+		cmocka_unit_test(test_registry_one_round_per_serial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
