@@ -192,7 +192,7 @@ static void zone_change(struct notify_thread *t, uint32_t zi, const struct notif
 {
 	struct nzone *z = &t->zones[zi];
 	bool control = c->why == NOTIFY_CHANGE_CONTROL;
-	if (control && nzone_active(z)) {
+	if (control && (nzone_active(z) || z->queued)) {
 		return;   /* NSD: nsd-control notify does nothing while a round runs */
 	}
 	int64_t serial = c->soa != NULL ? (int64_t)knot_soa_serial(c->soa->rrs.rdata) : -1;
@@ -249,7 +249,8 @@ static void take_changes(struct notify_thread *t, uint64_t now)
 {
 	struct notify_changes got = { 0 };
 	uint64_t v;
-	if (t->wake_fd >= 0 && read(t->wake_fd, &v, sizeof(v)) < 0) {
+	/* Only the thread that sends clears the wake-up: an older one must not swallow it. */
+	if (t->wake_fd >= 0 && current(t) && read(t->wake_fd, &v, sizeof(v)) < 0) {
 		/* nothing new since the last read: the queue is looked at anyway */
 	}
 	pthread_mutex_lock(&nsd_process.notify_lock);

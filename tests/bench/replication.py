@@ -15,12 +15,20 @@ Two series, because both servers batch changes that come less than a second apar
 - burst: a pair's changes --burst-gap seconds apart (default 0.3), to show how both
   behave under changes faster than once a second.
 
+Then, for the primaries' NOTIFY rounds (NSD's and mod-nsd's, issue 12):
+- lossy: NSD->NSD and knotd+mod-nsd->NSD through a UDP relay that drops the first one
+  or three NOTIFY messages of each change (NSD resends every 3 s);
+- fan-out: one change to --fanout targets (UDP responders), time until the last one has
+  the NOTIFY with the new serial, NSD against knotd+mod-nsd.
+
 usage: replication.py --module build/module/mod/nsd.so [--rounds N] [--gap S]
-                      [--burst-gap S] [--zones N] [--smoke]
+                      [--burst-gap S] [--zones N] [--lossy-rounds N] [--fanout N] [--smoke]
 """
 import argparse
 import math
 import os
+import selectors
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,17 +41,24 @@ LOST_AFTER = 10
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 import harness as h  # noqa: E402
+from notify_change import LossyRelay  # noqa: E402
+
+import dns.message  # noqa: E402
+import dns.opcode  # noqa: E402
 
 
 class Pair:
     """One primary and one secondary of `zone`; bump() changes the primary's zone."""
 
-    def __init__(self, top, name, primary_kind, secondary_kind, module):
+    def __init__(self, top, name, primary_kind, secondary_kind, module, lossy=False):
         self.name, self.zone = name, f'{name}.example'
         self.pp, self.sp = h.free_port(), h.free_port()
         self.serial = 1
+        # lossy: the primary notifies through a relay that can drop NOTIFYs
+        self.relay = LossyRelay(self.sp) if lossy else None
+        target = self.relay.port if lossy else self.sp
         self.primary = self._make(top, 'p', primary_kind, self.pp,
-                                  h.primary_zone_clause(self.zone, self.sp), module)
+                                  h.primary_zone_clause(self.zone, target), module)
         self.secondary = self._make(top, 's', secondary_kind, self.sp,
                                     h.secondary_zone_clause(self.zone, self.pp), module)
         self.kind = primary_kind
@@ -99,6 +114,81 @@ class Pair:
     def _caught_up(self):
         return h.soa_serial(self.sp, self.zone) == self.serial
 
+    def lossy_round(self, lost):
+        self.relay.drop_next(self.zone + '.', self.serial + 1, lost)
+        return self.round()
+
+
+class FanOut:
+    """A primary (NSD or knotd+mod-nsd) of one zone with n NOKEY notify targets, each a
+    UDP responder here; round() changes the serial and times until every target has
+    had a NOTIFY carrying it."""
+
+    def __init__(self, top, kind, n, module):
+        self.kind, self.zone, self.serial = kind, f'fan-{kind}.example', 1
+        self.socks = []
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(('127.0.0.1', 0))
+            s.setblocking(False)
+            self.socks.append(s)
+        self.port = h.free_port()
+        clause = f'\nzone:\n\tname: "{self.zone}"\n\tzonefile: "{self.zone}.zone"\n' + ''.join(
+            f'\tnotify: 127.0.0.1@{s.getsockname()[1]} NOKEY\n' for s in self.socks)
+        d = os.path.join(top, f'fan-{kind}')
+        if kind == 'nsd':
+            self.daemon = h.Nsd(d, self.port, h.KEY_CLAUSE + clause)
+            self.zones = self.daemon.zonesdir
+        else:
+            nsd_dir = os.path.join(d, 'nsdconf')
+            os.makedirs(nsd_dir)
+            conf = os.path.join(nsd_dir, 'nsd.conf')
+            h.write_nsd_conf(conf, nsd_dir, self.port, h.KEY_CLAUSE + clause)
+            self.daemon = h.Knotd(os.path.join(d, 'knotd'), self.port, module, conf)
+            self.zones = os.path.join(nsd_dir, 'zones')
+        h.write_zone(os.path.join(self.zones, f'{self.zone}.zone'), self.zone, 1)
+
+    def start(self):
+        self.daemon.start()
+        h.wait_serial(self.port, self.zone, 1, timeout=30)
+        self._collect(None, 4)   # the start-up round
+
+    def _collect(self, serial, timeout):
+        """Answers NOTIFYs until every target had serial (None: for timeout)."""
+        sel = selectors.DefaultSelector()
+        for s in self.socks:
+            sel.register(s, selectors.EVENT_READ)
+        pending = set(range(len(self.socks)))
+        index = {s: i for i, s in enumerate(self.socks)}
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and (serial is None or pending):
+            for key, _ in sel.select(0.05):
+                s = key.fileobj
+                try:
+                    data, src = s.recvfrom(65535)
+                    m = dns.message.from_wire(data)
+                except (OSError, Exception):
+                    continue
+                if m.opcode() != dns.opcode.NOTIFY:
+                    continue
+                if serial is not None and m.answer and m.answer[0][0].serial == serial:
+                    pending.discard(index[s])
+                s.sendto(dns.message.make_response(m).to_wire(), src)
+        sel.close()
+        return not pending
+
+    def round(self):
+        self.serial += 1
+        h.write_zone(os.path.join(self.zones, f'{self.zone}.zone'), self.zone, self.serial,
+                     [f'r{self.serial} IN A 192.0.2.{self.serial % 250 + 1}'])
+        t0 = time.monotonic()
+        if self.kind == 'nsd':
+            self.daemon.control('reload', self.zone)
+        else:
+            self.daemon.knotc('zone-reload', self.zone)
+        ok = self._collect(self.serial, LOST_AFTER)
+        return time.monotonic() - t0 if ok else math.inf
+
 
 def module_load(top, module, zones):
     """knotd start to the include written, for an nsd.conf of `zones` zones."""
@@ -142,6 +232,37 @@ def report(title, rounds, times):
               f'{f", {lost} NOTIFY lost (over {LOST_AFTER} s)" if lost else ""})')
 
 
+def lossy_and_fanout(top, module, a):
+    """Lost NOTIFY messages and a fan-out, NSD's primary against knotd+mod-nsd's."""
+    pairs = [Pair(top, 'nsd-nsd-lossy', 'nsd', 'nsd', module, lossy=True),
+             Pair(top, 'knotd-nsd-lossy', 'knotd', 'nsd', module, lossy=True)]
+    for p in pairs:
+        p.start()
+    for lost in ((1,) if a.smoke else (1, 3)):
+        times = {p.name.replace('-lossy', ''): [] for p in pairs}
+        for _ in range(a.lossy_rounds):
+            time.sleep(a.gap)
+            for p in pairs:
+                times[p.name.replace('-lossy', '')].append(p.lossy_round(lost))
+        report(f'{lost} NOTIFY message{"s" if lost > 1 else ""} lost', a.lossy_rounds, times)
+    for p in pairs:
+        p.relay.close()
+    fans = [FanOut(top, 'nsd', a.fanout, module), FanOut(top, 'knotd', a.fanout, module)]
+    for f in fans:
+        f.start()
+    times = {'nsd': [], 'knotd': []}
+    for _ in range(a.lossy_rounds):
+        for f in fans:
+            time.sleep(a.gap)
+            times[f.kind].append(f.round())
+    base = statistics.median(times['nsd'])
+    print(f'one change to {a.fanout} notify targets, until the last has it, '
+          f'{a.lossy_rounds} interleaved rounds (median):')
+    for kind, t in times.items():
+        med = statistics.median(t)
+        print(f'  {kind:10s} {med * 1000:8.1f} ms  ratio {med / base:.2f}')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--module', required=True)
@@ -149,10 +270,12 @@ def main():
     ap.add_argument('--gap', type=float, default=2.0)
     ap.add_argument('--burst-gap', type=float, default=0.3)
     ap.add_argument('--zones', type=int, default=100000)
+    ap.add_argument('--lossy-rounds', type=int, default=3)
+    ap.add_argument('--fanout', type=int, default=100)
     ap.add_argument('--smoke', action='store_true')
     a = ap.parse_args()
     if a.smoke:
-        a.rounds, a.zones, a.gap = 2, 1000, 1.2
+        a.rounds, a.zones, a.gap, a.lossy_rounds, a.fanout = 2, 1000, 1.2, 1, 10
     module = os.path.abspath(a.module)
     with tempfile.TemporaryDirectory(prefix='knot-nsd-repl-') as top:
         try:
@@ -168,6 +291,10 @@ def main():
             h.stop_all()
         for title, times in results:
             report(title, a.rounds, times)
+        try:
+            lossy_and_fanout(top, module, a)
+        finally:
+            h.stop_all()
         try:
             ok, elapsed, size = module_load(top, module, a.zones)
         finally:

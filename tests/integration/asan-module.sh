@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The integration cases whose code runs inside knotd on its own threads (the remote
-# control, a configuration commit) with the ASan/UBSan build of nsd.so: Debian's knotd
+# control, a configuration commit, the NOTIFY sender and the self-NOTIFY hook) with the ASan/UBSan build of nsd.so: Debian's knotd
 # with the sanitizer runtimes preloaded. Any sanitizer report fails the run.
 # usage: asan-module.sh [build-asan]
 set -euo pipefail
@@ -24,6 +24,8 @@ KNOTD=$work/knotd /usr/bin/python3 tests/integration/control_server.py --module 
 	status=1
 KNOTD=$work/knotd /usr/bin/python3 tests/integration/live.py --module "$module" conf-commit ||
 	status=1
+KNOTD=$work/knotd /usr/bin/python3 tests/integration/notify_change.py --module "$module" once \
+	lossy || status=1
 if [ -n "$(ls -A "$work/reports")" ]; then
 	cat "$work"/reports/* >&2
 	echo "asan-module: sanitizer reports (above)" >&2
