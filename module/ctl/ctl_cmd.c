@@ -337,6 +337,18 @@ void ctl_bulk_end(const struct ctl_ops *ops, enum ctl_bulk kind, struct ctl_out 
 	               o->count);
 }
 
+static void do_stats(const struct ctl_ops *ops, bool reset, struct ctl_out *o)
+{
+	struct ctl_stats_report r = { 0 };
+	char err[256] = "statistics are not counted";
+	if (ops->stats == NULL || ops->stats(ops->ctx, reset, &r, err, sizeof(err)) != 0) {
+		ctl_out_printf(o, "error %s\n", err);
+		return;
+	}
+	r.release = ops->release;
+	ctl_stats_print(o, &r);
+}
+
 /* --- the table --- */
 
 static const char *const tsig_cookie_cmds[] = {
@@ -358,8 +370,7 @@ void ctl_execute(const struct ctl_ops *ops, char *line, struct ctl_out *o)
 	} else if (ctl_cmd_is(p, "status")) {
 		do_status(ops, o);
 	} else if (ctl_cmd_is(p, "stats") || ctl_cmd_is(p, "stats_noreset")) {
-		ctl_out_printf(o, "error stats are not served by knot-nsd yet: use 'knotc "
-		               "stats' (mod-stats)\n");
+		do_stats(ops, ctl_cmd_is(p, "stats"), o);
 	} else if (ctl_cmd_is(p, "log_reopen")) {
 		answer(ops->log_reopen(ops->ctx), o);
 	} else if (ctl_cmd_is(p, "reconfig") || ctl_cmd_is(p, "repattern")) {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ctl/ctl_out.h"
+#include "ctl/ctl_stats.h"
 
 struct ctl_zone {
 	const char *name;      /* as configured */
@@ -62,6 +63,10 @@ struct ctl_ops {
 	/* 0, or -1 with an error text for the answer. */
 	int (*zone_status)(void *ctx, const struct ctl_zone *z, struct ctl_zone_status *st,
 	                   char *err, size_t errlen);
+	/* The counters for stats (reset: 'stats', the next one counts from now on);
+	 * r's pointers stay valid until the next call. 0, or -1 with an error text. */
+	int (*stats)(void *ctx, bool reset, struct ctl_stats_report *r, char *err,
+	             size_t errlen);
 	/* Optional: around zone_status of every zone, to ask the server once for all. */
 	void (*zone_status_all_begin)(void *ctx);
 	void (*zone_status_all_end)(void *ctx);

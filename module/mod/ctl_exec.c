@@ -692,6 +692,11 @@ static const char *commit(void *ctx)
 	return r != NULL && r[0] == '\0' ? "nsd.conf has errors, see knotd's log" : r;
 }
 
+static int stats(void *ctx, bool reset, struct ctl_stats_report *r, char *err, size_t errlen)
+{
+	return ctl_exec_stats(ctx, reset, r, err, errlen);
+}
+
 /* --- set-up --- */
 
 void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
@@ -720,6 +725,7 @@ void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
 		.log_reopen = log_reopen,
 		.reconfig = reconfig,
 		.zone_status = zone_status,
+		.stats = stats,
 		.zone_status_all_begin = zone_status_all_begin,
 		.zone_status_all_end = zone_status_all_end,
 		.add_zone = add_zone,
@@ -734,6 +740,7 @@ void ctl_exec_deinit(struct ctl_exec *e)
 {
 	zone_status_all_end(e);
 	journal_clear(e);
+	ctl_exec_stats_free(e);
 	free(e->jops);
 	ctl_view_free(e->view);
 	free(e->knotd_socket);

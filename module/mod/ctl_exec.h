@@ -40,6 +40,7 @@ struct ctl_exec {
 	struct status_all *all;  /* zonestatus of every zone: knotd's answer, sorted */
 	size_t n_all, cap_all;
 	bool all_valid;
+	struct ctl_exec_stats *stats;   /* stats: what the last reset printed (ctl_exec_stats.c) */
 	ctl_exec_log_t log;
 	void *log_ctx;
 };
@@ -50,3 +51,8 @@ void ctl_exec_deinit(struct ctl_exec *e);
 void ctl_exec_set_view(struct ctl_exec *e, struct ctl_view *v);
 void ctl_exec_set_paths(struct ctl_exec *e, char *knotd_socket, char *config, char *include);
 const struct ctl_ops *ctl_exec_ops(struct ctl_exec *e);
+
+/* nsd-control stats (reset) and stats_noreset: the ctl_ops callback. */
+int ctl_exec_stats(struct ctl_exec *e, bool reset, struct ctl_stats_report *r, char *err,
+                   size_t errlen);
+void ctl_exec_stats_free(struct ctl_exec *e);

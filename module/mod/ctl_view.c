@@ -199,6 +199,7 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 	v->release = (int)rel->version;
 	v->verbosity = (long)nsdconf_gnum(m, NSDCONF_G_VERBOSITY);
 	v->ratelimit = (long)nsdconf_gnum(m, NSDCONF_G_RRL_RATELIMIT);
+	v->server_count = (long)nsdconf_gnum(m, NSDCONF_G_SERVER_COUNT);
 	const char *zd = nsdconf_gstr(m, NSDCONF_G_ZONESDIR);
 	const char *zl = nsdconf_gstr(m, NSDCONF_G_ZONELISTFILE);
 	v->zonesdir = strdup(zd != NULL ? zd : "");

@@ -44,7 +44,7 @@ struct ctl_view {
 	char *zonelistfile;            /* as nsd.conf names it, or NULL */
 	const char *version;           /* NSD release answered for */
 	int release;
-	long verbosity, ratelimit;
+	long verbosity, ratelimit, server_count;
 	unsigned stamp;                /* zonelistfile writes before its parse (process_state) */
 };
 

@@ -17,6 +17,7 @@
 #include "mod/notify_self.h"
 #include "mod/notify_thread.h"
 #include "mod/process_state.h"
+#include "mod/stats_hook.h"
 #include "mod/watch.h"
 
 #define MOD_CONFIG	"\x06""config"
@@ -187,7 +188,8 @@ static int nsd_ctx_new(knotd_mod_t *mod, nsd_ctx_t **out)
 
 /*
  * One load, in order:
- *  1. the gate hooks into knotd, enforcing the last good nsd.conf's rules (if any);
+ *  1. the gate hooks into knotd, enforcing the last good nsd.conf's rules (if any),
+ *     and the statistics count from the END stage;
  *  2. with 'watch: on', the watcher watches what the last instance read, so that an
  *     edit made during this reload is seen;
  *  3. under the keeper's lock (the watcher runs the keeper too): the self-NOTIFY key
@@ -209,6 +211,7 @@ static int nsd_load(knotd_mod_t *mod)
 	knotd_mod_ctx_set(mod, ctx);
 
 	(void)gate_hook_load(mod, &ctx->gate);
+	(void)stats_hook_load(mod);
 	if (knotd_conf_mod(mod, (const yp_name_t *)MOD_WATCH).single.boolean) {
 		struct watch_opts wo = {
 			.mod = mod,

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "mod/include_keeper.h"
 #include "mod/notify_changes.h"
@@ -30,6 +31,7 @@
  */
 struct gate_set;
 struct ctl_server;
+struct stats_block;
 
 struct process_state {
 	/* 1. The include keeper: what the instances wrote and asked knotd to reload
@@ -76,6 +78,13 @@ struct process_state {
 	 * log lines too, which keeps an instance from unloading under it. */
 	pthread_mutex_t ctl_lock;
 	struct ctl_server *ctl;
+
+	/* 6. NSD's statistics (stats_hook.c): one counter block per knotd worker, made by
+	 * the first load (on knotd's main thread) and never freed, so that counts survive
+	 * reloads as NSD's do; published with a release store, read without a lock. */
+	struct stats_block *stats;
+	unsigned stats_threads;
+	struct timespec stats_boot;
 };
 
 /* The one instance, a static of the .so. Hidden: the hook reads it without the GOT. */

@@ -250,6 +250,24 @@ static bool conn_input(const struct ctl_ops *ops, struct conn *c)
 	return true;
 }
 
+/* Counters with every field set, types and rcodes in every slot NSD folds into. */
+static int stats(void *ctx, bool reset, struct ctl_stats_report *r, char *err, size_t errlen)
+{
+	static struct ctl_stats st;
+	static const uint64_t servers[3] = { 1, 2, 3 };
+	(void)ctx;
+	(void)err;
+	(void)errlen;
+	uint64_t *w = (uint64_t *)&st;
+	for (size_t i = 0; i < sizeof(st) / sizeof(*w); i++) {
+		w[i] = reset ? 0 : i * 1000003u;
+	}
+	*r = (struct ctl_stats_report){ .st = &st, .server_queries = servers, .n_servers = 3,
+	                                .boot = { 5, 7 }, .elapsed = { 1, 999999999 },
+	                                .zones = 3, .secondaries = 1 };
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0) {
@@ -279,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.verbosity = verbosity, .set_verbosity = set_verbosity, .ratelimit = ratelimit,
 		.stop = no_zone_action, .reload = zone_action, .write = zone_action,
 		.notify = zone_action, .transfer = transfer, .log_reopen = no_zone_action,
-		.reconfig = reconfig, .zone_status = zone_status,
+		.reconfig = reconfig, .zone_status = zone_status, .stats = stats,
 		.add_zone = add_zone, .del_zone = del_zone, .commit = commit,
 		.pid = pid, .unsupported = unsupported,
 	};

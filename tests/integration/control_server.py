@@ -59,9 +59,7 @@ SESSION = c.SESSION + [
 
 # What knotd+mod-nsd answers differently, on purpose (doc/mod-nsd.md): the first words
 # of our answer and its exit code.
-DOCUMENTED = {
-    ('stats_noreset',): ('error stats are not served by knot-nsd yet', 1),
-}
+DOCUMENTED = {}
 
 # a pattern whose zones only 127.0.0.2 may transfer (the gate must know added zones)
 XFR_PATTERN = '''pattern:
@@ -436,7 +434,131 @@ def test_server_robust(r):
     shutil.rmtree(os.path.dirname(key_dir), ignore_errors=True)
 
 
+# --- stats ---
+
+def query_mix(port):
+    """The same requests to either server: UDP with and without EDNS, an unknown EDNS
+    version, NXDOMAIN, a name of no zone, TCP, a refused AXFR, a NOTIFY of a primary zone."""
+    import dns.flags
+    import dns.message
+    import dns.opcode
+    import dns.query
+
+    def udp(q):
+        try:
+            dns.query.udp(q, '127.0.0.1', port=port, timeout=2, ignore_unexpected=True)
+        except Exception:
+            pass
+
+    for name, rdtype in (('example.com', 'SOA'), ('www.example.com', 'A'),
+                         ('nx.example.com', 'A'), ('example.com', 'MX'),
+                         ('elsewhere.invalid', 'A'), ('www.example.com', 'AAAA')):
+        udp(dns.message.make_query(name, rdtype))
+        udp(dns.message.make_query(name, rdtype, use_edns=0, payload=1232))
+    udp(dns.message.make_query('example.com', 'SOA', use_edns=1))   # BADVERS
+    udp(dns.message.make_query('example.com', 'TYPE65280'))          # a type above 255
+    for _ in range(3):
+        try:
+            dns.query.tcp(dns.message.make_query('example.com', 'NS'), '127.0.0.1', port=port,
+                          timeout=2)
+        except Exception:
+            pass
+    try:
+        dns.query.tcp(dns.message.make_query('example.com', 'AXFR'), '127.0.0.1', port=port,
+                      timeout=2)
+    except Exception:
+        pass
+    n = dns.message.make_query('example.com', 'SOA')
+    n.set_opcode(dns.opcode.NOTIFY)
+    n.flags |= dns.flags.AA
+    udp(n)
+
+
+def stats_after_mix(r, server):
+    top = r.tmpdir('ctl-stats')
+    d, pid, conf = start_server(r, server, top, 'unix', None)
+    ctl = [h.NSD_CONTROL, '-c', conf]
+    time.sleep(1)
+    reset = subprocess.run(ctl + ['stats'], capture_output=True, text=True, timeout=20)
+    query_mix(d.port)
+    time.sleep(0.5)
+    got = subprocess.run(ctl + ['stats_noreset'], capture_output=True, text=True, timeout=20)
+    again = subprocess.run(ctl + ['stats'], capture_output=True, text=True, timeout=20)
+    after = subprocess.run(ctl + ['stats_noreset'], capture_output=True, text=True, timeout=20)
+    munin = None
+    if server == 'knotd':
+        munin = run_munin(top, conf)
+    d.stop()
+    return reset, got, again, after, munin
+
+
+def run_munin(top, conf):
+    """Debian's munin plugin for NSD, as nsd_munin_hits and nsd_munin_by_type."""
+    src = '/usr/share/doc/nsd/contrib/nsd_munin_.gz'
+    if not os.path.exists(src):
+        return None
+    script = os.path.join(top, 'nsd_munin_')
+    with open(script, 'wb') as f:
+        f.write(subprocess.run(['zcat', src], capture_output=True, check=True).stdout)
+    out = {}
+    for graph in ('hits', 'by_type', 'zones'):
+        link = os.path.join(top, f'nsd_munin_{graph}')
+        os.symlink(script, link)
+        env = dict(os.environ, statefile=os.path.join(top, 'munin', f'state-{graph}'),
+                   nsd_conf=conf, nsd_control=h.NSD_CONTROL)
+        os.makedirs(os.path.join(top, 'munin'), exist_ok=True)
+        p = subprocess.run(['sh', link], capture_output=True, text=True, env=env, timeout=30)
+        out[graph] = (p.returncode, p.stdout + p.stderr)
+    return out
+
+
+def values(text):
+    return dict(l.split('=', 1) for l in text.splitlines() if '=' in l)
+
+
+def test_server_stats(r):
+    """stats_noreset after the same requests to NSD and to knotd+mod-nsd: the same keys
+    in the same order and the same counts (times and NSD's memory sizes aside); 'stats'
+    resets; NSD's munin plugin in Debian reads knotd's figures."""
+    theirs = stats_after_mix(r, 'nsd')
+    ours = stats_after_mix(r, 'knotd')
+    for (t, o, what) in zip(theirs[:4], ours[:4],
+                            ('stats (reset)', 'stats_noreset after the queries', 'stats',
+                             'stats_noreset after the reset')):
+        r.check(t.returncode == o.returncode == 0, f'{what}: both answer, exit 0',
+                f'{t.returncode} {o.returncode} {o.stdout[:200]!r}')
+    tv, ov = values(theirs[1].stdout), values(ours[1].stdout)
+    r.check(list(tv) == list(ov), 'the same keys in the same order',
+            f'only NSD: {[k for k in tv if k not in ov]}, only ours: '
+            f'{[k for k in ov if k not in tv]}')
+    skip = ('time.', 'size.')
+    diff = [f'{k}: NSD {tv[k]} ours {ov.get(k)}' for k in tv
+            if not k.startswith(skip) and tv[k] != ov.get(k)]
+    r.check(not diff, 'the same counts after the same requests', '; '.join(diff))
+    r.check(int(ov.get('num.queries', 0)) >= 19, 'the 19 requests were counted',
+            ov.get('num.queries'))
+    av = values(ours[3].stdout)
+    counted = {k: v for k, v in av.items()
+               if k.startswith(('num.', 'server')) and v != '0'}
+    r.check(not counted, "'stats' reset the counters", str(counted))
+    r.check(float(ov.get('time.boot', 0)) > float(av.get('time.elapsed', 0)) >= 0,
+            'time.elapsed counts from the reset, time.boot from the start',
+            f"{ov.get('time.boot')} {av.get('time.elapsed')}")
+    munin = ours[4]
+    if munin is None:
+        print('  (no munin plugin in /usr/share/doc/nsd/contrib: skipped)')
+        return
+    rc, text = munin['hits']
+    r.check(rc == 0 and re.search(r'^n_queries\.value [0-9]+$', text, re.M) and
+            re.search(r'^n_udp\.value [0-9]+$', text, re.M),
+            "munin's nsd_munin_hits reads knotd's counters", text[:300])
+    rc, text = munin['by_type']
+    r.check(rc == 0 and re.search(r'^n_t_A\.value [0-9]+$', text, re.M),
+            "munin's nsd_munin_by_type too", text[:300])
+
+
 CASES = {
+    'server-stats': test_server_stats,
     'server-tls': test_server_tls,
     'server-unix': test_server_unix,
     'server-zonelist': test_server_zonelist,

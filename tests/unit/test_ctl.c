@@ -47,6 +47,9 @@ struct fake {
 	size_t staged_at_commit;    /* what the last commit had to apply */
 	char log[2048];             /* each action with its zone, ';'-ended */
 	char why[128];
+	struct ctl_stats stats;
+	bool stats_reset;
+	uint64_t servers[2];
 };
 
 static struct fake f;
@@ -256,6 +259,23 @@ static const char *unsupported(void *ctx, const char *cmd)
 	return f.why;
 }
 
+static int stats(void *ctx, bool reset, struct ctl_stats_report *r, char *err, size_t errlen)
+{
+	if (f.status_rc != 0) {
+		snprintf(err, errlen, "counting is off");
+		return -1;
+	}
+	f.stats_reset = reset;
+	f.servers[0] = 3;
+	f.servers[1] = 1;
+	*r = (struct ctl_stats_report){
+		.st = &f.stats, .server_queries = f.servers, .n_servers = 2,
+		.boot = { 12, 345000 }, .elapsed = { 2, 500000000 },
+		.config_disk = 77, .zones = 3, .secondaries = 1,
+	};
+	return 0;
+}
+
 static void use_release(int release)
 {
 	ops.release = release;
@@ -287,7 +307,7 @@ static int setup(void **state)
 		.verbosity = verbosity, .set_verbosity = set_verbosity, .ratelimit = ratelimit,
 		.stop = stop, .reload = reload, .write = write_zone, .notify = notify,
 		.transfer = transfer, .log_reopen = log_reopen, .reconfig = reconfig,
-		.zone_status = zone_status,
+		.zone_status = zone_status, .stats = stats,
 		.add_zone = add_zone, .del_zone = del_zone, .commit = commit,
 		.pid = pid, .unsupported = unsupported,
 	};
@@ -498,14 +518,62 @@ static void test_unknown_command_shows_the_rest_of_the_line(void **state)
 	assert_string_equal(run(" frobnicate a b "), "error unknown command 'frobnicate a b '\n");
 }
 
-static void test_stats_are_answered_with_an_error(void **state)
+static const char *line_after(const char *text, const char *key)
 {
-	char a[256];
-	snprintf(a, sizeof(a), "%s", run("stats"));
-	assert_int_equal(strncmp(a, "error ", 6), 0);
-	assert_non_null(strstr(a, "knotc stats"));
-	assert_string_equal(run("stats_noreset"), a);
-	assert_string_equal(f.log, "");
+	const char *p = strstr(text, key);
+	return p != NULL ? p + strlen(key) : "";
+}
+
+/* NSD's print_stats: its keys in its order, the named types always, other types only
+ * when counted, NSD's folding of large values into the last slot, the time format; the
+ * reset is the implementation's (asked for by 'stats', not by 'stats_noreset'). */
+static void test_stats_in_nsd_order(void **state)
+{
+	f.stats.qtype[KNOT_RRTYPE_SOA] = 3;
+	f.stats.qtype[252] = 1;      /* AXFR: no name in NSD's table */
+	f.stats.qtype[256] = 9;      /* above 255: not printed */
+	f.stats.opcode[4] = 2;
+	f.stats.qclass[1] = 4;
+	f.stats.rcode[5] = 1;
+	f.stats.udp = 3;
+	f.stats.tcp6 = 1;
+	f.stats.raxfr = 1;
+	const char *a = run("stats_noreset");
+	assert_false(f.stats_reset);
+	static const char head[] = "server0.queries=3\nserver1.queries=1\nnum.queries=4\n"
+		"time.boot=12.000345\ntime.elapsed=2.500000\n"
+		"size.db.disk=0\nsize.db.mem=0\nsize.xfrd.mem=0\n"
+		"size.config.disk=77\nsize.config.mem=0\nnum.type.A=0\nnum.type.NS=0\n";
+	assert_int_equal(strncmp(a, head, strlen(head)), 0);
+	assert_non_null(strstr(a, "\nnum.type.SOA=3\n"));
+	assert_non_null(strstr(a, "\nnum.type.TYPE252=1\n"));
+	assert_null(strstr(a, "TYPE256"));
+	assert_null(strstr(a, "TYPE251"));
+	assert_null(strstr(a, "NSAP-PTR"));   /* named from NSD 4.12 on */
+	assert_non_null(strstr(a, "\nnum.type.EUI64=0\nnum.type.TYPE252=1\n"
+	                          "num.opcode.QUERY=0\nnum.opcode.NOTIFY=2\nnum.class.IN=4\n"
+	                          "num.rcode.NOERROR=0\n"));
+	assert_non_null(strstr(a, "\nnum.rcode.YXDOMAIN=0\nnum.edns=0\nnum.ednserr=0\n"
+	                          "num.udp=3\nnum.udp6=0\nnum.tcp=0\nnum.tcp6=1\nnum.tls=0\n"
+	                          "num.tls6=0\nnum.answer_wo_aa=0\nnum.rxerr=0\nnum.txerr=0\n"
+	                          "num.raxfr=1\nnum.rixfr=0\nnum.truncated=0\n"
+	                          "num.dropped=0\nzone.master=2\nzone.slave=1\n"));
+	assert_string_equal(line_after(a, "num.rcode.REFUSED="), "1\nnum.rcode.YXDOMAIN=0\n"
+	                    "num.edns=0\nnum.ednserr=0\nnum.udp=3\nnum.udp6=0\nnum.tcp=0\n"
+	                    "num.tcp6=1\nnum.tls=0\nnum.tls6=0\nnum.answer_wo_aa=0\n"
+	                    "num.rxerr=0\nnum.txerr=0\nnum.raxfr=1\nnum.rixfr=0\n"
+	                    "num.truncated=0\nnum.dropped=0\nzone.master=2\nzone.slave=1\n");
+	run("stats");
+	assert_true(f.stats_reset);
+	/* NSD 4.12: more named types, zone.primary/secondary before master/slave */
+	use_release(4120);
+	a = run("stats_noreset");
+	assert_non_null(strstr(a, "\nnum.type.NSAP=0\nnum.type.NSAP-PTR=0\n"));
+	assert_non_null(strstr(a, "\nnum.type.HTTPS=0\nnum.type.DSYNC=0\nnum.type.SPF=0\n"));
+	assert_non_null(strstr(a, "\nzone.primary=2\nzone.secondary=1\nzone.master=2\n"
+	                          "zone.slave=1\n"));
+	f.status_rc = -1;
+	assert_string_equal(run("stats"), "error counting is off\n");
 }
 
 static void test_tsig_and_cookie_commands_say_why_they_are_unsupported(void **state)
@@ -1053,7 +1121,7 @@ int main(void)
 		T(test_blanks_before_the_command_are_skipped),
 		T(test_empty_request_is_an_unknown_command),
 		T(test_unknown_command_shows_the_rest_of_the_line),
-		T(test_stats_are_answered_with_an_error),
+		T(test_stats_in_nsd_order),
 		T(test_tsig_and_cookie_commands_say_why_they_are_unsupported),
 		T(test_serverpid_prints_the_serving_pid),
 		T(test_reconfig_and_repattern_answer_what_the_server_says),
