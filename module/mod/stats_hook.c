@@ -65,8 +65,9 @@ static void count_answer(struct stats_block *b, const knotd_qdata_t *qdata, cons
 		INC(b->st.nona);
 	}
 	if (pkt->opt_rr != NULL) {
-		/* BADVERS (16): the upper bits of the rcode in the OPT record */
-		knot_edns_get_ext_rcode(pkt->opt_rr) == 1 ? INC(b->st.ednserr) : INC(b->st.edns);
+		/* knotd writes BADVERS's upper bits into the OPT record on the wire only; its
+		 * whole rcode is in qdata */
+		qdata->rcode == KNOT_RCODE_BADVERS ? INC(b->st.ednserr) : INC(b->st.edns);
 	}
 	if (rcode == KNOT_RCODE_NOERROR && qdata->type == KNOTD_QUERY_TYPE_AXFR) {
 		INC(b->st.raxfr);

@@ -455,7 +455,9 @@ def query_mix(port):
                          ('elsewhere.invalid', 'A'), ('www.example.com', 'AAAA')):
         udp(dns.message.make_query(name, rdtype))
         udp(dns.message.make_query(name, rdtype, use_edns=0, payload=1232))
-    udp(dns.message.make_query('example.com', 'SOA', use_edns=1))   # BADVERS
+    badvers = dns.message.make_query('example.com', 'SOA')
+    badvers.use_edns(edns=1)   # EDNS version 1: BADVERS
+    udp(badvers)
     udp(dns.message.make_query('example.com', 'TYPE65280'))          # a type above 255
     for _ in range(3):
         try:
