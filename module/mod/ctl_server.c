@@ -23,6 +23,7 @@
 #include "conf/model.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
+#include "ctl/ctl_request.h"
 #include "mod/ctl_exec.h"
 #include "mod/ctl_listen.h"
 #include "mod/ctl_server.h"
@@ -41,20 +42,17 @@
  * others (and the stop flag) waiting */
 #define READS_PER_ROUND 32
 
-enum conn_step { STEP_HANDSHAKE, STEP_MAGIC, STEP_LINE, STEP_BULK, STEP_WRITE };
+/* The TLS handshake, then the request (module/ctl/ctl_request.c), then the answer. */
+enum conn_step { STEP_HANDSHAKE, STEP_REQUEST, STEP_WRITE };
 
 struct conn {
 	int fd;
 	gnutls_session_t tls;          /* NULL on a unix socket */
 	enum conn_step step;
 	struct timespec deadline;
-	char in[CTL_BULK_LINE_MAX + 64];
-	size_t in_len;
-	enum ctl_bulk bulk;
-	bool version_mismatch;
+	struct ctl_request req;
 	bool stop_knotd;               /* 'stop' ran: knotd stops once this is answered */
-	struct ctl_out out;
-	size_t out_off;
+	size_t out_off;                /* of req.out written */
 };
 
 struct ctl_server {
@@ -126,11 +124,10 @@ static long ms_left(const struct conn *c, const struct timespec *now)
 static void conn_close(struct ctl_server *s, size_t i)
 {
 	struct conn *c = &s->conns[i];
-	if (c->step == STEP_BULK && !atomic_load(&s->stop)) {
-		/* cut off (too long a line, silence, a failed read): the lines taken so far
-		 * are applied, as NSD applies each line as it reads it (not when knotd
-		 * stops: nothing was written yet, and knotd is not to reload then) */
-		ctl_bulk_end(ctl_exec_ops(&s->exec), c->bulk, &c->out);
+	if (c->step == STEP_REQUEST && !atomic_load(&s->stop)) {
+		/* cut off in addzones (too long a line, silence, a failed read): not when
+		 * knotd stops (nothing was written yet, and knotd is not to reload then) */
+		ctl_request_cut(&c->req, ctl_exec_ops(&s->exec));
 	}
 	if (c->tls != NULL) {
 		if (c->step == STEP_WRITE) {
@@ -139,7 +136,7 @@ static void conn_close(struct ctl_server *s, size_t i)
 		gnutls_deinit(c->tls);
 	}
 	close(c->fd);
-	ctl_out_free(&c->out);
+	ctl_request_free(&c->req);
 	if (c->stop_knotd) {
 		/* as knotc stop; knotd's main thread then unloads the module */
 		srv_log(s, LOG_NOTICE, "remote control: stopping knotd");
@@ -293,8 +290,10 @@ static void conn_accept(struct ctl_server *s, int lfd)
 		size_t old = CONN_MAX;
 		for (size_t i = 0; i < s->n_conns; i++) {
 			const struct conn *c = &s->conns[i];
-			if (c->step != STEP_HANDSHAKE && c->step != STEP_MAGIC &&
-			    c->step != STEP_LINE) {
+			bool waiting = c->step == STEP_HANDSHAKE ||
+			               (c->step == STEP_REQUEST && (c->req.state == CTL_REQ_MAGIC ||
+			                                            c->req.state == CTL_REQ_LINE));
+			if (!waiting) {
 				continue;
 			}
 			if (old == CONN_MAX || c->deadline.tv_sec < s->conns[old].deadline.tv_sec) {
@@ -310,7 +309,7 @@ static void conn_accept(struct ctl_server *s, int lfd)
 	struct conn *c = &s->conns[s->n_conns];
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
-	c->step = STEP_MAGIC;
+	c->step = STEP_REQUEST;
 	deadline_set(c);
 	bool tcp = s->have.tls;
 	if (tcp) {
@@ -397,93 +396,41 @@ static void to_write(struct conn *c)
 	deadline_set(c);
 }
 
-/* The end of addzones/delzones: the staged changes applied, the count answered. */
-static void bulk_finish(struct ctl_server *s, struct conn *c)
+static void log_command(void *ctx, const char *line)
 {
-	ctl_bulk_end(ctl_exec_ops(&s->exec), c->bulk, &c->out);
+	srv_log(ctx, LOG_INFO, "remote control: command: %s", line);
+}
+
+/* The request is answered: the answer goes out, and knotd stops after it for 'stop'. */
+static void answered(struct ctl_server *s, struct conn *c)
+{
+	if (c->req.state != CTL_REQ_ANSWERED) {
+		return;
+	}
+	c->stop_knotd = s->exec.stop_after;
+	s->exec.stop_after = false;
 	to_write(c);
 }
 
 /* Works on the request bytes received: false when the connection is to be closed. */
 static bool conn_input(struct ctl_server *s, struct conn *c)
 {
-	char line[CTL_BULK_LINE_MAX];
-	if (c->step == STEP_MAGIC) {
-		if (c->in_len < CTL_MAGIC_LEN) {
-			return true;
-		}
-		enum ctl_magic m = ctl_magic_check(c->in, CTL_MAGIC_LEN);
-		if (m == CTL_MAGIC_BAD) {
-			return false;  /* not NSD's tool: NSD drops it without a word */
-		}
-		/* a wrong version is answered once the line is there, as NSD does */
-		c->version_mismatch = m == CTL_MAGIC_VERSION;
-		c->step = STEP_LINE;
-		c->in_len -= CTL_MAGIC_LEN;
-		memmove(c->in, c->in + CTL_MAGIC_LEN, c->in_len);
+	if (!ctl_request_input(&c->req, ctl_exec_ops(&s->exec), log_command, s)) {
+		return false;
 	}
-	while (c->step == STEP_LINE || c->step == STEP_BULK) {
-		int r = ctl_take_line(c->in, &c->in_len, line,
-		                      c->step == STEP_LINE ? CTL_LINE_MAX : CTL_BULK_LINE_MAX);
-		if (r < 0 && c->step == STEP_BULK) {
-			/* NSD's addzones loop ends at a line it cannot read, and answers */
-			bulk_finish(s, c);
-			return true;
-		}
-		if (r < 0) {
-			return false;  /* NSD: line too long, dropped */
-		}
-		if (r == 0) {
-			return true;
-		}
-		if (c->step == STEP_LINE) {
-			if (c->version_mismatch) {
-				ctl_out_printf(&c->out, "error version mismatch\n");
-				to_write(c);
-				return true;
-			}
-			srv_log(s, LOG_INFO, "remote control: command: %s", line);
-			c->bulk = ctl_bulk_kind(line);
-			if (c->bulk != CTL_BULK_NONE) {
-				c->step = STEP_BULK;
-				continue;
-			}
-			ctl_execute(ctl_exec_ops(&s->exec), line, &c->out);
-			c->stop_knotd = s->exec.stop_after;
-			s->exec.stop_after = false;
-			to_write(c);
-			return true;
-		}
-		if (ctl_bulk_line(ctl_exec_ops(&s->exec), c->bulk, line, &c->out)) {
-			bulk_finish(s, c);
-			return true;
-		}
-	}
+	answered(s, c);
 	return true;
 }
 
-/* The client's stream ended. As NSD's line reader, what came without a newline is a
- * line; addzones/delzones end there (the changes made so far are applied and
- * answered, as NSD's loop ends). Then the answer, if the client still reads it. */
+/* The client's stream ended: the request's last line, then the answer, if the client
+ * still reads it. */
 static bool conn_eof(struct ctl_server *s, struct conn *c)
 {
-	if (c->step != STEP_LINE && c->step != STEP_BULK) {
+	if (c->step != STEP_REQUEST ||
+	    !ctl_request_eof(&c->req, ctl_exec_ops(&s->exec), log_command, s)) {
 		return false;
 	}
-	/* after the magic even nothing is a line (NSD answers "error unknown command
-	 * ''"); in addzones, nothing more is no line */
-	if ((c->in_len > 0 || c->step == STEP_LINE) && c->in_len < sizeof(c->in)) {
-		c->in[c->in_len++] = '\n';
-		if (!conn_input(s, c)) {
-			return false;
-		}
-	}
-	if (c->step == STEP_BULK) {
-		bulk_finish(s, c);
-	}
-	if (c->step != STEP_WRITE) {
-		return false;
-	}
+	answered(s, c);
 	return conn_step(s, c);
 }
 
@@ -503,12 +450,13 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
 		if (!peer_verified(s, c)) {
 			return false;
 		}
-		c->step = STEP_MAGIC;
+		c->step = STEP_REQUEST;
 		deadline_set(c);
 	}
 	if (c->step == STEP_WRITE) {
-		while (c->out_off < c->out.len) {
-			long n = conn_write(c, c->out.data + c->out_off, c->out.len - c->out_off);
+		const struct ctl_out *out = &c->req.out;
+		while (c->out_off < out->len) {
+			long n = conn_write(c, out->data + c->out_off, out->len - c->out_off);
 			if (n < 0) {
 				return false;
 			}
@@ -521,11 +469,11 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
 		return false;  /* all written: close, as NSD does */
 	}
 	for (int reads = 0; reads < READS_PER_ROUND; reads++) {
-		size_t room = sizeof(c->in) - c->in_len;
+		size_t room = sizeof(c->req.in) - c->req.in_len;
 		if (room == 0) {
 			return false;
 		}
-		long n = conn_read(c, c->in + c->in_len, room);
+		long n = conn_read(c, c->req.in + c->req.in_len, room);
 		if (n == READ_EOF) {
 			return conn_eof(s, c);
 		}
@@ -535,7 +483,7 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
 		if (n == 0) {
 			return true;
 		}
-		c->in_len += (size_t)n;
+		c->req.in_len += (size_t)n;
 		deadline_set(c);
 		if (!conn_input(s, c)) {
 			return false;
@@ -551,7 +499,7 @@ static bool conn_step(struct ctl_server *s, struct conn *c)
  * GnuTLS already decrypted, or a round that stopped at READS_PER_ROUND. */
 static bool conn_pending(const struct conn *c)
 {
-	if (c->step != STEP_MAGIC && c->step != STEP_LINE && c->step != STEP_BULK) {
+	if (c->step != STEP_REQUEST) {
 		return false;
 	}
 	return c->tls != NULL && gnutls_record_check_pending(c->tls) > 0;

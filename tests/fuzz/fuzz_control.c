@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer harness: arbitrary bytes as what an nsd-control client sends, through the
- * server's request state machine (mod/ctl_server.c) and the command table, on a fake
- * server held in memory. The first byte is not sent: its low 5 bits are the size of the
+ * server's request state machine (ctl/ctl_request.c, what mod/ctl_server.c runs) and
+ * the command table, on a fake server held in memory. The first byte is not sent: its low 5 bits are the size of the
  * pieces the bytes arrive in (0: all at once), the others pick NSD 4.12 and failures. */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_out.h"
 #include "ctl/ctl_proto.h"
+#include "ctl/ctl_request.h"
 
 #define FAKE_ZONES 8
 
@@ -189,67 +190,6 @@ static const char *unsupported(void *ctx, const char *cmd)
 	return "not served by knot-nsd: TSIG keys and cookies are nsd.conf's";
 }
 
-enum step { STEP_MAGIC, STEP_LINE, STEP_BULK, STEP_DONE };
-
-struct conn {
-	char in[CTL_BULK_LINE_MAX + 64];
-	size_t in_len;
-	enum step step;
-	bool version_mismatch;
-	enum ctl_bulk bulk;
-	struct ctl_out out;
-};
-
-/* As conn_input in mod/ctl_server.c: false when the connection is closed unanswered. */
-static bool conn_input(const struct ctl_ops *ops, struct conn *c)
-{
-	char line[CTL_BULK_LINE_MAX];
-	if (c->step == STEP_MAGIC) {
-		if (c->in_len < CTL_MAGIC_LEN) {
-			return true;
-		}
-		enum ctl_magic m = ctl_magic_check(c->in, CTL_MAGIC_LEN);
-		if (m == CTL_MAGIC_BAD) {
-			return false;
-		}
-		c->version_mismatch = m == CTL_MAGIC_VERSION;
-		c->step = STEP_LINE;
-		c->in_len -= CTL_MAGIC_LEN;
-		memmove(c->in, c->in + CTL_MAGIC_LEN, c->in_len);
-	}
-	while (c->step == STEP_LINE || c->step == STEP_BULK) {
-		int r = ctl_take_line(c->in, &c->in_len, line,
-		                      c->step == STEP_LINE ? CTL_LINE_MAX : CTL_BULK_LINE_MAX);
-		if (r < 0) {
-			return false;
-		}
-		if (r == 0) {
-			return true;
-		}
-		if (c->step == STEP_LINE) {
-			if (c->version_mismatch) {
-				ctl_out_printf(&c->out, "error version mismatch\n");
-				c->step = STEP_DONE;
-				return true;
-			}
-			c->bulk = ctl_bulk_kind(line);
-			if (c->bulk != CTL_BULK_NONE) {
-				c->step = STEP_BULK;
-				continue;
-			}
-			ctl_execute(ops, line, &c->out);
-			c->step = STEP_DONE;
-			return true;
-		}
-		if (ctl_bulk_line(ops, c->bulk, line, &c->out)) {
-			ctl_bulk_end(ops, c->bulk, &c->out);
-			c->step = STEP_DONE;
-			return true;
-		}
-	}
-	return true;
-}
-
 /* Counters with every field set, types and rcodes in every slot NSD folds into. */
 static int stats(void *ctx, bool reset, struct ctl_stats_report *r, char *err, size_t errlen)
 {
@@ -305,16 +245,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zone_put_str(&f, "example.org", "_implicit_2", false, false);
 	zone_put_str(&f, "a.test", "p", false, true);
 
-	struct conn *c = calloc(1, sizeof(*c));
+	struct ctl_request *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		return 0;
 	}
 	data++;
 	size--;
 	/* the server reads what fits in its buffer; a full buffer closes the connection */
-	while (size > 0 && c->step != STEP_DONE) {
+	bool open = true;
+	while (size > 0 && c->state != CTL_REQ_ANSWERED) {
 		size_t room = sizeof(c->in) - c->in_len;
 		if (room == 0) {
+			open = false;
 			break;
 		}
 		size_t n = piece == 0 || piece > size ? size : piece;
@@ -323,14 +265,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c->in_len += n;
 		data += n;
 		size -= n;
-		if (!conn_input(&ops, c)) {
+		if (!ctl_request_input(c, &ops, NULL, NULL)) {
+			open = false;
 			break;
 		}
+	}
+	/* the client's stream ends here (or the server cut it: addzones applied so far) */
+	if (open) {
+		(void)ctl_request_eof(c, &ops, NULL, NULL);
+	} else {
+		ctl_request_cut(c, &ops);
 	}
 	if (c->out.len > 0 && strlen(c->out.data) != c->out.len) {
 		abort();  /* the answer is text: no NUL inside, none missing at its end */
 	}
-	ctl_out_free(&c->out);
+	ctl_request_free(c);
 	free(c);
 	for (size_t i = 0; i < f.n; i++) {
 		free(f.zones[i].name);

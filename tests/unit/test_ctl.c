@@ -17,6 +17,7 @@
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_out.h"
 #include "ctl/ctl_proto.h"
+#include "ctl/ctl_request.h"
 
 #define MAX_ZONES 8
 /* 2023-11-14T22:13:20 in UTC */
@@ -350,6 +351,72 @@ static const char *run_bulk(const char *request, const char *const *lines)
 	ctl_bulk_end(&ops, kind, &out);
 	assert_false(out.failed);
 	return out.data != NULL ? out.data : "";
+}
+
+/* --- a whole request as the server feeds it (ctl_request.c) --- */
+
+static struct ctl_request req;
+
+/* Feeds bytes n at a time (0: all at once); eof: the client's stream ends after them.
+ * The answer, or NULL when the connection is closed unanswered. */
+static const char *feed(const char *bytes, size_t n, bool eof)
+{
+	ctl_request_free(&req);
+	memset(&req, 0, sizeof(req));
+	size_t len = strlen(bytes);
+	for (size_t off = 0; off < len && req.state != CTL_REQ_ANSWERED;) {
+		size_t k = n == 0 || n > len - off ? len - off : n;
+		memcpy(req.in + req.in_len, bytes + off, k);
+		req.in_len += k;
+		off += k;
+		if (!ctl_request_input(&req, &ops, NULL, NULL)) {
+			return NULL;
+		}
+	}
+	if (eof && !ctl_request_eof(&req, &ops, NULL, NULL)) {
+		return NULL;
+	}
+	return req.state == CTL_REQ_ANSWERED ? req.out.data : "(waiting)";
+}
+
+static void test_request_in_pieces_is_answered_once_complete(void **state)
+{
+	assert_string_equal(feed("NSDCT1 verbosity\n", 1, false), "verbosity 1\n");
+	assert_string_equal(feed("NSDCT1 verbos", 0, false), "(waiting)");
+	assert_string_equal(feed("NSDCT1 verbosity\nNSDCT1 status\n", 0, false),
+	                    "verbosity 1\n");   /* one request per connection */
+}
+
+static void test_request_wrong_magic_is_dropped_version_answered(void **state)
+{
+	assert_null(feed("HELLO! verbosity\n", 0, false));
+	assert_string_equal(feed("NSDCT2 verbosity\n", 3, false), "error version mismatch\n");
+}
+
+/* NSD's line reader: a last line without its newline is a line; nothing at all after
+ * the magic is the empty command. */
+static void test_request_eof_ends_the_last_line(void **state)
+{
+	assert_string_equal(feed("NSDCT1 verbosity", 0, true), "verbosity 1\n");
+	assert_string_equal(feed("NSDCT1 ", 0, true), "error unknown command ''\n");
+	assert_null(feed("NSDC", 0, true));
+}
+
+/* addzones ends at the end marker, at the end of the stream, or where the server cuts
+ * the connection: the lines taken so far are applied and counted each time. */
+static void test_request_addzones_ends_three_ways(void **state)
+{
+	assert_string_equal(feed("NSDCT1 addzones\nz1.test pri\n\x04\n", 5, false),
+	                    "added: z1.test\nadded 1 zones\n");
+	assert_string_equal(feed("NSDCT1 addzones\nz2.test pri\nz3.test pri", 0, true),
+	                    "added: z2.test\nadded: z3.test\nadded 2 zones\n");
+	assert_string_equal(feed("NSDCT1 addzones\nz4.test pri\nz5.te", 0, false),
+	                    "(waiting)");
+	ctl_request_cut(&req, &ops);
+	assert_int_equal(req.state, CTL_REQ_ANSWERED);
+	assert_string_equal(req.out.data, "added: z4.test\nadded 1 zones\n");
+	ctl_request_free(&req);
+	memset(&req, 0, sizeof(req));
 }
 
 /* --- the magic --- */
@@ -1122,6 +1189,10 @@ int main(void)
 		T(test_empty_request_is_an_unknown_command),
 		T(test_unknown_command_shows_the_rest_of_the_line),
 		T(test_stats_in_nsd_order),
+		T(test_request_in_pieces_is_answered_once_complete),
+		T(test_request_wrong_magic_is_dropped_version_answered),
+		T(test_request_eof_ends_the_last_line),
+		T(test_request_addzones_ends_three_ways),
 		T(test_tsig_and_cookie_commands_say_why_they_are_unsupported),
 		T(test_serverpid_prints_the_serving_pid),
 		T(test_reconfig_and_repattern_answer_what_the_server_says),
