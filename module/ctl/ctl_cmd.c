@@ -123,6 +123,10 @@ static void zone_status(const struct ctl_ops *ops, const struct ctl_zone *z,
 	if (z->from_zonelist) {
 		ctl_out_printf(o, "\tpattern: %s\n", z->pattern);
 	}
+	char round[1024];
+	if (ops->notify_status != NULL && ops->notify_status(ops->ctx, z, round, sizeof(round))) {
+		ctl_out_printf(o, "\tnotify: \"%s\"\n", round);
+	}
 	if (!z->secondary) {
 		ctl_out_printf(o, "\tstate: %s\n", word_primary(ops));
 		return;

@@ -67,6 +67,9 @@ struct ctl_ops {
 	 * r's pointers stay valid until the next call. 0, or -1 with an error text. */
 	int (*stats)(void *ctx, bool reset, struct ctl_stats_report *r, char *err,
 	             size_t errlen);
+	/* Optional: the zone's NOTIFY round in progress as zonestatus's notify: line
+	 * ("send <targets in flight> with serial N") into buf; false: none running. */
+	bool (*notify_status)(void *ctx, const struct ctl_zone *z, char *buf, size_t len);
 	/* Optional: around zone_status of every zone, to ask the server once for all. */
 	void (*zone_status_all_begin)(void *ctx);
 	void (*zone_status_all_end)(void *ctx);

@@ -20,6 +20,7 @@
 #include "mod/ctl_view.h"
 #include "mod/include_keeper.h"
 #include "mod/notify_self.h"
+#include "mod/notify_status.h"
 #include "mod/process_state.h"
 
 static void elog(struct ctl_exec *e, int prio, const char *fmt, ...)
@@ -692,6 +693,14 @@ static const char *commit(void *ctx)
 	return r != NULL && r[0] == '\0' ? "nsd.conf has errors, see knotd's log" : r;
 }
 
+/* The zones the command layer gets are the view's (zone_at, zone_find). */
+static bool notify_status(void *ctx, const struct ctl_zone *z, char *buf, size_t len)
+{
+	(void)ctx;
+	const struct ctl_view_zone *vz = (const struct ctl_view_zone *)z;
+	return notify_status_get(vz->dname, buf, len);
+}
+
 static int stats(void *ctx, bool reset, struct ctl_stats_report *r, char *err, size_t errlen)
 {
 	return ctl_exec_stats(ctx, reset, r, err, errlen);
@@ -725,6 +734,7 @@ void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
 		.log_reopen = log_reopen,
 		.reconfig = reconfig,
 		.zone_status = zone_status,
+		.notify_status = notify_status,
 		.stats = stats,
 		.zone_status_all_begin = zone_status_all_begin,
 		.zone_status_all_end = zone_status_all_end,

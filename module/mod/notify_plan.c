@@ -135,11 +135,17 @@ static int target_add(struct build *b, struct notify_plan_zone *z, const struct 
 	struct notify_plan_target *tg = &z->tg[z->n];
 	acl_sockaddr(a, a->port != 0 ? a->port : 53, &tg->dst);
 	tg->key = key;
+	tg->spec = strdup(a->spec != NULL ? a->spec : "");
+	if (tg->spec == NULL) {
+		return KNOT_ENOMEM;
+	}
 	char addr[80];
 	notify_addr_str(&tg->dst, addr, sizeof(addr));
 	if (asprintf(&tg->reg, "%s|%s|%s", z->txt, addr,
 	             key >= 0 ? b->p->keys[key].name : "NOKEY") < 0) {
 		tg->reg = NULL;
+		free(tg->spec);
+		tg->spec = NULL;
 		return KNOT_ENOMEM;
 	}
 	z->n++;
@@ -204,6 +210,7 @@ void notify_plan_free(struct notify_plan *p)
 		struct notify_plan_zone *z = &p->zones[i];
 		for (size_t k = 0; k < z->n; k++) {
 			free(z->tg[k].reg);
+			free(z->tg[k].spec);
 		}
 		free(z->tg);
 		free(z->via);

@@ -21,6 +21,7 @@ struct notify_plan_key {
 struct notify_plan_target {
 	struct sockaddr_storage dst;   /* @port, else 53 (never NSD's own port: setting) */
 	int key;                       /* index into notify_plan.keys, -1: NOKEY */
+	char *spec;                    /* the address as nsd.conf writes it (zonestatus) */
 	char *reg;                     /* registry key: "<zone>|<address>@<port>|<key>" */
 };
 

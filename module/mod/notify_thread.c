@@ -295,6 +295,7 @@ static uint64_t step_zones(struct notify_thread *t, uint64_t now)
 	for (size_t i = 0; i < t->n_active;) {
 		struct nzone *z = &t->zones[t->active[i]];
 		nzone_step(z, now);
+		nzone_publish(z);
 		if (nzone_finished(z)) {
 			t->active[i] = t->active[--t->n_active];
 			continue;

@@ -2,8 +2,10 @@
 /* mod-nsd's NOTIFY sender, one zone: its SOA from knotd, then NSD's rounds to its targets. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mod/notify_send.h"
+#include "mod/notify_status.h"
 #include "mod/notify_zone.h"
 #include "mod/process_state.h"
 
@@ -145,6 +147,42 @@ static void on_end(void *ctx, size_t i, enum nsched_state st)
 	registry_done(pt->reg);
 }
 
+/* NSD's zonestatus line of a round: the targets in flight and the serial sent. */
+static char *status_text(const struct nzone *z)
+{
+	size_t len = 32;
+	for (size_t i = 0; i < z->p->n; i++) {
+		len += strlen(z->p->tg[i].spec) + 1;
+	}
+	char *t = malloc(len), *p = t;
+	if (t == NULL) {
+		return NULL;
+	}
+	p += sprintf(p, "send");
+	for (size_t i = 0; i < z->p->n; i++) {
+		if (z->sched.t[i].state == NSCHED_INFLIGHT) {
+			p += sprintf(p, " %s", z->p->tg[i].spec);
+		}
+	}
+	sprintf(p, " with serial %u", z->soa != NULL ? knot_soa_serial(z->soa->rrs.rdata) : 0);
+	return t;
+}
+
+void nzone_publish(struct nzone *z)
+{
+	char *t = z->phase == NZONE_NOTIFY && z->sched_init ? status_text(z) : NULL;
+	if (t == NULL && z->status == NULL) {
+		return;
+	}
+	if (t != NULL && z->status != NULL && strcmp(t, z->status) == 0) {
+		free(t);
+		return;
+	}
+	notify_status_set(z->p->name, t);
+	free(z->status);
+	z->status = t;
+}
+
 static void zone_finish(struct nzone *z)
 {
 	if (z->phase == NZONE_NOTIFY && z->answered + z->unreachable > 0) {
@@ -157,6 +195,7 @@ static void zone_finish(struct nzone *z)
 	z->soa_live = false;
 	nzone_release(z);
 	z->phase = NZONE_FINISHED;
+	nzone_publish(z);
 }
 
 static void zone_notify(struct nzone *z);
@@ -414,6 +453,7 @@ void nzone_abandon(struct nzone *z)
 	drop_ids(z);
 	nzone_release(z);
 	z->phase = NZONE_FINISHED;
+	nzone_publish(z);
 }
 
 void nzone_free(struct nzone *z)
@@ -423,6 +463,11 @@ void nzone_free(struct nzone *z)
 	z->tg = NULL;
 	knot_rrset_free(z->given_soa, NULL);
 	z->given_soa = NULL;
+	if (z->status != NULL) {
+		notify_status_set(z->p->name, NULL);   /* the next instance goes on with it */
+		free(z->status);
+		z->status = NULL;
+	}
 }
 
 void nzone_give(struct nzone *z, knot_rrset_t *soa, enum nzone_why why)

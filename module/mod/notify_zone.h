@@ -54,6 +54,7 @@ struct nzone {
 	bool given;                /* the next activation sends given_soa, knotd not asked */
 	knot_rrset_t *given_soa;   /* NULL with given: NOTIFY without SOA */
 	bool queued;               /* waits in the thread's queue of changed zones */
+	char *status;              /* what zonestatus shows of the round (notify_status.h) */
 	size_t answered, unreachable;
 };
 
@@ -98,6 +99,9 @@ static inline bool nzone_finished(const struct nzone *z)
 {
 	return z->phase == NZONE_FINISHED;
 }
+
+/* Publishes the round's zonestatus line when it changed (the targets in flight). */
+void nzone_publish(struct nzone *z);
 
 /* Frees what only an active zone needs. */
 void nzone_release(struct nzone *z);

@@ -32,6 +32,7 @@
 struct gate_set;
 struct ctl_server;
 struct stats_block;
+struct notify_round_status;
 
 struct process_state {
 	/* 1. The include keeper: what the instances wrote and asked knotd to reload
@@ -62,6 +63,8 @@ struct process_state {
 	atomic_uint notify_gen;
 	struct notify_changes notify_changes;
 	int notify_wake;
+	struct notify_round_status *notify_rounds;   /* zonestatus (notify_status.c) */
+	size_t n_notify_rounds, cap_notify_rounds;
 
 	/* 4. The watcher: the files the last instance watched (the next one watches
 	 * them before its own parse, so that an edit made during a reload is not lost)

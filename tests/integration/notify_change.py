@@ -328,7 +328,45 @@ zone:
     prim.stop()
 
 
+# --- zonestatus during a round ---
+
+def test_zonestatus(r):
+    """While a round runs (a target that never answers), nsd-control zonestatus shows
+    NSD's notify: line, the same from NSD and from knotd+mod-nsd on the same zone."""
+    top = r.tmpdir('zstatus')
+    silent = Listener('silent')
+    clause = f'''	notify: 127.0.0.1@{silent.port} NOKEY
+	provide-xfr: 127.0.0.1 {h.KEY_NAME}
+'''
+    answers = {}
+    for server in ('nsd', 'knotd'):
+        port = h.free_port()
+        d = os.path.join(top, server)
+        os.makedirs(d)
+        if server == 'nsd':
+            daemon = h.Nsd(d, port, KEY_CLAUSE + '\nzone:\n\tname: "example.net"\n'
+                           '\tzonefile: "example.net.zone"\n' + clause)
+            conf, zdir = daemon.conf, daemon.zonesdir
+        else:
+            conf = primary_conf(d, port, [('example.net', clause)])
+            zdir = os.path.join(d, 'zones')
+            daemon = h.Knotd(os.path.join(d, 'knotd'), port, r.module, conf)
+        write_soa_zone(os.path.join(zdir, 'example.net.zone'), 'example.net', 4)
+        daemon.start()
+        h.wait_for(lambda: nsd_control(conf, 'status').returncode == 0, 10)
+        h.wait_for(lambda: 'notify:' in nsd_control(conf, 'zonestatus', 'example.net').stdout, 5)
+        res = nsd_control(conf, 'zonestatus', 'example.net')
+        answers[server] = (res.returncode, res.stdout)
+        daemon.stop()
+    silent.close()
+    line = f'\tnotify: "send 127.0.0.1@{silent.port} with serial 4"\n'
+    r.check(line in answers['nsd'][1], "NSD's own line, as expected", repr(answers['nsd']))
+    r.check(answers['knotd'] == answers['nsd'], 'knotd+mod-nsd answers the same',
+            f"{answers['knotd']!r} / {answers['nsd']!r}")
+
+
 CASES = {
+    'zonestatus': test_zonestatus,
     'once': test_once,
     'lossy': test_lossy,
     'chain': test_chain,

@@ -796,6 +796,26 @@ static void test_zonestatus_of_a_zonelist_zone_shows_its_pattern(void **state)
 	                    "zone:\ta.test\n\tpattern: pri\n\tstate: master\n");
 }
 
+static bool round_of_a_test(void *ctx, const struct ctl_zone *z, char *buf, size_t len)
+{
+	(void)ctx;
+	if (strcmp(z->name, "a.test") != 0) {
+		return false;
+	}
+	snprintf(buf, len, "send 192.0.2.1 192.0.2.2@5300 with serial 7");
+	return true;
+}
+
+/* NSD's notify: line of a round in progress: after the pattern, before the state. */
+static void test_zonestatus_shows_a_notify_round(void **state)
+{
+	ops.notify_status = round_of_a_test;
+	assert_string_equal(run("zonestatus a.test"), "zone:\ta.test\n\tpattern: pri\n"
+	                    "\tnotify: \"send 192.0.2.1 192.0.2.2@5300 with serial 7\"\n"
+	                    "\tstate: master\n");
+	assert_null(strstr(run("zonestatus example.org"), "notify:"));
+}
+
 static void test_zonestatus_of_a_secondary_shows_serials_since_local_time(void **state)
 {
 	assert_string_equal(run("zonestatus sec.example"),
@@ -1189,6 +1209,7 @@ int main(void)
 		T(test_empty_request_is_an_unknown_command),
 		T(test_unknown_command_shows_the_rest_of_the_line),
 		T(test_stats_in_nsd_order),
+		T(test_zonestatus_shows_a_notify_round),
 		T(test_request_in_pieces_is_answered_once_complete),
 		T(test_request_wrong_magic_is_dropped_version_answered),
 		T(test_request_eof_ends_the_last_line),
