@@ -24,6 +24,8 @@
  *                    leaves: each held for a few pointer or counter updates, never two
  *                    of them at once, never while waiting for anything.
  *
+ * knotd's workers take notify_lock in the BEGIN hook for a self NOTIFY (a push to the
+ * change queue), the remote control for nsd-control notify and zonestatus; both alone.
  * The NOTIFY thread takes notify_lock alone, and keeper_lock only with trylock (load
  * may hold it while it starts that thread; unload joins the thread). knotd's main
  * thread takes keeper_lock with a blocking lock: a watcher holds it for a render at
