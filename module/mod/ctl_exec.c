@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <libknot/libknot.h>
+#include <libzscanner/scanner.h>
 
 #include "conf/file_replace.h"
 #include "conf/model.h"
@@ -317,6 +318,34 @@ static time_t zone_file_time(const struct ctl_view_zone *vz)
 	return 0;
 }
 
+/* The serial of the zone file knotd wrote (its SOA comes first): what an expired zone
+ * last served. false: no file, or no SOA among its first records. */
+static bool zone_file_serial(const struct ctl_view_zone *vz, uint32_t *serial)
+{
+	zs_scanner_t sc;
+	if (vz->zonefile == NULL || zs_init(&sc, vz->z.name, KNOT_CLASS_IN, 3600) != 0) {
+		return false;
+	}
+	bool found = false;
+	if (zs_set_input_file(&sc, vz->zonefile) == 0) {
+		for (int n = 0; n < 16 && !found && zs_parse_record(&sc) == 0 &&
+		                sc.state == ZS_STATE_DATA; n++) {
+			if (sc.r_type != KNOT_RRTYPE_SOA) {
+				continue;
+			}
+			/* MNAME, RNAME, then the serial */
+			size_t off = knot_dname_size(sc.r_data);
+			off += knot_dname_size(sc.r_data + off);
+			if (off + 4 <= sc.r_data_length) {
+				*serial = knot_wire_read_u32(sc.r_data + off);
+				found = true;
+			}
+		}
+	}
+	zs_deinit(&sc);
+	return found;
+}
+
 static int zone_status(void *ctx, const struct ctl_zone *z, struct ctl_zone_status *st,
                        char *err, size_t errlen)
 {
@@ -339,12 +368,16 @@ static int zone_status(void *ctx, const struct ctl_zone *z, struct ctl_zone_stat
 	                          &sc, err, errlen) != 0) {
 		return -1;
 	}
-	if (!sc.have_serial && st->state == CTL_ZS_OK) {
-		/* nothing served: never transferred yet, or expired (knotd empties it) */
-		st->state = CTL_ZS_REFRESHING;
-	}
 	const struct ctl_view_zone *vz = (const struct ctl_view_zone *)z;
 	st->served_since = zone_file_time(vz);
+	if (!sc.have_serial) {
+		/* nothing served: never transferred yet (NSD: refreshing), or expired: knotd
+		 * drops the contents and keeps the zone file it wrote (NSD: expired, also
+		 * while it tries the primaries again) */
+		st->state = st->served_since != 0 ? CTL_ZS_EXPIRED : CTL_ZS_REFRESHING;
+		/* NSD shows the serial an expired zone last had */
+		st->served = st->state == CTL_ZS_EXPIRED && zone_file_serial(vz, &st->served_serial);
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@ import re
 import signal
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -483,6 +484,14 @@ def test_expiry(r):
     r.check(rcode_of(kp, 'www.example.com', 'A') == dns.rcode.SERVFAIL,
             'names in the zone: SERVFAIL too')
     r.check(knot.count(r'\[example\.com\.\] zone expired') == 1, 'knotd logged the expiry')
+    zs = subprocess.run([h.NSD_CONTROL, '-c', conf, 'zonestatus', 'example.com'],
+                        capture_output=True, text=True, timeout=20)
+    # NSD 4.6.1, seen with the same SOA timers: state: expired, then the serial it last
+    # had as served- and commit-serial, and the wait
+    r.check(re.match(r'zone:\texample\.com\n\tstate: expired\n\tserved-serial: "1 since '
+                     r'[0-9T:-]+"\n\tcommit-serial: "1 since [0-9T:-]+"\n\twait: "\d+ sec '
+                     r'between attempts"\n$', zs.stdout),
+            "nsd-control zonestatus answers NSD's lines of an expired zone", repr(zs.stdout))
 
     prim.start()
     t1 = time.monotonic()
