@@ -149,18 +149,23 @@ cg_run() { # DIR PORT
 	n=$(awk '/Queries completed/ { print $3 }' <<< "$out")
 	f=$(ls "$d"/cg."$vpid".* | head -1)
 	total=$(callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-	hook=$(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
-		awk '/gate_hook.c:gate_begin/ && h == "" { gsub(",", "", $1); h = $1 } END { print h }')
+	read -r hook stats < <(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
+		awk '/gate_hook.c:gate_begin/ && h == "" { gsub(",", "", $1); h = $1 }
+		     /stats_hook.c:stats_end/ && s == "" { gsub(",", "", $1); s = $1 }
+		     END { print (h == "" ? 0 : h), (s == "" ? 0 : s) }')
 	knotd_stop_all
-	awk -v t="$total" -v h="${hook:-0}" -v n="$n" 'BEGIN {
-		if (n > 0) printf "%.0f %.1f %.3f\n", t / n, h / n, 100 * h / t }'
+	awk -v t="$total" -v h="${hook:-0}" -v s="${stats:-0}" -v n="$n" 'BEGIN {
+		if (n > 0) printf "%.0f %.1f %.3f %.1f %.3f\n", t / n, h / n, 100 * h / t,
+		                  s / n, 100 * s / t }'
 }
-read -r pl_ir _ _ < <(cg_run "$work/plain" "$pn")
-read -r mo_ir mo_hook mo_pct < <(cg_run "$work/mod" "$pm")
-read -r aq_ir aq_hook aq_pct < <(cg_run "$work/aq" "$pq")
+read -r pl_ir _ _ _ _ < <(cg_run "$work/plain" "$pn")
+read -r mo_ir mo_hook mo_pct mo_st mo_stpct < <(cg_run "$work/mod" "$pm")
+read -r aq_ir aq_hook aq_pct aq_st aq_stpct < <(cg_run "$work/aq" "$pq")
 echo "  instructions per query (callgrind, $((7 * 3 * zones)) queries at 2000 q/s):"
 echo "    without mod-nsd            $pl_ir"
-echo "    with mod-nsd               $mo_ir, of which the gate's hook $mo_hook ($mo_pct %)"
-echo "    with mod-nsd, allow-query  $aq_ir, of which the gate's hook $aq_hook ($aq_pct %)"
+echo "    with mod-nsd               $mo_ir, of which the gate's hook $mo_hook ($mo_pct %)," \
+     "the statistics hook $mo_st ($mo_stpct %)"
+echo "    with mod-nsd, allow-query  $aq_ir, of which the gate's hook $aq_hook ($aq_pct %)," \
+     "the statistics hook $aq_st ($aq_stpct %)"
 echo "    (totals move with how knotd batches packets and with its own background work; the"
-echo "    hook's count is exact)"
+echo "    hooks' counts are exact)"
