@@ -328,6 +328,61 @@ zone:
     prim.stop()
 
 
+# --- two kinds of secondary behind one knotd+mod-nsd primary ---
+
+def test_two_secondaries(r):
+    """An NSD secondary and a knotd+mod-nsd secondary behind one knotd+mod-nsd primary:
+    each change reaches both by the module's NOTIFY (one each), both serve it soon."""
+    top = r.tmpdir('two-sec')
+    kp, np_, ks = h.free_port(), h.free_port(), h.free_port()
+    kdir = os.path.join(top, 'primary')
+    os.makedirs(kdir)
+    zf = os.path.join(kdir, 'zones', 'example.net.zone')
+    write_soa_zone(zf, 'example.net', 1)
+    conf = primary_conf(kdir, kp, [('example.net', f'''	notify: 127.0.0.1@{np_} {h.KEY_NAME}
+	notify: 127.0.0.1@{ks} {h.KEY_NAME}
+	provide-xfr: 127.0.0.1 {h.KEY_NAME}
+''')])
+    prim = h.Knotd(os.path.join(top, 'knotd-primary'), kp, r.module, conf)
+    nsd = nsd_secondary(os.path.join(top, 'nsd'), np_, kp, 'example.net')
+    sdir = os.path.join(top, 'secondary')
+    os.makedirs(sdir)
+    sconf = os.path.join(sdir, 'nsd.conf')
+    h.write_nsd_conf(sconf, sdir, ks, KEY_CLAUSE + h.secondary_zone_clause('example.net', kp))
+    ksec = h.Knotd(os.path.join(top, 'knotd-secondary'), ks, r.module, sconf)
+    prim.start()
+    nsd.start()
+    ksec.start()
+    r.check(h.wait_serial(np_, 'example.net', 1, 20) and h.wait_serial(ks, 'example.net', 1, 20),
+            'both secondaries serve serial 1')
+    time.sleep(1.5)
+    for serial in (2, 3):
+        n_nsd = nsd.log().count('notify for example.net.')
+        n_knot = ksec.count(r'\[example\.net\.\] notify, incoming')
+        bump(prim, zf, 'example.net', serial)
+        t0, t_nsd, t_knot = time.monotonic(), None, None
+        while time.monotonic() - t0 < 10 and (t_nsd is None or t_knot is None):
+            if t_nsd is None and h.soa_serial(np_, 'example.net') == serial:
+                t_nsd = time.monotonic() - t0
+            if t_knot is None and h.soa_serial(ks, 'example.net') == serial:
+                t_knot = time.monotonic() - t0
+            time.sleep(0.02)
+        r.check(t_nsd is not None and t_knot is not None,
+                f'serial {serial}: the NSD and the knotd+mod-nsd secondary serve it',
+                f'NSD {t_nsd} knotd {t_knot}')
+        if t_nsd is not None and t_knot is not None:
+            print(f'  (serial {serial}: NSD secondary {t_nsd:.2f} s, knotd+mod-nsd secondary '
+                  f'{t_knot:.2f} s after the primary reloaded)')
+        time.sleep(3.5)   # a second NOTIFY would come by now
+        r.check(nsd.log().count('notify for example.net.') - n_nsd == 1,
+                f'serial {serial}: one NOTIFY at the NSD secondary')
+        r.check(ksec.count(r'\[example\.net\.\] notify, incoming') - n_knot == 1,
+                f'serial {serial}: one NOTIFY at the knotd+mod-nsd secondary')
+    ksec.stop()
+    nsd.stop()
+    prim.stop()
+
+
 # --- zonestatus during a round ---
 
 def test_zonestatus(r):
@@ -366,6 +421,7 @@ def test_zonestatus(r):
 
 
 CASES = {
+    'two-secondaries': test_two_secondaries,
     'zonestatus': test_zonestatus,
     'once': test_once,
     'lossy': test_lossy,
