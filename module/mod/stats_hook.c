@@ -44,8 +44,9 @@ static void count_question(struct stats_block *b, const knot_pkt_t *q)
 {
 	unsigned opcode = knot_wire_get_opcode(q->wire);
 	if ((opcode != KNOT_OPCODE_QUERY && opcode != KNOT_OPCODE_NOTIFY) ||
-	    knot_wire_get_qdcount(q->wire) != 1 || knot_wire_get_rcode(q->wire) != 0) {
-		return;
+	    knot_wire_get_qdcount(q->wire) != 1 || knot_wire_get_rcode(q->wire) != 0 ||
+	    q->qname_size == 0) {
+		return;   /* NSD answers FORMERR or NOTIMP before it counts */
 	}
 	unsigned type = knot_pkt_qtype(q), cls = knot_pkt_qclass(q);
 	INC(b->st.opcode[opcode < 5 ? opcode : 5]);
