@@ -72,30 +72,22 @@ static bool current(const struct notify_thread *t)
 	return !atomic_load(&t->stop) && atomic_load(&nsd_process.notify_gen) == t->gen;
 }
 
-/* Makes the registry hold the plan's targets and this thread the one that sends.
- * *pending: how many targets this process has not notified yet. */
-static int registry_take(struct notify_thread *t, size_t *pending)
+/* Makes the registry hold the plan's targets and this thread the one that sends (the
+ * targets it owes a NOTIFY stay pending there: nzone_activate reads them). */
+static int registry_take(struct notify_thread *t)
 {
 	const char **keys = NULL;
-	size_t n = t->plan->n_targets;
 	int ret = notify_plan_reg_keys(t->plan, &keys);
-	bool *pend = calloc(n > 0 ? n : 1, sizeof(*pend));
-	if (ret != KNOT_EOK || pend == NULL) {
-		free(keys);
-		free(pend);
-		return KNOT_ENOMEM;
+	if (ret != KNOT_EOK) {
+		return ret;
 	}
 	pthread_mutex_lock(&nsd_process.notify_lock);
-	ret = nsched_registry_update(&nsd_process.notify_registry, keys, n, pend);
+	ret = nsched_registry_update(&nsd_process.notify_registry, keys, t->plan->n_targets,
+	                             NULL);
 	/* The instance a reload creates takes over; the older thread stops sending. */
 	t->gen = atomic_fetch_add(&nsd_process.notify_gen, 1) + 1;
 	pthread_mutex_unlock(&nsd_process.notify_lock);
-	*pending = 0;
-	for (size_t i = 0; i < n; i++) {
-		*pending += pend[i];
-	}
 	free(keys);
-	free(pend);
 	return ret;
 }
 
@@ -456,10 +448,9 @@ int notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
 	t->stop_fd = -1;
 	t->wake_fd = -1;
 
-	size_t pending = 0;
 	int ret = notify_plan_build(m, bad_key, mod, &t->plan);
 	if (ret == KNOT_EOK) {
-		ret = registry_take(t, &pending);
+		ret = registry_take(t);
 	}
 	/* Zones with targets: the thread runs until unload, for their changes too. */
 	bool zones = ret == KNOT_EOK && t->plan->n_zones > 0;
@@ -472,7 +463,6 @@ int notify_thread_start(knotd_mod_t *mod, const struct nsdconf_model *m,
 	if (ret != KNOT_EOK) {
 		knotd_mod_log(mod, LOG_ERR, "no NOTIFY rounds (%s)", knot_strerror(ret));
 	}
-	(void)pending;
 	if (ret == KNOT_EOK && !zones) {
 		/* nothing to announce: what nsd-control notify queued goes */
 		pthread_mutex_lock(&nsd_process.notify_lock);
