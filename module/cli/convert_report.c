@@ -209,6 +209,13 @@ static void used_build(const struct nsdconf_model *m, const struct nsdconf_occur
 		u->v[u->n++] = m->zones[i]->pattern;
 	if (u->n > 0)
 		qsort(u->v, u->n, sizeof(*u->v), ptr_cmp);
+	/* the consumed catalog's members can get any such pattern (knotmap_catalog.c) */
+	if (nsdconf_catalog_consumer(m, NULL) != NULL) {
+		for (int i = 0; i < m->n_patterns; i++) {
+			if (nsdconf_pattern_member_capable(m->patterns[i]))
+				used_add(u, m->patterns[i]);
+		}
+	}
 	/* include-pattern names an earlier pattern: walking back, an including pattern's
 	 * use is known before the patterns it includes are reached. */
 	for (size_t i = n_occ; i > 0; i--) {

@@ -364,3 +364,20 @@ struct nsdconf_zone **nsdconf_zones_sorted(struct nsdconf_model *m, bool config_
 	*n = k;
 	return v;
 }
+
+const struct nsdconf_zone *nsdconf_catalog_consumer(const struct nsdconf_model *m, int *count)
+{
+	const struct nsdconf_zone *found = NULL;
+	int n = 0;
+
+	for (int i = 0; i < m->n_zones; i++) {
+		if (nsdconf_pattern_is_consumer(m->zones[i]->pattern)) {
+			found = m->zones[i];
+			n++;
+		}
+	}
+	if (count != NULL) {
+		*count = n;
+	}
+	return n == 1 ? found : NULL;
+}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf/acl.h"
 #include "conf/arena.h"
@@ -188,6 +189,23 @@ static inline bool nsdconf_pattern_is_producer(const struct nsdconf_pattern *p)
 {
 	const char *role = nsdconf_pstr(p, NSDCONF_P_CATALOG);
 	return role != NULL && strcmp(role, "producer") == 0;
+}
+/* catalog: consumer (NSD 4.9; the value is compared without case) */
+static inline bool nsdconf_pattern_is_consumer(const struct nsdconf_pattern *p)
+{
+	const char *role = nsdconf_pstr(p, NSDCONF_P_CATALOG);
+	return role != NULL && strcasecmp(role, "consumer") == 0;
+}
+/* The one catalog consumer zone NSD processes: NULL when none, or when more than one
+ * zone is a consumer (NSD then processes none); *count: how many there are. */
+const struct nsdconf_zone *nsdconf_catalog_consumer(const struct nsdconf_model *m, int *count);
+/* A pattern a consumed catalog's member can get (by its group property, or as the
+ * consumer's catalog-member-pattern): named, and neither a catalog nor a producer's
+ * member pattern (NSD falls back to catalog-member-pattern for those). */
+static inline bool nsdconf_pattern_member_capable(const struct nsdconf_pattern *p)
+{
+	return !p->implicit && nsdconf_pstr(p, NSDCONF_P_CATALOG) == NULL &&
+	       nsdconf_pstr(p, NSDCONF_P_CATALOG_PRODUCER_ZONE) == NULL;
 }
 /* The key an ACL entry names (NULL for NOKEY/BLOCKED or unknown). */
 struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a);

@@ -193,9 +193,9 @@ static const struct nsdconf_option options[] = {
 	{ "verifier", PZ, T(COMMAND), 0, 0, P(VERIFIER), M(IF_SET), V(COMMAND), 460, NULL, 0, NULL, K(UNSUPPORTED), "knotd 3.2 has no external zone verifier" },
 	{ "verifier-feed-zone", PZ, T(BOOL), 0, 0, P(VERIFIER_FEED_ZONE), M(NEVER), V(BOOL_IF_SET), 460, NULL, 0, NULL, K(UNSUPPORTED), "knotd 3.2 has no external zone verifier" },
 	{ "verifier-timeout", PZ, T(NUM), 0, C(I32), P(VERIFIER_TIMEOUT), M(NEVER), V(INT_IF_SET), 460, NULL, 0, NULL, K(UNSUPPORTED), "knotd 3.2 has no external zone verifier" },
-	{ "catalog", PZ, T(CATALOG), 0, 0, P(CATALOG), M(IF_SET), V(CATALOG), 490, NULL, 0, NULL, K(UNSUPPORTED), "catalog zones are not converted: zone.catalog-role by hand" },
-	{ "catalog-member-pattern", PZ, T(STR), 0, 0, P(CATALOG_MEMBER_PATTERN), M(IF_SET), V(STR_IF_SET), 490, NULL, 0, NULL, K(UNSUPPORTED), "catalog zones are not converted: zone.catalog-template by hand" },
-	{ "catalog-producer-zone", PT, T(STR), CK(PRODUCER_ZONE), 0, P(CATALOG_PRODUCER_ZONE), M(IF_SET), V(STR_IF_SET), 490, NULL, 0, NULL, K(UNSUPPORTED), "catalog zones are not converted: zone.catalog-zone by hand" },
+	{ "catalog", PZ, T(CATALOG), 0, 0, P(CATALOG), M(IF_SET), V(CATALOG), 490, NULL, 0, NULL, K(APPROX), "zone.catalog-role: interpret (consumer) or generate (producer); knotd deletes a member that leaves the catalog with its data, NSD keeps its zonefile" },
+	{ "catalog-member-pattern", PZ, T(STR), 0, 0, P(CATALOG_MEMBER_PATTERN), M(IF_SET), V(STR_IF_SET), 490, NULL, 0, NULL, K(EXACT), "zone.catalog-template: this pattern first, then every pattern a group property may name" },
+	{ "catalog-producer-zone", PT, T(STR), CK(PRODUCER_ZONE), 0, P(CATALOG_PRODUCER_ZONE), M(IF_SET), V(STR_IF_SET), 490, NULL, 0, NULL, K(APPROX), "zone.catalog-role: member, catalog-zone, catalog-group (the pattern name, as NSD); knotd's member ids are a hash of the name, NSD's random" },
 	{ "include-pattern", PZ, T(INCLUDE_PATTERN), 0, 0, P(INCLUDE_PATTERN), 0, V(NONE), 400, NULL, 0, NULL, K(EXACT), "flattened into the zone's template" },
 };
 

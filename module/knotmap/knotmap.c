@@ -97,18 +97,30 @@ static void plan_ixfr(const struct nsdconf_pattern *p, struct knotmap_zone_plan 
 	}
 }
 
-/* False when out of memory (c->err set). */
-static bool plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struct knotmap_zone_plan *zp)
+/* The settings of pattern p for the zone named name, or (name NULL) for every zone a
+ * catalog gives it: the zonefile is then Knot's per-zone format of NSD's template.
+ * False when out of memory (c->err set). */
+bool knotmap_plan_pattern(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                          const char *name, struct knotmap_zone_plan *zp)
 {
-	const struct nsdconf_pattern *p = z->pattern;
 	const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
 	long long v;
 
 	memset(zp, 0, sizeof(*zp));
 	zp->sync = LLONG_MIN;
-	zp->secondary = nsdconf_zone_is_secondary(z);
-	if (zf != NULL && zf[0] != '\0') {
-		const char *e = nsdconf_zonefile_expand(zf, z->name, c->arena);
+	zp->secondary = nsdconf_pacl(p, NSDCONF_P_REQUEST_XFR) != NULL;
+	if (zf != NULL && zf[0] != '\0' && name == NULL && !nsdconf_pattern_is_producer(p)) {
+		const char *e = knotmap_zonefile_format(c, zf);
+
+		zp->file = e != NULL ? nsdconf_zonefile_path(e, nsdconf_gstr(c->m, NSDCONF_G_ZONESDIR),
+		                                             c->opts->cwd, c->arena) : NULL;
+		if (zp->file == NULL) {
+			knotmap_nomem(c);
+			return false;
+		}
+		zp->file_relative = zp->file[0] != '/';
+	} else if (zf != NULL && zf[0] != '\0' && !nsdconf_pattern_is_producer(p)) {
+		const char *e = nsdconf_zonefile_expand(zf, name, c->arena);
 
 		if (e != NULL) {
 			zp->file = nsdconf_zonefile_path(e, nsdconf_gstr(c->m, NSDCONF_G_ZONESDIR),
@@ -152,6 +164,12 @@ static bool plan_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z, struc
 	}
 	plan_interval(p, NSDCONF_P_MIN_REFRESH_TIME, NSDCONF_P_MAX_REFRESH_TIME, 2, &zp->refresh);
 	plan_interval(p, NSDCONF_P_MIN_RETRY_TIME, NSDCONF_P_MAX_RETRY_TIME, 1, &zp->retry);
+	if (nsdconf_pattern_is_producer(p)) {
+		/* knotd makes the catalog from its members and keeps it in the journal
+		 * (it forces that); NSD only ever writes its file */
+		zp->load = NULL;
+		zp->journal = "all";
+	}
 	if (nsdconf_pset(p, NSDCONF_P_MIN_EXPIRE_TIME)) {
 		v = nsdconf_pnum(p, NSDCONF_P_MIN_EXPIRE_TIME);
 		if (v == NSDCONF_EXPIRE_REFRESH_RETRY_1) {
@@ -200,12 +218,11 @@ static void body_interval(struct kbuf *b, const char *name, const struct knotmap
 	}
 }
 
-static void body_render(struct knotmap_ctx *c, const struct nsdconf_zone *z,
-                        const struct knotmap_zone_plan *zp, const struct knotmap_acl_list *acl,
-                        const char *queryacl, struct kbuf *b)
+void knotmap_body_render(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                         const struct knotmap_zone_plan *zp, const struct knotmap_acl_list *acl,
+                         const char *queryacl, struct kbuf *b)
 {
-	const struct nsdconf_pattern *p = z->pattern;
-
+	knotmap_catalog_items(c, p, b);
 	if (zp->secondary) {
 		knotmap_remote_item(c, p, NSDCONF_P_REQUEST_XFR, "master", b);
 	}
@@ -271,7 +288,7 @@ static const char *template_id(struct knotmap_ctx *c, struct render *r,
 		return *slot;
 	}
 	snprintf(text, sizeof(text), "nsd-t%d", ++r->n_templates);
-	*slot = (void *)idset_make(c->ids, text);
+	*slot = (void *)idset_make(c->template_ids, text);
 	if (c->comments) {
 		/* A template is what zones with equal settings share: name the first. */
 		kbuf_puts(&r->tmpl_out, "  # settings of zone ");
@@ -290,7 +307,7 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 	const char *tid, *queryacl;
 
 	/* The model holds each zone name once (nsdconf_model_add_zone). */
-	if (!plan_zone(c, z, &zp)) {
+	if (!knotmap_plan_pattern(c, z->pattern, z->name, &zp)) {
 		return;
 	}
 	/* yparser reads an empty value as a missing one. */
@@ -305,7 +322,7 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 		return;
 	}
 	r->body.b.len = 0;
-	body_render(c, z, &zp, &r->acl, queryacl, &r->body);
+	knotmap_body_render(c, z->pattern, &zp, &r->acl, queryacl, &r->body);
 	if (r->body.oom) {
 		knotmap_nomem(c);
 	}
@@ -331,6 +348,7 @@ static void zone_one(struct knotmap_ctx *c, struct render *r, const struct nsdco
 static void zones_render(struct knotmap_ctx *c, struct render *r)
 {
 	r->templates = strmap_new(c);
+	knotmap_catalog_templates(c, &r->tmpl_out);
 	for (int i = 0; i < c->m->n_zones && c->err == 0; i++) {
 		zone_one(c, r, c->m->zones[i]);
 	}
@@ -430,6 +448,7 @@ int knotmap_render(const struct nsdconf_model *m, const struct knotmap_opts *opt
 		return KNOT_ENOMEM;
 	}
 	c.ids = idset_new(&c);
+	c.template_ids = idset_new(&c);
 	c.keys = strmap_new(&c);
 	c.remotes = strmap_new(&c);
 	c.entries = strmap_new(&c);

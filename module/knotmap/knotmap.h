@@ -39,6 +39,9 @@ struct knotmap_module {
  * mod-nsd sends NSD's rounds to the real targets. */
 #define KNOTMAP_SELF_KEY "mod-nsd.self.invalid."
 #define KNOTMAP_SELF_REMOTE "mod-nsd-self"
+/* The comment of the template a consumed catalog's members get from an nsd.conf
+ * pattern: this prefix and the pattern's name (the gate reads it back from knotd). */
+#define KNOTMAP_MEMBER_COMMENT "mod-nsd member pattern "
 struct knotmap_self_notify {
 	const char *address;       /* knotd's own listen address, "127.0.0.1@53" */
 	const char *secret;        /* base64, hmac-sha256 */

@@ -52,6 +52,8 @@ void *strmap_get(const struct strmap *m, const char *key, size_t len);
 struct idset;
 struct idset *idset_new(struct knotmap_ctx *c);
 const char *idset_make(struct idset *s, const char *text);
+/* Takes text itself as an id: false when it is taken or has a character an id cannot. */
+bool idset_claim(struct idset *s, const char *text);
 
 /*
  * What Knot's acl (and mod-queryacl) address field holds: a single address, a prefix
@@ -113,6 +115,7 @@ struct knotmap_ctx {
 	struct nsdconf_arena *arena;
 	struct strmap *maps;       /* every map of this render (strmap_free_all) */
 	struct idset *ids;
+	struct idset *template_ids;  /* template ids: pattern names for catalog members */
 
 	struct strmap *keys;       /* NSD key name as written -> struct knotmap_key */
 	const char **key_ids;      /* distinct keys in definition order */
@@ -142,6 +145,9 @@ struct knotmap_ctx {
 	struct strmap *note_sigs;  /* zone option-report signatures already given */
 	struct kbuf note_sig;      /* the signature being built */
 	struct knotmap_cookies cookies;
+	const struct nsdconf_zone *consumer;  /* the catalog NSD consumes, NULL: none */
+	const char *catalog_templates;        /* its catalog-template list ("[a, b]") */
+	bool catalog_member;       /* rendering a member template: real notify targets */
 	int err;                   /* first libknot error: the render fails, nothing more
 	                            * is worth writing (checked between the parts) */
 };
@@ -242,6 +248,24 @@ struct knotmap_zone_plan {
 	struct knotmap_interval refresh, retry;
 	long long expire_min;      /* 0: not written */
 };
+
+/* Pattern p's settings for zone name, or (NULL) for every member a catalog gives it
+ * (knotmap.c); false out of memory. */
+bool knotmap_plan_pattern(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                          const char *name, struct knotmap_zone_plan *zp);
+struct knotmap_acl_list;
+/* A template body: items of pattern p planned as zp. */
+void knotmap_body_render(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                         const struct knotmap_zone_plan *zp, const struct knotmap_acl_list *acl,
+                         const char *queryacl, struct kbuf *b);
+
+/* Catalog zones (knotmap_catalog.c): the member templates of the consumer NSD processes
+ * (rendered before any zone), a pattern's catalog items, NSD's zonefile template in
+ * Knot's per-zone format. */
+void knotmap_catalog_templates(struct knotmap_ctx *c, struct kbuf *out);
+void knotmap_catalog_items(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
+                           struct kbuf *b);
+const char *knotmap_zonefile_format(struct knotmap_ctx *c, const char *tmpl);
 
 /* The report lines of a zone's options, once per distinct set of settings (knotmap_notes.c). */
 void knotmap_notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,

@@ -125,8 +125,13 @@ static void note_option(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 
 	knotmap_where(p->loc, s, &f, &l);
 	switch (s) {
+	case NSDCONF_P_CATALOG_MEMBER_PATTERN:
+		return;   /* knotmap_catalog.c says what became of it */
 	case NSDCONF_P_ZONEFILE:
-		if (zp->file_relative) {
+		if (nsdconf_pattern_is_producer(p)) {
+			knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false, "a catalog producer: "
+			             "knotd keeps the catalog in its journal, this file is not written");
+		} else if (zp->file_relative) {
 			knotmap_note(c, f, l, o->name, NSDCONF_K_APPROX, false,
 			             "relative path and no start directory known: Knot resolves it against its storage");
 		} else {
@@ -203,7 +208,7 @@ static void notes_zone(struct knotmap_ctx *c, const struct nsdconf_zone *z,
 		             "secondary without zonefile: knotd keeps it in storage/<zone>.zone" :
 		             "secondary without zonefile: knotd keeps it in its journal only (journal-content: all)");
 	}
-	if (!zp->secondary && zp->file == NULL) {
+	if (!zp->secondary && zp->file == NULL && !nsdconf_pattern_is_producer(p)) {
 		knotmap_note(c, p->file, p->line, knotmap_pname(NSDCONF_P_ZONEFILE), NSDCONF_K_UNSUPPORTED, false,
 		             "a primary zone without zonefile (NSD refuses it): knotd finds no data");
 	}

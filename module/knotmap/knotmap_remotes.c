@@ -125,7 +125,7 @@ static bool remote_list(struct knotmap_ctx *c, const struct nsdconf_pattern *p,
                         enum nsdconf_pslot s, struct kbuf *out)
 {
 	const char *option = nsdconf_option_slot(NSDCONF_CL_PATTERN, s)->name;
-	bool self = s == NSDCONF_P_NOTIFY && c->opts->self_notify != NULL;
+	bool self = s == NSDCONF_P_NOTIFY && c->opts->self_notify != NULL && !c->catalog_member;
 	/* A primary of a zone that notifies nobody (see remote_id). */
 	bool quiet = s == NSDCONF_P_REQUEST_XFR && nsdconf_pacl(p, NSDCONF_P_NOTIFY) == NULL;
 	int n = 0;

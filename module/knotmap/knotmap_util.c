@@ -294,6 +294,22 @@ const char *idset_make(struct idset *s, const char *text)
 	}
 }
 
+bool idset_claim(struct idset *s, const char *text)
+{
+	bool created = false;
+
+	if (s == NULL || text[0] == '\0') {
+		return false;
+	}
+	for (const char *t = text; *t != '\0'; t++) {
+		if (!id_char(*t)) {
+			return false;
+		}
+	}
+	strmap_slot(s->used, text, strlen(text), &created);
+	return created;
+}
+
 void **strmap_ptr_slot(struct strmap *m, int tag, const void *a, const void *b, bool *created)
 {
 	struct { const void *a, *b; intptr_t tag; } key = { a, b, tag };

@@ -46,6 +46,9 @@ struct gate {
 	size_t key_mask;
 	bool query_acl;
 	struct gate_tls_conf tls;
+	/* The patterns a consumed catalog's members can get, by name (strcmp order) */
+	struct gate_zone *members;
+	size_t n_members;
 };
 
 /* --- small helpers --- */
@@ -585,6 +588,54 @@ static void zone_insert(struct gate *g, struct gate_zone *z)
 	}
 }
 
+/* The three lists of pattern p into z. */
+static void zone_lists(struct build *b, struct gate_zone *z, const struct nsdconf_pattern *p)
+{
+	z->acl[LIST_XFR] = acl_get(b, nsdconf_pacl(p, NSDCONF_P_PROVIDE_XFR));
+	z->acl[LIST_NOTIFY] = acl_get(b, nsdconf_pacl(p, NSDCONF_P_ALLOW_NOTIFY));
+	z->acl[LIST_QUERY] = acl_get(b, nsdconf_pacl(p, NSDCONF_P_ALLOW_QUERY));
+	if (b->err == KNOT_EOK && z->acl[LIST_QUERY] != NULL) {
+		b->g->query_acl = true;
+	}
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp(((const struct gate_zone *)a)->name, ((const struct gate_zone *)b)->name);
+}
+
+/* NSD's catalog members get the lists of the pattern knotd's template names
+ * (knotmap_catalog.c renders one template per such pattern). Only for the one
+ * consumer NSD processes. */
+static void members_build(struct build *b)
+{
+	const struct nsdconf_model *m = b->m;
+	struct gate *g = b->g;
+	size_t n = 0;
+
+	if (nsdconf_catalog_consumer(m, NULL) == NULL) {
+		return;
+	}
+	for (int i = 0; i < m->n_patterns; i++) {
+		n += nsdconf_pattern_member_capable(m->patterns[i]);
+	}
+	g->members = build_alloc(b, (n + 1) * sizeof(*g->members));
+	for (int i = 0; i < m->n_patterns && b->err == KNOT_EOK; i++) {
+		const struct nsdconf_pattern *p = m->patterns[i];
+		if (!nsdconf_pattern_member_capable(p)) {
+			continue;
+		}
+		struct gate_zone *z = &g->members[g->n_members];
+		memset(z, 0, sizeof(*z));
+		z->name = build_strdup(b, p->name);
+		zone_lists(b, z, p);
+		g->n_members++;
+	}
+	if (b->err == KNOT_EOK) {
+		qsort(g->members, g->n_members, sizeof(*g->members), cmp_member);
+	}
+}
+
 static void zone_add(struct build *b, const struct nsdconf_zone *mz)
 {
 	struct gate *g = b->g;
@@ -604,14 +655,9 @@ static void zone_add(struct build *b, const struct nsdconf_zone *mz)
 	z->dname = d;
 	z->dname_len = len;
 	z->name = name;
-	z->acl[LIST_XFR] = acl_get(b, nsdconf_pacl(mz->pattern, NSDCONF_P_PROVIDE_XFR));
-	z->acl[LIST_NOTIFY] = acl_get(b, nsdconf_pacl(mz->pattern, NSDCONF_P_ALLOW_NOTIFY));
-	z->acl[LIST_QUERY] = acl_get(b, nsdconf_pacl(mz->pattern, NSDCONF_P_ALLOW_QUERY));
+	zone_lists(b, z, mz->pattern);
 	if (b->err != KNOT_EOK) {
 		return;
-	}
-	if (z->acl[LIST_QUERY] != NULL) {
-		g->query_acl = true;
 	}
 	zone_insert(g, z);
 }
@@ -645,6 +691,9 @@ struct gate *gate_build(const struct nsdconf_model *m, const struct gate_build_o
 	g->zone_tab = build_alloc(&b, (g->zone_mask + 1) * sizeof(*g->zone_tab));
 	for (int i = 0; i < m->n_zones && b.err == KNOT_EOK; i++) {
 		zone_add(&b, m->zones[i]);
+	}
+	if (b.err == KNOT_EOK) {
+		members_build(&b);
 	}
 	free(b.list_keys);
 	free(b.list_vals);
@@ -693,6 +742,34 @@ const struct gate_zone *gate_zone_find(const struct gate *g, const uint8_t *dnam
 			return z;
 		}
 	}
+}
+
+bool gate_has_members(const struct gate *g)
+{
+	return g->n_members > 0;
+}
+
+const struct gate_zone *gate_member_pattern(const struct gate *g, const char *name, size_t len)
+{
+	size_t lo = 0, hi = g->n_members;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *mn = g->members[mid].name;
+		int c = strncmp(mn, name, len);
+		if (c == 0 && mn[len] != '\0') {
+			c = 1;   /* longer: after */
+		}
+		if (c == 0) {
+			return &g->members[mid];
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
 }
 
 const char *gate_zone_name(const struct gate_zone *z)

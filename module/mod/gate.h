@@ -92,6 +92,10 @@ bool gate_has_query_acl(const struct gate *g);
 
 /* The zone named dname (wire form, lower case, as knotd's lower-cased qname), or NULL. */
 const struct gate_zone *gate_zone_find(const struct gate *g, const uint8_t *dname);
+/* A consumed catalog's members (NSD 4.9+): the rules of the pattern named name (len
+ * bytes, as knotd's template comment holds it) that they get, NULL when none. */
+bool gate_has_members(const struct gate *g);
+const struct gate_zone *gate_member_pattern(const struct gate *g, const char *name, size_t len);
 const char *gate_zone_name(const struct gate_zone *z);
 bool gate_zone_has_query_acl(const struct gate_zone *z);
 /* The list kind consults, NULL when empty. */

@@ -11,6 +11,7 @@
 #include <knot/module.h>
 
 #include "conf/hash.h"
+#include "knotmap/knotmap.h"
 
 #include "mod/gate.h"
 #include "mod/gate_hook.h"
@@ -344,28 +345,57 @@ static void xfr_remember(struct gate_hook *h, knotd_qdata_t *qdata, enum gate_ki
 	}
 }
 
+/* A zone knotd serves that nsd.conf does not name: a member of the catalog NSD would
+ * consume gets the rules of the pattern its knotd template was rendered from (knotd
+ * picks the template by the member's group property, as NSD picks the pattern); the
+ * template's comment names it. NULL: a zone of knot.conf itself. */
+static const struct gate_zone *catalog_member(knotd_mod_t *mod, const struct gate *g,
+                                              const knot_dname_t *zone)
+{
+	static const size_t plen = sizeof(KNOTMAP_MEMBER_COMMENT) - 1;
+	const struct gate_zone *z = NULL;
+
+	if (zone == NULL || !gate_has_members(g)) {
+		return NULL;
+	}
+	knotd_conf_t c = knotd_conf_zone(mod, (const yp_name_t *)"\x07""comment", zone);
+	if (c.count == 1 && c.single.string != NULL &&
+	    strncmp(c.single.string, KNOTMAP_MEMBER_COMMENT, plen) == 0) {
+		const char *name = c.single.string + plen;
+		z = gate_member_pattern(g, name, strlen(name));
+	}
+	knotd_conf_free(&c);
+	return z;
+}
+
 /* The zone whose rules decide the request, found as NSD finds it: a query by the zone
  * knotd answers from (NSD's allow-query is the answering zone's), a transfer or notify by
  * its exact name (NSD's and knotd's lookup). *z is NULL for a name NSD serves no zone of.
  * False when the gate has no say, or has answered already: *answer is the state then. */
-static bool zone_to_judge(const struct gate_set *set, enum gate_kind kind,
+static bool zone_to_judge(knotd_mod_t *mod, const struct gate_set *set, enum gate_kind kind,
                           knotd_qdata_t *qdata, const struct gate_zone **z,
                           knotd_state_t *answer)
 {
 	const knot_pkt_t *query = qdata->query;
+	const knot_dname_t *served = knotd_qdata_zone_name(qdata);
 
 	if (kind == GATE_QUERY) {
-		const knot_dname_t *zone = knotd_qdata_zone_name(qdata);
-		*z = gate_zone_find(set->gate, zone);
-		if (*z == NULL && zone != NULL) {
-			return false;   /* a zone of knot.conf itself */
+		*z = gate_zone_find(set->gate, served);
+		if (*z == NULL && served != NULL) {
+			*z = catalog_member(mod, set->gate, served);
+			if (*z == NULL) {
+				return false;   /* a zone of knot.conf itself */
+			}
 		}
 		/* unsigned, and no allow-query to apply: only knotd's business */
 		return (*z != NULL && gate_zone_has_query_acl(*z)) || query->tsig_rr != NULL;
 	}
 	*z = gate_zone_find(set->gate, knot_pkt_qname(query));
-	if (*z == NULL && knotd_qdata_zone_name(qdata) != NULL) {
-		return false;   /* a zone of knot.conf itself: knotd's business */
+	if (*z == NULL && served != NULL) {
+		*z = catalog_member(mod, set->gate, served);
+		if (*z == NULL) {
+			return false;   /* a zone of knot.conf itself: knotd's business */
+		}
 	}
 	return true;
 }
@@ -543,7 +573,7 @@ static knotd_state_t judge(struct gate_hook *h, const struct gate_set *set,
 	struct gate_tsig_check tc;
 	knotd_state_t answer = state;
 
-	if (!zone_to_judge(set, kind, qdata, &z, &answer) ||
+	if (!zone_to_judge(h->mod, set, kind, qdata, &z, &answer) ||
 	    handshake_refused(h, set, kind, tls, qdata, &answer) ||
 	    notify_of_no_zone(kind, z, qdata, &answer) ||
 	    !tsig_holds(h, set, kind, pkt, qdata, &r, &tc, &answer)) {
