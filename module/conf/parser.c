@@ -1375,8 +1375,10 @@ struct zonelist_ctx {
 	bool oom;
 };
 
-static int zonelist_entry(void *ctx, const char *zone, const char *pattern, int line)
+static int zonelist_entry(void *ctx, const char *zone, const char *pattern,
+                          const char *member_id, int line)
 {
+	(void)member_id;   /* knotd makes its own member ids (the zonelist keeps NSD's) */
 	struct zonelist_ctx *zc = ctx;
 	struct nsdconf_model *m = zc->m;
 	struct nsdconf_pattern *pat = nsdconf_pattern_find(m, pattern);

@@ -80,7 +80,7 @@ static int parse_add(struct reader *r, char *buf, int line)
 	}
 	*space = '\0';
 	strip_newline(buf, linesize);
-	return r->cb(r->ctx, buf + 4, space + 1, line);
+	return r->cb(r->ctx, buf + 4, space + 1, NULL, line);
 }
 
 /* "cat <zone> <pattern> <member-id>" (4.9+): split at the last two spaces. */
@@ -102,8 +102,9 @@ static int parse_cat(struct reader *r, char *buf, int line)
 		return 0;
 	}
 	*pattern = '\0';
-	strip_newline(buf, linesize);
-	return r->cb(r->ctx, buf + 4, pattern + 1, line);
+	strip_newline(member + 1, strlen(member + 1));
+	(void)linesize;
+	return r->cb(r->ctx, buf + 4, pattern + 1, member + 1, line);
 }
 
 /* One fgets piece; returns non-zero when the callback asks to stop. */

@@ -5,7 +5,8 @@
 #include "conf/diag.h"
 
 /* Called once per live entry ("add <zone> <pattern>", 4.9+ "cat <zone> <pattern> <id>"),
- * in file order; line is the 1-based line number. Return non-zero to stop.
+ * in file order; line is the 1-based line number; member_id is a cat line's id (without
+ * its line end), NULL for an add line. Return non-zero to stop.
  * zone and pattern are passed exactly as NSD splits the line (pattern after the last
  * space, zone may be "" or contain spaces, a '\r' stays in the pattern). The checks NSD
  * then makes are the caller's, with NSD's texts: "pattern does not exist for zone %s
@@ -13,7 +14,7 @@
  * entry skipped, NSD goes on). NSD 4.6.1 itself ignores "cat" lines with the
  * "bad data" warning; they are delivered here as NSD 4.9+ reads them. */
 typedef int (*nsdconf_zonelist_cb)(void *ctx, const char *zone, const char *pattern,
-                                   int line);
+                                   const char *member_id, int line);
 
 /* Reads path. A missing file is no error (NSD starts without one) and returns 0.
  * Malformed lines are reported through diag with NSD's texts: "<path>:<line>: error:

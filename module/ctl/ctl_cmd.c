@@ -123,6 +123,11 @@ static void zone_status(const struct ctl_ops *ops, const struct ctl_zone *z,
 	if (z->from_zonelist) {
 		ctl_out_printf(o, "\tpattern: %s\n", z->pattern);
 	}
+	if (z->catalog != NULL) {
+		/* NSD's form when it cannot say the catalog's serial and member count: knotd
+		 * keeps both to itself */
+		ctl_out_printf(o, "\tcatalog: %s\n", z->catalog);
+	}
 	char round[1024];
 	if (ops->notify_status != NULL && ops->notify_status(ops->ctx, z, round, sizeof(round))) {
 		ctl_out_printf(o, "\tnotify: \"%s\"\n", round);

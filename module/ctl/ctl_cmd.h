@@ -17,6 +17,8 @@ struct ctl_zone {
 	const char *pattern;   /* NSD's name for it ("_implicit_…" hidden by the caller) */
 	bool secondary;        /* has request-xfr */
 	bool from_zonelist;    /* added by addzone: delzone may remove it */
+	const char *catalog;   /* "consumer", "producer" (NSD 4.9+ catalog: of its pattern),
+	                        * NULL: none */
 };
 
 /* A TSIG key as nsd.conf writes it (print_tsig). */

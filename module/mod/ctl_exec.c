@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -383,6 +384,31 @@ static int zone_status(void *ctx, const struct ctl_zone *z, struct ctl_zone_stat
 
 /* --- the zone list --- */
 
+static void jop_free(struct ctl_jop *op)
+{
+	free(op->dname);
+	free(op->name);
+	free(op->pattern);
+	free(op->member);
+}
+
+/* The member id NSD gives a zone added with a catalog-producer-zone pattern: eight hex
+ * digits of a random number. knotd's catalog names the member by its own id (a hash of
+ * the name); this one is what NSD would find in the zonelistfile. */
+static char *member_id_new(void)
+{
+	uint32_t r = 0;
+	char *id = malloc(9);
+	if (id == NULL) {
+		return NULL;
+	}
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		r = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+	}
+	snprintf(id, 9, "%08x", r);
+	return id;
+}
+
 /* A zone change is made in the view at once (the next command, or the next addzones
  * line, sees it) and kept in the journal until commit applies the journal to the
  * zonelistfile as it is on disk then. A view a load publishes later is from a parse
@@ -398,10 +424,11 @@ static bool journal_push(struct ctl_exec *e, bool add, const uint8_t *dname,
 	op->dname = knot_dname_copy(dname, NULL);
 	op->name = strdup(name != NULL ? name : "");
 	op->pattern = strdup(pattern != NULL ? pattern : "");
-	if (op->dname == NULL || op->name == NULL || op->pattern == NULL) {
-		free(op->dname);
-		free(op->name);
-		free(op->pattern);
+	bool member = add && e->view != NULL && ctl_view_pattern_is_member(e->view, op->pattern);
+	op->member = member ? member_id_new() : NULL;
+	if (op->dname == NULL || op->name == NULL || op->pattern == NULL ||
+	    (member && op->member == NULL)) {
+		jop_free(op);
 		return false;
 	}
 	knot_dname_to_lower(op->dname);
@@ -412,9 +439,7 @@ static bool journal_push(struct ctl_exec *e, bool add, const uint8_t *dname,
 static void journal_clear(struct ctl_exec *e)
 {
 	for (size_t i = 0; i < e->n_jops; i++) {
-		free(e->jops[i].dname);
-		free(e->jops[i].name);
-		free(e->jops[i].pattern);
+		jop_free(&e->jops[i]);
 	}
 	e->n_jops = 0;
 }
@@ -438,9 +463,7 @@ static bool add_zone(void *ctx, const uint8_t *dname, const char *name, const ch
 		return false;
 	}
 	if (!ctl_view_add(e->view, dname, name, pattern)) {
-		free(e->jops[e->n_jops - 1].dname);
-		free(e->jops[e->n_jops - 1].name);
-		free(e->jops[e->n_jops - 1].pattern);
+		jop_free(&e->jops[e->n_jops - 1]);
 		e->n_jops--;
 		return false;
 	}
@@ -541,7 +564,8 @@ struct file_zones {
 	bool oom;
 };
 
-static bool file_zones_add(struct file_zones *f, const char *name, const char *pattern)
+static bool file_zones_add(struct file_zones *f, const char *name, const char *pattern,
+                           const char *member)
 {
 	knot_dname_storage_t dn;
 	if (!ctl_grow((void **)&f->z, f->n, &f->cap, sizeof(*f->z), 64)) {
@@ -554,10 +578,9 @@ static bool file_zones_add(struct file_zones *f, const char *name, const char *p
 	           knot_dname_copy(dn, NULL) : NULL;
 	e->name = strdup(name);
 	e->pattern = strdup(pattern);
-	if (e->name == NULL || e->pattern == NULL) {
-		free(e->dname);
-		free(e->name);
-		free(e->pattern);
+	e->member = member != NULL ? strdup(member) : NULL;
+	if (e->name == NULL || e->pattern == NULL || (member != NULL && e->member == NULL)) {
+		jop_free(e);
 		f->oom = true;
 		return false;
 	}
@@ -569,10 +592,23 @@ static bool file_zones_add(struct file_zones *f, const char *name, const char *p
 	return true;
 }
 
-static int file_zone_cb(void *ctx, const char *zone, const char *pattern, int line)
+static int file_zone_cb(void *ctx, const char *zone, const char *pattern,
+                        const char *member_id, int line)
 {
 	(void)line;
-	return file_zones_add(ctx, zone, pattern) ? 0 : 1;
+	return file_zones_add(ctx, zone, pattern, member_id) ? 0 : 1;
+}
+
+/* A live line as NSD writes it: "add <zone> <pattern>", or "cat <zone> <pattern> <id>"
+ * for a catalog producer's member. */
+static void zonelist_line(struct ctl_out *text, const char *name, const char *pattern,
+                          const char *member)
+{
+	if (member != NULL) {
+		ctl_out_printf(text, "cat %s %s %s\n", name, pattern, member);
+	} else {
+		ctl_out_printf(text, "add %s %s\n", name, pattern);
+	}
 }
 
 static void quiet(void *ctx, const char *line)
@@ -654,7 +690,7 @@ static int zonelist_text(struct ctl_exec *e, const char *path, struct ctl_out *t
 	for (size_t i = 0; err == 0 && i < f.n; i++) {
 		struct jfinal *op = f.z[i].dname != NULL ? jfinal_find(j, nj, f.z[i].dname) : NULL;
 		if (op == NULL) {
-			ctl_out_printf(text, "add %s %s\n", f.z[i].name, f.z[i].pattern);
+			zonelist_line(text, f.z[i].name, f.z[i].pattern, f.z[i].member);
 			continue;
 		}
 		if (op->used || !op->last->add) {
@@ -662,18 +698,19 @@ static int zonelist_text(struct ctl_exec *e, const char *path, struct ctl_out *t
 		}
 		op->used = true;
 		/* changezone: the new pattern; an add of a zone there already: unchanged */
-		ctl_out_printf(text, "add %s %s\n", op->had_del ? op->last->name : f.z[i].name,
-		               op->had_del ? op->last->pattern : f.z[i].pattern);
+		if (op->had_del) {
+			zonelist_line(text, op->last->name, op->last->pattern, op->last->member);
+		} else {
+			zonelist_line(text, f.z[i].name, f.z[i].pattern, f.z[i].member);
+		}
 	}
 	for (size_t i = 0; err == 0 && i < nj; i++) {
 		if (j[i].last->add && !j[i].used) {
-			ctl_out_printf(text, "add %s %s\n", j[i].last->name, j[i].last->pattern);
+			zonelist_line(text, j[i].last->name, j[i].last->pattern, j[i].last->member);
 		}
 	}
 	for (size_t i = 0; i < f.n; i++) {
-		free(f.z[i].dname);
-		free(f.z[i].name);
-		free(f.z[i].pattern);
+		jop_free(&f.z[i]);
 	}
 	free(f.z);
 	free(j);

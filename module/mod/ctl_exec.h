@@ -19,6 +19,7 @@ struct ctl_jop {
 	bool add;
 	uint8_t *dname;          /* wire, lower case */
 	char *name, *pattern;
+	char *member;            /* a catalog member's id ("cat" line), NULL: an "add" line */
 };
 
 /* One zone's status from zone-status of every zone. */

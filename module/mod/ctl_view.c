@@ -120,8 +120,9 @@ static char *zonefile_of(const struct ctl_view *v, const char *tmpl, const char 
 
 static bool zone_fill(const struct ctl_view *v, struct ctl_view_zone *z, const uint8_t *dname,
                       const char *name, const char *pattern, const char *zonefile_tmpl,
-                      bool secondary, bool from_zonelist)
+                      bool secondary, bool from_zonelist, const char *catalog)
 {
+	z->z.catalog = catalog;
 	z->dname = knot_dname_copy(dname, NULL);
 	z->z.name = strdup(name);
 	z->z.pattern = strdup(pattern);
@@ -135,6 +136,12 @@ static bool zone_fill(const struct ctl_view *v, struct ctl_view_zone *z, const u
 	}
 	knot_dname_to_lower(z->dname);
 	return true;
+}
+
+static const char *catalog_of(const struct nsdconf_pattern *p)
+{
+	return nsdconf_pattern_is_consumer(p) ? "consumer" :
+	       nsdconf_pattern_is_producer(p) ? "producer" : NULL;
 }
 
 static bool fill_patterns(struct ctl_view *v, const struct nsdconf_model *m)
@@ -154,6 +161,8 @@ static bool fill_patterns(struct ctl_view *v, const struct nsdconf_model *m)
 		vp->name = strdup(p->name);
 		vp->zonefile = zf != NULL ? strdup(zf) : NULL;
 		vp->secondary = p->val[NSDCONF_P_REQUEST_XFR].acl != NULL;
+		vp->catalog = catalog_of(p);
+		vp->producer_member = nsdconf_pstr(p, NSDCONF_P_CATALOG_PRODUCER_ZONE) != NULL;
 		if (vp->name == NULL || (zf != NULL && vp->zonefile == NULL)) {
 			return false;
 		}
@@ -219,7 +228,8 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 		}
 		if (!zone_fill(v, &v->zones[v->n_zones], z->dname, z->name, z->pattern->name,
 		               nsdconf_pstr(z->pattern, NSDCONF_P_ZONEFILE),
-		               nsdconf_zone_is_secondary(z), !z->part_of_config)) {
+		               nsdconf_zone_is_secondary(z), !z->part_of_config,
+		               catalog_of(z->pattern))) {
 			ctl_view_free(v);
 			return NULL;
 		}
@@ -297,6 +307,12 @@ bool ctl_view_has_pattern(const struct ctl_view *v, const char *name)
 	return pattern_find(v, name) != NULL;
 }
 
+bool ctl_view_pattern_is_member(const struct ctl_view *v, const char *name)
+{
+	const struct ctl_view_pattern *p = pattern_find(v, name);
+	return p != NULL && p->producer_member;
+}
+
 bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
                   const char *pattern)
 {
@@ -311,7 +327,7 @@ bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
 	if (old != NULL) {
 		/* deleted earlier in this command, added again (changezone) */
 		struct ctl_view_zone nz = { 0 };
-		if (!zone_fill(v, &nz, dname, name, pattern, p->zonefile, p->secondary, true)) {
+		if (!zone_fill(v, &nz, dname, name, pattern, p->zonefile, p->secondary, true, p->catalog)) {
 			return false;
 		}
 		zone_clear(old);
@@ -328,7 +344,7 @@ bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,
 	}
 	struct ctl_view_zone *nz = &v->pending[v->n_pending];
 	*nz = (struct ctl_view_zone){ 0 };
-	if (!zone_fill(v, nz, dname, name, pattern, p->zonefile, p->secondary, true)) {
+	if (!zone_fill(v, nz, dname, name, pattern, p->zonefile, p->secondary, true, p->catalog)) {
 		return false;
 	}
 	size_t mask = v->hash_size - 1;

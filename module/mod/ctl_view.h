@@ -24,6 +24,8 @@ struct ctl_view_pattern {
 	char *name;
 	char *zonefile;        /* the template (%s…), or NULL */
 	bool secondary;        /* request-xfr */
+	const char *catalog;   /* "consumer", "producer", NULL */
+	bool producer_member;  /* catalog-producer-zone: addzone makes catalog members */
 };
 
 struct ctl_view {
@@ -58,6 +60,9 @@ void ctl_view_free(struct ctl_view *v);
 
 const struct ctl_view_zone *ctl_view_find(const struct ctl_view *v, const uint8_t *dname);
 bool ctl_view_has_pattern(const struct ctl_view *v, const char *name);
+/* A pattern with catalog-producer-zone: its zones are a catalog's members, written to
+ * the zonelistfile as "cat <zone> <pattern> <member id>". */
+bool ctl_view_pattern_is_member(const struct ctl_view *v, const char *name);
 /* Adds a zone of the zonelist with a pattern that exists (addzone); false without
  * memory. A zone already there is left as it is. */
 bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,

@@ -22,6 +22,7 @@ struct seen {
 	int stop_after;         /* 0: never stop */
 	char zone[MAX_SEEN][1100];
 	char pattern[MAX_SEEN][64];
+	char member[MAX_SEEN][64];   /* "-": an add line */
 	int line[MAX_SEEN];
 	int ndiag;
 	char diag[MAX_SEEN][2300];
@@ -41,13 +42,15 @@ static void sink(void *ctx, const char *line)
 	s->ndiag++;
 }
 
-static int entry(void *ctx, const char *zone, const char *pattern, int line)
+static int entry(void *ctx, const char *zone, const char *pattern, const char *member_id,
+                 int line)
 {
 	struct seen *s = ctx;
 
 	if (s->n < MAX_SEEN) {
 		snprintf(s->zone[s->n], sizeof(s->zone[0]), "%s", zone);
 		snprintf(s->pattern[s->n], sizeof(s->pattern[0]), "%s", pattern);
+		snprintf(s->member[s->n], sizeof(s->member[0]), "%s", member_id ? member_id : "-");
 		s->line[s->n] = line;
 	}
 	s->n++;
@@ -232,6 +235,9 @@ static void test_cat_lines_give_zone_and_pattern(void **state)
 	assert_string_equal(seen.pattern[0], "cat-pat");
 	assert_string_equal(seen.zone[1], "my zone.com");
 	assert_string_equal(seen.pattern[1], "p");
+	/* the member id, without the line end, for the module to keep */
+	assert_string_equal(seen.member[0], "1a2b3c");
+	assert_string_equal(seen.member[1], "id");
 }
 
 static void test_cat_line_needs_pattern_and_member_id(void **state)
