@@ -123,10 +123,21 @@ static void zone_status(const struct ctl_ops *ops, const struct ctl_zone *z,
 	if (z->from_zonelist) {
 		ctl_out_printf(o, "\tpattern: %s\n", z->pattern);
 	}
+	struct ctl_catalog_status cs = { 0 };
+	bool have_cs = ops->catalog_status != NULL && ops->catalog_status(ops->ctx, z, &cs);
 	if (z->catalog != NULL) {
-		/* NSD's form when it cannot say the catalog's serial and member count: knotd
-		 * keeps both to itself */
-		ctl_out_printf(o, "\tcatalog: %s\n", z->catalog);
+		/* NSD shows a producer's numbers once it has members */
+		if (have_cs && cs.counts && (strcmp(z->catalog, "consumer") == 0 || cs.members > 0)) {
+			ctl_out_printf(o, "\tcatalog: %s (serial: %u, # members: %zu)\n", z->catalog,
+			               cs.serial, cs.members);
+		} else {
+			ctl_out_printf(o, "\tcatalog: %s\n", z->catalog);
+		}
+	}
+	const char *member_id = z->member_id != NULL ? z->member_id :
+	                        have_cs ? cs.member_id : NULL;
+	if (member_id != NULL) {
+		ctl_out_printf(o, "\tcatalog-member-id: %s\n", member_id);
 	}
 	char round[1024];
 	if (ops->notify_status != NULL && ops->notify_status(ops->ctx, z, round, sizeof(round))) {
@@ -248,6 +259,12 @@ static bool add_one(const struct ctl_ops *ops, char *arg, bool change, struct ct
 			               "repattern\n");
 			return false;
 		}
+		if (z != NULL && z->member_id != NULL) {
+			ctl_out_printf(o, "Error: Zone is a catalog consumer member zone with id "
+			               "%s\nRepattern in the catalog with a group property.\n",
+			               z->member_id);
+			return false;
+		}
 		if (z == NULL) {
 			/* no newline: NSD's text runs into its "ok" */
 			ctl_out_printf(o, "zone %s did not exist, creating", arg);
@@ -285,6 +302,12 @@ static bool del_one(const struct ctl_ops *ops, const char *arg, struct ctl_out *
 	if (!z->from_zonelist) {
 		ctl_out_printf(o, "error zone defined in nsd.conf, cannot delete it in this "
 		               "manner: remove it from nsd.conf yourself and repattern\n");
+		return false;
+	}
+	if (z->member_id != NULL) {
+		ctl_out_printf(o, "Error: Zone is a catalog consumer member zone with id %s\n"
+		               "Remove the member id from the catalog to delete this zone.\n",
+		               z->member_id);
 		return false;
 	}
 	if (!ops->del_zone(ops->ctx, dn)) {

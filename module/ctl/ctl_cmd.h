@@ -19,6 +19,15 @@ struct ctl_zone {
 	bool from_zonelist;    /* added by addzone: delzone may remove it */
 	const char *catalog;   /* "consumer", "producer" (NSD 4.9+ catalog: of its pattern),
 	                        * NULL: none */
+	const char *member_id; /* a consumed catalog's member: its id ("<id>.zones.<cat>.") */
+};
+
+/* What zonestatus says of a catalog zone or a catalog member (NSD 4.9+). */
+struct ctl_catalog_status {
+	bool counts;            /* serial and members known */
+	uint32_t serial;
+	size_t members;
+	const char *member_id;  /* a produced catalog's member: its id, NULL: none */
 };
 
 /* A TSIG key as nsd.conf writes it (print_tsig). */
@@ -72,6 +81,9 @@ struct ctl_ops {
 	/* Optional: the zone's NOTIFY round in progress as zonestatus's notify: line
 	 * ("send <targets in flight> with serial N") into buf; false: none running. */
 	bool (*notify_status)(void *ctx, const struct ctl_zone *z, char *buf, size_t len);
+	/* Optional: the catalog of z (z->catalog set), or z's member id in a produced
+	 * catalog; false: nothing known. */
+	bool (*catalog_status)(void *ctx, const struct ctl_zone *z, struct ctl_catalog_status *st);
 	/* Optional: around zone_status of every zone, to ask the server once for all. */
 	void (*zone_status_all_begin)(void *ctx);
 	void (*zone_status_all_end)(void *ctx);

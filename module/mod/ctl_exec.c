@@ -40,6 +40,12 @@ static void elog(struct ctl_exec *e, int prio, const char *fmt, ...)
 static size_t n_zones(void *ctx)
 {
 	struct ctl_exec *e = ctx;
+	size_t n;
+	const struct ctl_zone *const *merged;
+	/* zonestatus of all zones: the consumed catalog's members among them */
+	if (ctl_exec_merged(e, &n, &merged)) {
+		return n;
+	}
 	/* every zone in order: what the command added or deleted so far merged in */
 	return e->view != NULL && ctl_view_settle(e->view) ? e->view->n_zones : 0;
 }
@@ -47,6 +53,11 @@ static size_t n_zones(void *ctx)
 static const struct ctl_zone *zone_at(void *ctx, size_t i)
 {
 	struct ctl_exec *e = ctx;
+	size_t n;
+	const struct ctl_zone *const *merged;
+	if (ctl_exec_merged(e, &n, &merged)) {
+		return merged[i];
+	}
 	return &e->view->zones[i].z;
 }
 
@@ -54,6 +65,9 @@ static const struct ctl_zone *zone_find(void *ctx, const uint8_t *dname)
 {
 	struct ctl_exec *e = ctx;
 	const struct ctl_view_zone *z = e->view != NULL ? ctl_view_find(e->view, dname) : NULL;
+	if (z == NULL && e->view != NULL && ctl_view_settle(e->view)) {
+		return ctl_exec_member_find(e, dname);   /* NULL but for a consumed member */
+	}
 	return z != NULL ? &z->z : NULL;
 }
 
@@ -284,6 +298,7 @@ static const struct status_all *all_find(const struct ctl_exec *e, const uint8_t
 static void zone_status_all_end(void *ctx)
 {
 	struct ctl_exec *e = ctx;
+	ctl_exec_members_unmerge(e);
 	for (size_t i = 0; i < e->n_all; i++) {
 		free(e->all[i].dname);
 	}
@@ -306,6 +321,9 @@ static void zone_status_all_begin(void *ctx)
 	}
 	qsort(e->all, e->n_all, sizeof(*e->all), cmp_all);
 	e->all_valid = true;
+	if (e->view != NULL && ctl_view_settle(e->view)) {
+		ctl_exec_members_merge(e);
+	}
 }
 
 /* When the served serial came: knotd writes the zone file after a transfer (and keeps
@@ -807,6 +825,7 @@ void ctl_exec_init(struct ctl_exec *e, ctl_exec_log_t log, void *log_ctx)
 		.notify_status = notify_status,
 		.stats = stats,
 		.zone_status_all_begin = zone_status_all_begin,
+		.catalog_status = ctl_exec_catalog_status,
 		.zone_status_all_end = zone_status_all_end,
 		.add_zone = add_zone,
 		.del_zone = del_zone,
@@ -821,6 +840,7 @@ void ctl_exec_deinit(struct ctl_exec *e)
 	zone_status_all_end(e);
 	journal_clear(e);
 	ctl_exec_stats_free(e);
+	ctl_exec_catalogs_free(e);
 	free(e->jops);
 	ctl_view_free(e->view);
 	free(e->knotd_socket);

@@ -42,6 +42,7 @@ struct ctl_exec {
 	size_t n_all, cap_all;
 	bool all_valid;
 	struct ctl_exec_stats *stats;   /* stats: what the last reset printed (ctl_exec_stats.c) */
+	struct ctl_exec_cats *cats;     /* catalogs as knotd serves them (ctl_exec_catalog.c) */
 	ctl_exec_log_t log;
 	void *log_ctx;
 };
@@ -57,3 +58,14 @@ const struct ctl_ops *ctl_exec_ops(struct ctl_exec *e);
 int ctl_exec_stats(struct ctl_exec *e, bool reset, struct ctl_stats_report *r, char *err,
                    size_t errlen);
 void ctl_exec_stats_free(struct ctl_exec *e);
+
+/* Catalog zones (ctl_exec_catalog.c): the ctl_ops callback, a member of the consumed
+ * catalog by name, the members merged into the zone list for zonestatus of all zones
+ * (until unmerge; ctl_exec_merged() says whether and what). */
+struct ctl_catalog_status;
+bool ctl_exec_catalog_status(void *ctx, const struct ctl_zone *z, struct ctl_catalog_status *st);
+const struct ctl_zone *ctl_exec_member_find(struct ctl_exec *e, const uint8_t *dname);
+void ctl_exec_members_merge(struct ctl_exec *e);
+void ctl_exec_members_unmerge(struct ctl_exec *e);
+bool ctl_exec_merged(const struct ctl_exec *e, size_t *n, const struct ctl_zone *const **zones);
+void ctl_exec_catalogs_free(struct ctl_exec *e);

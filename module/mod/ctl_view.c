@@ -30,8 +30,15 @@ static void zone_clear(struct ctl_view_zone *z)
 {
 	free((char *)z->z.name);
 	free((char *)z->z.pattern);
+	free((char *)z->z.member_id);
 	free(z->dname);
 	free(z->zonefile);
+}
+
+void ctl_view_zone_clear(struct ctl_view_zone *z)
+{
+	zone_clear(z);
+	memset(z, 0, sizeof(*z));
 }
 
 void ctl_view_free(struct ctl_view *v)
@@ -53,6 +60,8 @@ void ctl_view_free(struct ctl_view *v)
 		free(v->patterns[i].zonefile);
 	}
 	free(v->patterns);
+	free(v->consumer);
+	free(v->member_pattern);
 	for (size_t i = 0; i < v->n_keys; i++) {
 		free((char *)v->keys[i].name);
 		free((char *)v->keys[i].algorithm);
@@ -163,6 +172,7 @@ static bool fill_patterns(struct ctl_view *v, const struct nsdconf_model *m)
 		vp->secondary = p->val[NSDCONF_P_REQUEST_XFR].acl != NULL;
 		vp->catalog = catalog_of(p);
 		vp->producer_member = nsdconf_pstr(p, NSDCONF_P_CATALOG_PRODUCER_ZONE) != NULL;
+		vp->member_capable = nsdconf_pattern_member_capable(p);
 		if (vp->name == NULL || (zf != NULL && vp->zonefile == NULL)) {
 			return false;
 		}
@@ -236,7 +246,42 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 		v->n_zones++;
 	}
 	qsort(v->zones, v->n_zones, sizeof(*v->zones), cmp_zone);
+	const struct nsdconf_zone *cz = nsdconf_catalog_consumer(m, NULL);
+	if (cz != NULL && cz->dname != NULL) {
+		const char *mp = nsdconf_pstr(cz->pattern, NSDCONF_P_CATALOG_MEMBER_PATTERN);
+		v->consumer = knot_dname_copy(cz->dname, NULL);
+		v->member_pattern = mp != NULL ? strdup(mp) : NULL;
+		if (v->consumer == NULL || (mp != NULL && v->member_pattern == NULL)) {
+			ctl_view_free(v);
+			return NULL;
+		}
+		knot_dname_to_lower(v->consumer);
+	}
 	return v;
+}
+
+bool ctl_view_member_zone(const struct ctl_view *v, const uint8_t *dname, const char *name,
+                          const char *group, const char *member_id,
+                          struct ctl_view_zone *out)
+{
+	const struct ctl_view_pattern *p = group != NULL ? pattern_find(v, group) : NULL;
+	if (p == NULL || !p->member_capable) {
+		p = v->member_pattern != NULL ? pattern_find(v, v->member_pattern) : NULL;
+	}
+	memset(out, 0, sizeof(*out));
+	if (p == NULL || !p->member_capable) {
+		return false;   /* NSD: an invalid catalog, the member is not added */
+	}
+	/* "pattern:" is printed for every zone nsd.conf does not name */
+	if (!zone_fill(v, out, dname, name, p->name, p->zonefile, p->secondary, true, NULL)) {
+		return false;
+	}
+	out->z.member_id = strdup(member_id);
+	if (out->z.member_id == NULL) {
+		ctl_view_zone_clear(out);
+		return false;
+	}
+	return true;
 }
 
 static size_t dname_hash(const uint8_t *dname)

@@ -26,6 +26,7 @@ struct ctl_view_pattern {
 	bool secondary;        /* request-xfr */
 	const char *catalog;   /* "consumer", "producer", NULL */
 	bool producer_member;  /* catalog-producer-zone: addzone makes catalog members */
+	bool member_capable;   /* a consumed catalog's member can get it (by its group) */
 };
 
 struct ctl_view {
@@ -48,6 +49,8 @@ struct ctl_view {
 	int release;
 	long verbosity, ratelimit, server_count;
 	unsigned stamp;                /* zonelistfile writes before its parse (process_state) */
+	uint8_t *consumer;             /* the catalog consumer zone NSD processes, or NULL */
+	char *member_pattern;          /* its catalog-member-pattern, or NULL */
 };
 
 /* Makes room for one more element in *arr (n used of *cap, elem bytes each; the first
@@ -63,6 +66,13 @@ bool ctl_view_has_pattern(const struct ctl_view *v, const char *name);
 /* A pattern with catalog-producer-zone: its zones are a catalog's members, written to
  * the zonelistfile as "cat <zone> <pattern> <member id>". */
 bool ctl_view_pattern_is_member(const struct ctl_view *v, const char *name);
+/* A member of the consumed catalog as a zone of the view would be (NSD 4.9+): the
+ * pattern its group names when a member can get that one, else catalog-member-pattern.
+ * out is the caller's (ctl_view_zone_clear() it). False: no such pattern, or no memory. */
+bool ctl_view_member_zone(const struct ctl_view *v, const uint8_t *dname, const char *name,
+                          const char *group, const char *member_id,
+                          struct ctl_view_zone *out);
+void ctl_view_zone_clear(struct ctl_view_zone *z);
 /* Adds a zone of the zonelist with a pattern that exists (addzone); false without
  * memory. A zone already there is left as it is. */
 bool ctl_view_add(struct ctl_view *v, const uint8_t *dname, const char *name,

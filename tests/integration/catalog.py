@@ -44,23 +44,24 @@ def refused(port, zone):
     return r is not None and r.rcode() != dns.rcode.NOERROR
 
 
-def producer_nsd(d, port, notify_port, patterns=('members', 'special')):
+def producer_nsd(d, port, notify_ports, patterns=('members', 'special')):
     """An NSD 4.12 primary producing CAT; each pattern in patterns makes members of it."""
+    if isinstance(notify_ports, int):
+        notify_ports = [notify_ports]
+    notify = ''.join(f'\tnotify: 127.0.0.1@{p} NOKEY\n' for p in notify_ports)
     clauses = ''.join(f'''
 pattern:
 	name: {p}
 	zonefile: "%s.zone"
 	catalog-producer-zone: {CAT}
 	provide-xfr: 127.0.0.0/8 NOKEY
-	notify: 127.0.0.1@{notify_port} NOKEY
-''' for p in patterns)
+{notify}''' for p in patterns)
     clauses += f'''
 zone:
 	name: {CAT}
 	catalog: producer
 	provide-xfr: 127.0.0.0/8 NOKEY
-	notify: 127.0.0.1@{notify_port} NOKEY
-'''
+{notify}'''
     return h.Nsd(d, port, clauses)
 
 
@@ -86,9 +87,13 @@ def preload_members(nsd, names, pattern):
 
 
 def consumer_conf(path, d, port, primary_port):
-    """knotd+mod-nsd consumer: members of pattern mem transfer to 127.0.0.1 only, of
-    pattern special to 127.0.0.3 only; both take NOTIFY from the primary."""
-    h.write_nsd_conf(path, d, port, f'''
+    h.write_nsd_conf(path, d, port, consumer_clauses(primary_port))
+
+
+def consumer_clauses(primary_port):
+    """A consumer: members of pattern mem transfer to 127.0.0.1 only, of pattern special
+    to 127.0.0.3 only; both take NOTIFY from the primary."""
+    return f'''
 pattern:
 	name: mem
 	zonefile: "members/%s.zone"
@@ -107,13 +112,26 @@ zone:
 	catalog-member-pattern: mem
 	request-xfr: 127.0.0.1@{primary_port} NOKEY
 	allow-notify: 127.0.0.1 NOKEY
-''')
+'''
+
+
+def status_lines(out):
+    """zonestatus without what differs by design (times, waits): zone, pattern, catalog,
+    member id and state lines, as a dict zone -> lines."""
+    zones, cur = {}, None
+    for line in out.splitlines():
+        if line.startswith('zone:'):
+            cur = line.split('\t', 1)[1]
+            zones[cur] = []
+        elif cur is not None and re.match(r'\t(pattern|catalog|catalog-member-id|state):', line):
+            zones[cur].append(line)
+    return zones
 
 
 def case_consume(r):
     d = r.tmpdir('catalog-consume')
-    pport, kport, sport = h.free_port(), h.free_port(), h.free_port()
-    prod = producer_nsd(os.path.join(d, 'producer'), pport, kport)
+    pport, kport, sport, nport = h.free_port(), h.free_port(), h.free_port(), h.free_port()
+    prod = producer_nsd(os.path.join(d, 'producer'), pport, [kport, nport])
     prod.start()
     r.check(add_members(prod, ['a.example'], 'members') and
             add_members(prod, ['b.example'], 'special'), 'NSD producer: two members added')
@@ -122,13 +140,29 @@ def case_consume(r):
     nsd_conf = os.path.join(kdir, 'nsd.conf')
     consumer_conf(nsd_conf, kdir, kport, pport)
     knot = h.Knotd(kdir, kport, r.module, nsd_conf).start()
+    # NSD consuming the same catalog with the same clauses: zonestatus's oracle
+    ncons = h.Nsd(os.path.join(d, 'nsd-consumer'), nport, consumer_clauses(pport)).start()
     r.check(h.wait_for(lambda: served(kport, 'a.example') and served(kport, 'b.example'), 20),
             'knotd+mod-nsd consumer serves both members of the NSD producer\'s catalog',
             knot.log()[-2000:])
-    st = subprocess.run([h.NSD_CONTROL, '-c', nsd_conf, 'zonestatus', CAT], capture_output=True,
-                        text=True, timeout=30).stdout
-    r.check('\tcatalog: consumer\n' in st and '\tstate: ok\n' in st,
-            'zonestatus of the consumer says "catalog: consumer", state ok', st)
+    h.wait_for(lambda: served(nport, 'a.example') and served(nport, 'b.example'), 20)
+    def zonestatus(conf, *zone):
+        return subprocess.run([h.NSD_CONTROL, '-c', conf, 'zonestatus', *zone],
+                              capture_output=True, text=True, timeout=30).stdout
+    ours, nsds = zonestatus(nsd_conf), zonestatus(ncons.conf)
+    r.check(status_lines(ours) == status_lines(nsds) and len(status_lines(ours)) == 3,
+            'zonestatus of every zone: the consumer (serial, # members) and each member '
+            '(pattern, catalog-member-id, state) as NSD\'s consumer says them',
+            f'ours:\n{ours}\nNSD:\n{nsds}')
+    one = zonestatus(nsd_conf, 'b.example')
+    r.check(status_lines(one) == {'b.example': status_lines(nsds).get('b.example')},
+            'zonestatus of one member, as NSD', one)
+    out = subprocess.run([h.NSD_CONTROL, '-c', nsd_conf, 'delzone', 'a.example'],
+                         capture_output=True, text=True, timeout=30)
+    nout = subprocess.run([h.NSD_CONTROL, '-c', ncons.conf, 'delzone', 'a.example'],
+                          capture_output=True, text=True, timeout=30)
+    r.check(out.stdout == nout.stdout and 'catalog consumer member zone' in out.stdout,
+            'delzone of a member refused as NSD refuses it', out.stdout + '|' + nout.stdout)
     zdir = os.path.join(kdir, 'zones')
     r.check(h.wait_for(lambda: os.path.exists(os.path.join(zdir, 'members/a.example.zone')) and
                        os.path.exists(os.path.join(zdir, 'special/b.example.zone')), 10),
@@ -230,7 +264,15 @@ zone:
     r.check(h.wait_for(lambda: served(cport, 'a.example') and served(cport, 'b.example'), 20),
             'NSD consumer serves both members of knotd\'s catalog', cons.log()[-1500:])
     st = ctl('zonestatus', CAT).stdout
-    r.check('\tcatalog: producer\n' in st, 'zonestatus of the producer says "catalog: producer"', st)
+    r.check(re.search(r'\tcatalog: producer \(serial: \d+, # members: 2\)\n', st),
+            'zonestatus of the producer: "catalog: producer (serial: N, # members: 2)"', st)
+    mine = ctl('zonestatus', 'a.example').stdout
+    theirs = cons.control('zonestatus', 'a.example').stdout
+    idre = r'\tcatalog-member-id: ([0-9a-f]+\.zones\.cat\.example\.)\n'
+    m1, m2 = re.search(idre, mine), re.search(idre, theirs)
+    r.check(m1 and m2 and m1.group(1) == m2.group(1) and '\tpattern: members\n' in mine,
+            'zonestatus of a member: its pattern and the member id the NSD consumer got',
+            mine + '|' + theirs)
     r.check(ctl('delzone', 'b.example').returncode == 0, 'nsd-control delzone b.example')
     r.check(h.wait_for(lambda: not served(cport, 'b.example'), 20),
             'the NSD consumer removed the member', cons.log()[-1500:])
