@@ -96,6 +96,11 @@ static int teardown(void **state)
 
 static int reset(void **state)
 {
+	char zonelist[128];
+
+	/* a test's zonelistfile is no other test's */
+	snprintf(zonelist, sizeof(zonelist), "%s/zone.list", dir);
+	unlink(zonelist);
 	locations = false;
 	nsdconf_model_free(model);
 	model = NULL;
@@ -1414,6 +1419,81 @@ static void test_strmap_slots_stay_put_as_it_grows(void **state)
 	nsdconf_arena_free(c.arena);
 }
 
+/* NSD's catalogs (4.9+): the consumer an interpreted catalog whose templates are the
+ * patterns a member can get, named as the patterns (catalog-member-pattern first), each
+ * with the comment the gate reads back, its zonefile in Knot's per-zone format and its
+ * real NOTIFY targets; the producer a generated catalog, an addzone'd zone of a producer
+ * pattern its member with the pattern as group; knotc takes all of it. */
+#define CATALOG_CONF \
+	"pattern:\n\tname: mem\n\tzonefile: \"m/%1/%z/%s.zone%\"\n\trequest-xfr: 192.0.2.1 NOKEY\n" \
+	"\tallow-notify: 192.0.2.1 NOKEY\n\tprovide-xfr: 192.0.2.7 NOKEY\n\tnotify: 192.0.2.8 NOKEY\n" \
+	"pattern:\n\tname: gold\n\trequest-xfr: 192.0.2.2 NOKEY\n" \
+	"pattern:\n\tname: produced\n\tzonefile: \"%s.zone\"\n" \
+	"\tcatalog-producer-zone: catalog.example\n\tprovide-xfr: 192.0.2.9 NOKEY\n" \
+	"zone:\n\tname: consumed.example\n\tcatalog: consumer\n\tcatalog-member-pattern: mem\n" \
+	"\trequest-xfr: 192.0.2.1 NOKEY\n" \
+	"zone:\n\tname: catalog.example\n\tcatalog: producer\n\tzonefile: cat.zone\n" \
+	"\tnotify: 192.0.2.9 NOKEY\n"
+
+static void test_catalogs(void **state)
+{
+	struct knotmap_self_notify self = { "127.0.0.1@53",
+	                                    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=" };
+	struct knotmap_opts o = { .cwd = dir, .self_notify = &self };
+	char path[256], cmd[1024];
+
+	snprintf(path, sizeof(path), "%s/zone.list", dir);
+	test_put(path, "# NSD zone list\n# name pattern\ncat a.example produced 30acf942\n");
+	const char *t = render_opts("server:\n\tzonesdir: /srv/nsd\n" CATALOG_CONF, &o);
+
+	assert_has(t, "  - id: mem\n    comment: \"" KNOTMAP_MEMBER_COMMENT "mem\"\n"
+	              "    file: \"/srv/nsd/m/%c[0]/%l[0]/%s.zone%%\"\n"
+	              "    master: [nsd-192.0.2.1@53]\n    notify: [nsd-192.0.2.8@53]\n");
+	assert_has(t, "  - id: gold\n    comment: \"" KNOTMAP_MEMBER_COMMENT "gold\"\n");
+	/* a producer's member pattern is no member template */
+	assert_lacks(t, "  - id: produced\n");
+	assert_has(t, "    catalog-role: interpret\n    catalog-template: [mem, gold]\n");
+	assert_has(t, "    catalog-role: generate\n    serial-policy: unixtime\n"
+	              "    notify: [mod-nsd-self]\n");
+	assert_has(t, "    catalog-role: member\n    catalog-zone: catalog.example\n"
+	              "    catalog-group: produced\n");
+	assert_lacks(t, "cat.zone");
+	int i = note_find("catalog-member-pattern", "this pattern first");
+	assert_true(i >= 0);
+	assert_int_equal(notes.verdict[i], NSDCONF_K_EXACT);
+	assert_true(note_find("zonefile", "journal, this file is not written") >= 0);
+
+	/* knotd 3.2 and the knotc here take it */
+	const char *knotc = knotc_path();
+	if (knotc != NULL) {
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s/storage' '%s/run'", dir, dir);
+		assert_int_equal(run(cmd), 0);
+		snprintf(path, sizeof(path), "%s/nsd.inc", dir);
+		test_put(path, t);
+		snprintf(path, sizeof(path), "%s/knot.conf", dir);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "server:\n    rundir: %s/run\n    listen: 127.0.0.1@53\n"
+		        "database:\n    storage: %s/storage\n"
+		        "include: %s/nsd.inc\n", dir, dir, dir);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "%s -c '%s' conf-check >'%s/check.out' 2>&1", knotc,
+		         path, dir);
+		if (run(cmd) != 0) {
+			snprintf(cmd, sizeof(cmd), "cat '%s/check.out' >&2", dir);
+			(void)run(cmd);
+			fail_msg("knotc conf-check rejected the catalogs:\n%s", t);
+		}
+	}
+
+	/* two consumers: NSD processes neither, knotd interprets neither */
+	t = render_opts(CATALOG_CONF "zone:\n\tname: second.example\n\tcatalog: consumer\n"
+	                "\trequest-xfr: 192.0.2.1 NOKEY\n", &o);
+	assert_lacks(t, "interpret");
+	assert_lacks(t, "  - id: mem\n");
+	assert_true(note_find("catalog", "more than one zone is a consumer") >= 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1463,6 +1543,7 @@ int main(void)
 		cmocka_unit_test(test_row_verdicts_follow_the_target),
 		cmocka_unit_test_teardown(test_full_config_server_part, reset),
 		cmocka_unit_test_teardown(test_knotc_accepts_rendered_config, reset),
+		cmocka_unit_test_teardown(test_catalogs, reset),
 		cmocka_unit_test(test_strmap_slots_stay_put_as_it_grows),
 		cmocka_unit_test_teardown(test_self_notify_remote, reset),
 	};
