@@ -133,6 +133,9 @@ static void zone_status(const struct ctl_ops *ops, const struct ctl_zone *z,
 		} else {
 			ctl_out_printf(o, "\tcatalog: %s\n", z->catalog);
 		}
+		if (have_cs && cs.invalid != NULL) {
+			ctl_out_printf(o, "\tcatalog-invalid: %s\n", cs.invalid);
+		}
 	}
 	const char *member_id = z->member_id != NULL ? z->member_id :
 	                        have_cs ? cs.member_id : NULL;

@@ -28,6 +28,7 @@ struct ctl_catalog_status {
 	uint32_t serial;
 	size_t members;
 	const char *member_id;  /* a produced catalog's member: its id, NULL: none */
+	const char *invalid;    /* a consumer NSD does not process: why ("catalog-invalid:") */
 };
 
 /* A TSIG key as nsd.conf writes it (print_tsig). */

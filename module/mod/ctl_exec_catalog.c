@@ -138,10 +138,11 @@ static void refresh(struct ctl_exec *e)
 	for (size_t i = 0; i < v->n_zones; i++) {
 		const struct ctl_view_zone *z = &v->zones[i];
 		bool producer = z->z.catalog != NULL && strcmp(z->z.catalog, "producer") == 0;
-		/* a consumer is a catalog for knotd only when NSD would process it */
+		/* a consumer is a catalog for knotd only when NSD would process it; the
+		 * others are read for their serial */
 		bool consumer = z->z.catalog != NULL && !producer && v->consumer != NULL &&
 		                knot_dname_is_equal(v->consumer, z->dname);
-		if (!producer && !consumer) {
+		if (z->z.catalog == NULL) {
 			continue;
 		}
 		struct exec_cat *c = &s->c[s->n++];
@@ -197,13 +198,20 @@ bool ctl_exec_catalog_status(void *ctx, const struct ctl_zone *z, struct ctl_cat
 	refresh(e);
 	if (z->catalog != NULL) {
 		const struct exec_cat *c = cat_of(e->cats, vz->dname);
-		if (c == NULL || !c->cat.have_serial) {
-			return false;
+		bool producer = strcmp(z->catalog, "producer") == 0;
+		bool processed = producer || (e->view->consumer != NULL &&
+		                              knot_dname_is_equal(e->view->consumer, vz->dname));
+		if (!processed) {
+			st->invalid = "not processing: more than one catalog consumer zone "
+			              "configured and only a single one allowed";
 		}
-		st->counts = true;
-		st->serial = c->cat.serial;
-		st->members = c->cat.n;
-		return true;
+		if (c != NULL && c->cat.have_serial) {
+			st->counts = true;
+			st->serial = c->cat.serial;
+			/* a consumer NSD does not process has no members */
+			st->members = processed ? c->cat.n : 0;
+		}
+		return st->counts || st->invalid != NULL;
 	}
 	/* a member of a catalog knotd produces: the id knotd gave it */
 	for (size_t i = 0; e->cats != NULL && i < e->cats->n; i++) {

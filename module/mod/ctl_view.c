@@ -246,7 +246,7 @@ struct ctl_view *ctl_view_new(const struct nsdconf_model *m)
 		v->n_zones++;
 	}
 	qsort(v->zones, v->n_zones, sizeof(*v->zones), cmp_zone);
-	const struct nsdconf_zone *cz = nsdconf_catalog_consumer(m, NULL);
+	const struct nsdconf_zone *cz = nsdconf_catalog_consumer(m, &v->n_consumers);
 	if (cz != NULL && cz->dname != NULL) {
 		const char *mp = nsdconf_pstr(cz->pattern, NSDCONF_P_CATALOG_MEMBER_PATTERN);
 		v->consumer = knot_dname_copy(cz->dname, NULL);

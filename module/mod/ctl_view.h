@@ -50,6 +50,8 @@ struct ctl_view {
 	long verbosity, ratelimit, server_count;
 	unsigned stamp;                /* zonelistfile writes before its parse (process_state) */
 	uint8_t *consumer;             /* the catalog consumer zone NSD processes, or NULL */
+	int n_consumers;               /* zones with catalog: consumer (NSD: more than one,
+	                                * none is processed) */
 	char *member_pattern;          /* its catalog-member-pattern, or NULL */
 };
 

@@ -123,7 +123,8 @@ def status_lines(out):
         if line.startswith('zone:'):
             cur = line.split('\t', 1)[1]
             zones[cur] = []
-        elif cur is not None and re.match(r'\t(pattern|catalog|catalog-member-id|state):', line):
+        elif cur is not None and re.match(r'\t(pattern|catalog|catalog-invalid|catalog-member-id|'
+                                          r'state):', line):
             zones[cur].append(line)
     return zones
 
@@ -281,6 +282,69 @@ zone:
     knot.stop()
 
 
+def case_two_consumers(r):
+    """NSD processes no catalog when two zones are consumers: knotd+mod-nsd neither."""
+    d = r.tmpdir('catalog-two')
+    pport, kport, nport = h.free_port(), h.free_port(), h.free_port()
+    prod = producer_nsd(os.path.join(d, 'producer'), pport, [kport, nport],
+                        patterns=('members',))
+    with open(prod.conf, 'a') as f:
+        f.write(f'''
+pattern:
+	name: members2
+	zonefile: "%s.zone"
+	catalog-producer-zone: cat2.example
+	provide-xfr: 127.0.0.0/8 NOKEY
+zone:
+	name: cat2.example
+	catalog: producer
+	provide-xfr: 127.0.0.0/8 NOKEY
+''')
+    prod.start()
+    # a producer without members serves nothing (NSD 4.12): one member each
+    r.check(add_members(prod, ['a.example'], 'members') and
+            add_members(prod, ['b.example'], 'members2'), 'NSD producer: a member per catalog')
+    clauses = consumer_clauses(pport) + f'''
+zone:
+	name: cat2.example
+	catalog: consumer
+	catalog-member-pattern: mem
+	request-xfr: 127.0.0.1@{pport} NOKEY
+'''
+    kdir = os.path.join(d, 'knotd')
+    os.makedirs(kdir)
+    nsd_conf = os.path.join(kdir, 'nsd.conf')
+    h.write_nsd_conf(nsd_conf, kdir, kport, clauses)
+    knot = h.Knotd(kdir, kport, r.module, nsd_conf).start()
+    ncons = h.Nsd(os.path.join(d, 'nsd-consumer'), nport, clauses).start()
+    both = lambda p: served(p, CAT) and served(p, 'cat2.example')  # noqa: E731
+    r.check(h.wait_for(lambda: both(kport) and both(nport), 20), 'both catalogs served')
+    time.sleep(1)
+    r.check(not any(served(p, z) for p in (kport, nport) for z in ('a.example', 'b.example')),
+            'no member added, by NSD nor by knotd+mod-nsd')
+
+    def zonestatus(conf):
+        return subprocess.run([h.NSD_CONTROL, '-c', conf, 'zonestatus'], capture_output=True,
+                              text=True, timeout=30).stdout
+    ours = status_lines(zonestatus(nsd_conf))
+    # NSD 4.12.0's own zonestatus cannot be the oracle here: its xfrd dies printing the
+    # first of two consumers (NSD stops). These are the lines its print_zonestatus makes.
+    want = [re.compile(r'\tcatalog: consumer \(serial: \d+, # members: 0\)$'),
+            re.compile(r'\tcatalog-invalid: not processing: more than one catalog consumer '
+                       r'zone configured and only a single one allowed$'),
+            re.compile(r'\tstate: ok$')]
+    r.check(sorted(ours) == [CAT, 'cat2.example'] and
+            all(len(v) == 3 and all(w.match(x) for w, x in zip(want, v)) for v in ours.values()),
+            'zonestatus: each consumer "(serial: N, # members: 0)" and "catalog-invalid: not '
+            'processing: ..." as NSD 4.12 prints them', repr(ours))
+    nsds = zonestatus(ncons.conf)
+    print(f'  info NSD {".".join(map(str, nsd_version()))} zonestatus with two consumers: '
+          f'{"its xfrd died" if not h.wait_for(lambda: ncons.alive, 0.5) or len(nsds.splitlines()) < 2 else "answered"}')
+    knot.stop()
+    ncons.stop()
+    prod.stop()
+
+
 def case_many(r):
     n = ARGS['members']
     d = r.tmpdir('catalog-many')
@@ -309,6 +373,7 @@ def case_many(r):
 CASES = {
     'consume': case_consume,
     'produce': case_produce,
+    'two-consumers': case_two_consumers,
     'many': case_many,
 }
 
