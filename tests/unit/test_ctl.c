@@ -816,6 +816,60 @@ static void test_zonestatus_shows_a_notify_round(void **state)
 	assert_null(strstr(run("zonestatus example.org"), "notify:"));
 }
 
+static bool catalog_of_a_test(void *ctx, const struct ctl_zone *z, struct ctl_catalog_status *st)
+{
+	(void)ctx;
+	if (strcmp(z->name, "a.test") == 0) {
+		st->member_id = "0123456789abcdef.zones.cat.example.";
+		return true;
+	}
+	if (strcmp(z->name, "example.org") == 0) {
+		*st = (struct ctl_catalog_status){ .counts = true, .serial = 7, .members = 2 };
+		return true;
+	}
+	if (strcmp(z->name, "sec.example") == 0) {
+		*st = (struct ctl_catalog_status){ .counts = true, .serial = 9, .members = 0,
+		                                   .invalid = "not processing: why" };
+		return true;
+	}
+	return false;
+}
+
+/* NSD 4.12's catalog lines: after the pattern, before notify and state; a producer's
+ * numbers once it has members, a consumer's whenever its serial is known. */
+static void test_zonestatus_shows_catalogs(void **state)
+{
+	use_release(4120);
+	ops.catalog_status = catalog_of_a_test;
+	f.zones[1].z.catalog = "producer";
+	f.zones[0].z.catalog = "consumer";
+	assert_string_equal(run("zonestatus example.org"), "zone:\texample.org\n"
+	                    "\tcatalog: producer (serial: 7, # members: 2)\n\tstate: primary\n");
+	assert_string_equal(run("zonestatus a.test"), "zone:\ta.test\n\tpattern: pri\n"
+	                    "\tcatalog-member-id: 0123456789abcdef.zones.cat.example.\n"
+	                    "\tstate: primary\n");
+	assert_non_null(strstr(run("zonestatus sec.example"), "zone:\tsec.example\n"
+	                       "\tcatalog: consumer (serial: 9, # members: 0)\n"
+	                       "\tcatalog-invalid: not processing: why\n\tstate: ok\n"));
+	/* a producer without members: no numbers */
+	ops.catalog_status = NULL;
+	assert_string_equal(run("zonestatus example.org"), "zone:\texample.org\n"
+	                    "\tcatalog: producer\n\tstate: primary\n");
+}
+
+/* A consumed catalog's member: NSD's refusals of delzone and changezone. */
+static void test_consumed_member_cannot_be_deleted(void **state)
+{
+	f.zones[2].z.member_id = "30acf942.zones.cat.example.";
+	assert_string_equal(run("delzone a.test"), "Error: Zone is a catalog consumer member zone "
+	                    "with id 30acf942.zones.cat.example.\nRemove the member id from the "
+	                    "catalog to delete this zone.\n");
+	assert_string_equal(run("changezone a.test sec"), "Error: Zone is a catalog consumer "
+	                    "member zone with id 30acf942.zones.cat.example.\nRepattern in the "
+	                    "catalog with a group property.\n");
+	assert_int_equal(f.dels + f.adds, 0);
+}
+
 static void test_zonestatus_of_a_secondary_shows_serials_since_local_time(void **state)
 {
 	assert_string_equal(run("zonestatus sec.example"),
@@ -1210,6 +1264,8 @@ int main(void)
 		T(test_unknown_command_shows_the_rest_of_the_line),
 		T(test_stats_in_nsd_order),
 		T(test_zonestatus_shows_a_notify_round),
+		T(test_zonestatus_shows_catalogs),
+		T(test_consumed_member_cannot_be_deleted),
 		T(test_request_in_pieces_is_answered_once_complete),
 		T(test_request_wrong_magic_is_dropped_version_answered),
 		T(test_request_eof_ends_the_last_line),
