@@ -381,3 +381,21 @@ const struct nsdconf_zone *nsdconf_catalog_consumer(const struct nsdconf_model *
 	}
 	return n == 1 ? found : NULL;
 }
+
+bool nsdconf_pattern_member_capable(const struct nsdconf_pattern *p)
+{
+	size_t len = strlen(p->name);
+
+	if (p->implicit || nsdconf_pstr(p, NSDCONF_P_CATALOG) != NULL ||
+	    nsdconf_pstr(p, NSDCONF_P_CATALOG_PRODUCER_ZONE) != NULL ||
+	    len == 0 || len > 255 || strcmp(p->name, "default") == 0) {
+		return false;
+	}
+	for (const char *c = p->name; *c != '\0'; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("._@/:+-", *c) != NULL)) {
+			return false;
+		}
+	}
+	return true;
+}

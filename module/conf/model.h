@@ -200,13 +200,12 @@ static inline bool nsdconf_pattern_is_consumer(const struct nsdconf_pattern *p)
  * zone is a consumer (NSD then processes none); *count: how many there are. */
 const struct nsdconf_zone *nsdconf_catalog_consumer(const struct nsdconf_model *m, int *count);
 /* A pattern a consumed catalog's member can get (by its group property, or as the
- * consumer's catalog-member-pattern): named, and neither a catalog nor a producer's
- * member pattern (NSD falls back to catalog-member-pattern for those). */
-static inline bool nsdconf_pattern_member_capable(const struct nsdconf_pattern *p)
-{
-	return !p->implicit && nsdconf_pstr(p, NSDCONF_P_CATALOG) == NULL &&
-	       nsdconf_pstr(p, NSDCONF_P_CATALOG_PRODUCER_ZONE) == NULL;
-}
+ * consumer's catalog-member-pattern): named, neither a catalog nor a producer's member
+ * pattern (NSD falls back to catalog-member-pattern for those), and with a name knotd
+ * can take as a template id (the group picks the template by that name: letters,
+ * digits and ._@/:+- only, at most 255, not "default"). The Knot mapping, the gate and
+ * the remote control all ask this. */
+bool nsdconf_pattern_member_capable(const struct nsdconf_pattern *p);
 /* The key an ACL entry names (NULL for NOKEY/BLOCKED or unknown). */
 struct nsdconf_key *nsdconf_acl_key(const struct nsdconf_model *m, const struct nsdconf_acl *a);
 

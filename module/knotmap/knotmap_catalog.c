@@ -76,8 +76,9 @@ static bool member_template(struct knotmap_ctx *c, const struct nsdconf_pattern 
 	const char *queryacl;
 	bool ok = false;
 
-	if (!knotmap_value_ok(p->name) || strlen(p->name) > 255 ||
-	    !idset_claim(c->template_ids, p->name)) {
+	/* nsdconf_pattern_member_capable() vouched for the name; pattern names are
+	 * unique, and the templates' own ids are claimed after these */
+	if (!idset_claim(c->template_ids, p->name)) {
 		catalog_note(c, p, NSDCONF_P_NAME, NSDCONF_K_UNSUPPORTED,
 		             "no template of this name can be written: a member whose group names "
 		             "this pattern gets catalog-member-pattern's");
@@ -85,6 +86,12 @@ static bool member_template(struct knotmap_ctx *c, const struct nsdconf_pattern 
 	}
 	if (!knotmap_plan_pattern(c, p, NULL, &zp)) {
 		return false;
+	}
+	if (zp.file != NULL && !knotmap_value_ok(zp.file)) {
+		catalog_note(c, p, NSDCONF_P_ZONEFILE, NSDCONF_K_UNSUPPORTED,
+		             "cannot be written in Knot's configuration: the members keep knotd's "
+		             "default file");
+		zp.file = NULL;
 	}
 	queryacl = knotmap_acl_zone(c, p, &acl);
 	if (c->err == 0) {
@@ -110,6 +117,14 @@ static bool member_template(struct knotmap_ctx *c, const struct nsdconf_pattern 
 			catalog_note(c, p, NSDCONF_P_ZONEFILE, NSDCONF_K_APPROX,
 			             "relative path and no start directory known: Knot resolves it "
 			             "against its storage");
+		}
+		const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
+		if (zf != NULL && strpbrk(zf, "%") != NULL &&
+		    (strstr(zf, "%1") || strstr(zf, "%2") || strstr(zf, "%3") ||
+		     strstr(zf, "%z") || strstr(zf, "%y") || strstr(zf, "%x"))) {
+			catalog_note(c, p, NSDCONF_P_ZONEFILE, NSDCONF_K_APPROX,
+			             "for a member: %1 %2 %3 %z %y %x are Knot's %c[N] and %l[N]; a "
+			             "name too short for one gives knotd no zonefile (NSD puts '.')");
 		}
 	}
 	free(acl.idx);
@@ -146,15 +161,17 @@ void knotmap_catalog_templates(struct knotmap_ctx *c, struct kbuf *out)
 	mp = mp_name != NULL ? nsdconf_pattern_find(m, mp_name) : NULL;
 	if (mp != NULL && !nsdconf_pattern_member_capable(mp)) {
 		catalog_note(c, cz->pattern, NSDCONF_P_CATALOG_MEMBER_PATTERN, NSDCONF_K_UNSUPPORTED,
-		             "names a catalog or catalog producer pattern: not used for members");
+		             "names a catalog or producer pattern, or one whose name cannot be a "
+		             "Knot template id: members without a group naming a pattern are not "
+		             "served");
 		mp = NULL;
 	} else if (mp == NULL) {
 		catalog_note(c, cz->pattern, mp_name != NULL ? NSDCONF_P_CATALOG_MEMBER_PATTERN
 		                                             : NSDCONF_P_CATALOG, NSDCONF_K_APPROX,
-		             mp_name != NULL ? "no such pattern: NSD refuses a member without a "
-		             "group property naming one, knotd gives it the first pattern's settings" :
-		             "no catalog-member-pattern: NSD refuses a member without a group "
-		             "property naming a pattern, knotd gives it the first pattern's settings");
+		             mp_name != NULL ? "no such pattern: as NSD, a member without a group "
+		             "property naming a pattern is not served" :
+		             "no catalog-member-pattern: as NSD, a member without a group property "
+		             "naming a pattern is not served");
 	}
 	if (mp != NULL && member_template(c, mp, out)) {
 		kbuf_puts(&list, "[");
@@ -163,6 +180,19 @@ void knotmap_catalog_templates(struct knotmap_ctx *c, struct kbuf *out)
 		catalog_note(c, cz->pattern, NSDCONF_P_CATALOG_MEMBER_PATTERN, NSDCONF_K_EXACT,
 		             "zone.catalog-template: this pattern first, then every pattern a "
 		             "group property may name");
+	} else if (c->err == 0) {
+		/* knotd gives a member without a matching group the first template: NSD adds
+		 * no such member (an invalid catalog), so the first is one that serves
+		 * nothing, no transfer, no data, and no pattern for the gate */
+		const char *id = idset_make(c->template_ids, "nsd-no-member-pattern");
+		kbuf_puts(out, "  - id: ");
+		kbuf_puts(out, id);
+		kbuf_puts(out, "\n    comment: \"no catalog-member-pattern: NSD adds no such "
+		               "member\"\n    zonefile-load: none\n    zonefile-sync: -1\n"
+		               "    journal-content: none\n");
+		kbuf_puts(&list, "[");
+		kbuf_puts(&list, id);
+		n++;
 	}
 	for (int i = 0; i < m->n_patterns && c->err == 0; i++) {
 		const struct nsdconf_pattern *p = m->patterns[i];
@@ -176,12 +206,7 @@ void knotmap_catalog_templates(struct knotmap_ctx *c, struct kbuf *out)
 	if (list.oom) {
 		knotmap_nomem(c);
 	}
-	if (n == 0 || c->err != 0) {
-		if (c->err == 0) {
-			catalog_note(c, cz->pattern, NSDCONF_P_CATALOG, NSDCONF_K_UNSUPPORTED,
-			             "no pattern for the members: served as a plain zone, its members "
-			             "are not added");
-		}
+	if (c->err != 0) {
 		knotmap_buf_free(&list.b);
 		return;
 	}

@@ -65,7 +65,7 @@ static const struct ctl_zone *zone_find(void *ctx, const uint8_t *dname)
 {
 	struct ctl_exec *e = ctx;
 	const struct ctl_view_zone *z = e->view != NULL ? ctl_view_find(e->view, dname) : NULL;
-	if (z == NULL && e->view != NULL && ctl_view_settle(e->view)) {
+	if (z == NULL && e->view != NULL && e->view->consumer != NULL) {
 		return ctl_exec_member_find(e, dname);   /* NULL but for a consumed member */
 	}
 	return z != NULL ? &z->z : NULL;
@@ -299,6 +299,7 @@ static void zone_status_all_end(void *ctx)
 {
 	struct ctl_exec *e = ctx;
 	ctl_exec_members_unmerge(e);
+	ctl_exec_catalogs_hold(e, false);
 	for (size_t i = 0; i < e->n_all; i++) {
 		free(e->all[i].dname);
 	}
@@ -322,6 +323,7 @@ static void zone_status_all_begin(void *ctx)
 	qsort(e->all, e->n_all, sizeof(*e->all), cmp_all);
 	e->all_valid = true;
 	if (e->view != NULL && ctl_view_settle(e->view)) {
+		ctl_exec_catalogs_hold(e, true);
 		ctl_exec_members_merge(e);
 	}
 }
@@ -857,6 +859,8 @@ void ctl_exec_set_view(struct ctl_exec *e, struct ctl_view *v)
 		return;
 	}
 	ctl_view_free(e->view);
+	/* what was read of the catalogs was matched to the old view (never in a command) */
+	ctl_exec_catalogs_free(e);
 	journal_replay(e, v);
 	e->view = v;
 	e->ops.version = v->version;

@@ -69,3 +69,5 @@ void ctl_exec_members_merge(struct ctl_exec *e);
 void ctl_exec_members_unmerge(struct ctl_exec *e);
 bool ctl_exec_merged(const struct ctl_exec *e, size_t *n, const struct ctl_zone *const **zones);
 void ctl_exec_catalogs_free(struct ctl_exec *e);
+/* While held (zonestatus of all zones), the catalogs are read once and kept. */
+void ctl_exec_catalogs_hold(struct ctl_exec *e, bool hold);

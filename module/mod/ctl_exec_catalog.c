@@ -22,8 +22,9 @@ struct exec_cat {
 };
 
 struct ctl_exec_cats {
-	time_t read_at;          /* CLOCK_MONOTONIC seconds of the last read */
+	time_t read_at;          /* CLOCK_MONOTONIC seconds when the last read ended */
 	bool valid;
+	bool hold;               /* zonestatus of all zones: read once, kept to its end */
 	const struct ctl_view *view;     /* the view the members were made from */
 	struct exec_cat *c;
 	size_t n;
@@ -35,6 +36,7 @@ struct ctl_exec_cats {
 
 static void cats_clear(struct ctl_exec_cats *s)
 {
+	bool hold = s->hold;
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->c[i].dname);
 		ctl_catalog_clear(&s->c[i].cat);
@@ -46,6 +48,7 @@ static void cats_clear(struct ctl_exec_cats *s)
 	free(s->members);
 	free(s->merged);
 	memset(s, 0, sizeof(*s));
+	s->hold = hold;
 }
 
 void ctl_exec_catalogs_free(struct ctl_exec *e)
@@ -94,7 +97,9 @@ static void make_members(struct ctl_exec_cats *s, const struct ctl_view *v,
 	}
 	for (size_t i = 0; i < c->cat.n; i++) {
 		const struct ctl_catalog_member *m = &c->cat.m[i];
-		if (ctl_view_find(v, m->dname) != NULL) {
+		/* a name twice in the catalog (sorted: adjacent) is one zone, the first */
+		if (ctl_view_find(v, m->dname) != NULL ||
+		    (i > 0 && knot_dname_is_equal(c->cat.m[i - 1].dname, m->dname))) {
 			continue;
 		}
 		if (ctl_view_member_zone(v, m->dname, m->name, m->group, m->id,
@@ -120,9 +125,9 @@ static void refresh(struct ctl_exec *e)
 		}
 	}
 	struct ctl_exec_cats *s = e->cats;
-	/* never under zonestatus of all zones: it walks the members */
-	if (s->merged != NULL ||
-	    (s->valid && s->view == e->view && now.tv_sec - s->read_at < 1)) {
+	/* read once for zonestatus of all zones (it walks the members), else at most
+	 * once a second: a command's many zones never read a large catalog each */
+	if (s->valid && (s->hold || (s->view == e->view && now.tv_sec - s->read_at < 1))) {
 		return;
 	}
 	cats_clear(s);
@@ -154,8 +159,23 @@ static void refresh(struct ctl_exec *e)
 		}
 	}
 	s->view = v;
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	s->read_at = now.tv_sec;
 	s->valid = true;
+}
+
+void ctl_exec_catalogs_hold(struct ctl_exec *e, bool hold)
+{
+	if (e->cats == NULL && hold) {
+		e->cats = calloc(1, sizeof(*e->cats));
+	}
+	if (e->cats != NULL) {
+		e->cats->hold = hold;
+		/* the first read under hold is a fresh one */
+		if (hold) {
+			e->cats->valid = false;
+		}
+	}
 }
 
 static const struct exec_cat *cat_of(const struct ctl_exec_cats *s, const uint8_t *dname)
@@ -208,8 +228,9 @@ bool ctl_exec_catalog_status(void *ctx, const struct ctl_zone *z, struct ctl_cat
 		if (c != NULL && c->cat.have_serial) {
 			st->counts = true;
 			st->serial = c->cat.serial;
-			/* a consumer NSD does not process has no members */
-			st->members = processed ? c->cat.n : 0;
+			/* NSD counts the members it added (a consumer it does not process has
+			 * none); a producer's are all it has */
+			st->members = producer ? c->cat.n : processed ? e->cats->n_members : 0;
 		}
 		return st->counts || st->invalid != NULL;
 	}

@@ -217,8 +217,12 @@ def test_startup_notify(r):
     r.check(knot.wait_log(r'\[example\.net\.\] notify, outgoing, remote 127\.0\.0\.1@%d'
                           r'( TCP)?(, key [^,]+)?, serial 2' % kp, 10),
             'knotd notified itself of serial 2 (the change goes to the module), answered')
-    r.check(knot.wait_log(r'zone example\.net\., NOTIFY of a new serial, 1 target, serial 2',
-                          5), 'the module announced serial 2 to the target')
+    # one round for serial 2: the start-up round, or the self NOTIFY's when knotd's load
+    # comes first (the order of the two is the machine's: a busy one flips it)
+    r.check(knot.wait_log(r'zone example\.net\., NOTIFY (of a new serial|at start-up), 1 target, '
+                          r'serial 2', 5) and
+            knot.count(r'zone example\.net\., NOTIFY (of a new serial|at start-up)') == 1,
+            'the module announced serial 2 to the target, in one round')
     knot.stop()
     sec.stop()
 
