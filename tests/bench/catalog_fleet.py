@@ -10,7 +10,11 @@ Each fleet starts with --members members already in the producer's zonelistfile 
 served by the consumers before the rounds begin). Prints each fleet's median and p90 and
 the ratio mixed / NSD. Needs NSD 4.9+ (Debian 13); with an older NSD it says so and exits 0.
 
-usage: catalog_fleet.py --module build/module/mod/nsd.so [--members N] [--rounds R] [--smoke]
+Then one `nsd-control addzones` of --bulk new members on each producer, to all of them
+served by both consumers.
+
+usage: catalog_fleet.py --module build/module/mod/nsd.so [--members N] [--rounds R]
+                        [--bulk B] [--smoke]
 """
 import argparse
 import os
@@ -129,6 +133,28 @@ class Fleet:
                                     for c in self.consumers), timeout, 0.02)
         return time.monotonic() - t0 if ok else None
 
+    def add_bulk(self, n, timeout):
+        """addzones of n new members in one session; seconds until every consumer serves
+        all of them (None: not), and seconds the addzones command took."""
+        names = [f'bulk{i}.{self.name}.example' for i in range(n)]
+        for z in names:
+            h.write_zone(os.path.join(self.zonesdir, z + '.zone'), z, 1)
+        t0 = time.monotonic()
+        r = subprocess.run([h.NSD_CONTROL, '-c', self.pconf, 'addzones'], capture_output=True,
+                           text=True, timeout=timeout,
+                           input=''.join(f'{z} members\n' for z in names))
+        t_cmd = time.monotonic() - t0
+        if r.returncode != 0:
+            print(f'  {self.name}: addzones failed: {r.stdout[-300:]}{r.stderr}'.rstrip())
+            return None, t_cmd
+        ok = h.wait_for(lambda: all(h.soa_serial(c.port, z) is not None
+                                    for c in self.consumers for z in (names[0], names[-1])),
+                        timeout, 0.05)
+        # every one of them, once the first and last are there
+        ok = ok and h.wait_for(lambda: all(h.soa_serial(c.port, z) is not None
+                                           for c in self.consumers for z in names), timeout, 0.2)
+        return (time.monotonic() - t0 if ok else None), t_cmd
+
 
 def summary(xs):
     xs = sorted(xs)
@@ -140,10 +166,12 @@ def main():
     ap.add_argument('--module', required=True)
     ap.add_argument('--members', type=int, default=1000)
     ap.add_argument('--rounds', type=int, default=7)
+    ap.add_argument('--bulk', type=int, default=100,
+                    help='then one addzones of this many members (0: none)')
     ap.add_argument('--smoke', action='store_true')
     a = ap.parse_args()
     if a.smoke:
-        a.members, a.rounds = 20, 2
+        a.members, a.rounds, a.bulk = 20, 2, 5
     v = nsd_version()
     if v < (4, 9, 0):
         print('catalog fleet: skipped, NSD %d.%d.%d has no catalog zones (4.9+)' % v)
@@ -171,8 +199,23 @@ def main():
                     return 1
                 times[f.name].append(t)
                 time.sleep(1.1)   # a new second: NSD's catalog serial is the time
+        bulk = {}
+        for f in (fleets if a.bulk > 0 else []):
+            t, t_cmd = f.add_bulk(a.bulk, 600)
+            if t is None:
+                print(f'{f.name}: addzones of {a.bulk}: not all served within 600 s; '
+                      f'files in {base}')
+                return 1
+            bulk[f.name] = (t, t_cmd)
     finally:
         h.stop_all()
+    if bulk:
+        print(f'addzones of {a.bulk} members in one session to all served by both consumers:')
+        for name, label in (('nsd', 'NSD -> NSD, NSD'),
+                            ('mixed', 'knotd+mod-nsd -> NSD, knotd+mod-nsd')):
+            print(f'  {label:38s} {bulk[name][0]:7.2f} s  (the addzones command '
+                  f'{bulk[name][1]:.2f} s)')
+        print(f'  ratio mixed / all-NSD: {bulk["mixed"][0] / bulk["nsd"][0]:.2f}')
     print(f'addzone on the producer to the new member served by both consumers, '
           f'{a.members} members, {a.rounds} rounds interleaved:')
     meds = {}
