@@ -141,7 +141,9 @@ bool ctl_catalog_done(struct ctl_catalog *c)
 		return false;
 	}
 	/* each member's group by its id: the groups sorted, one search a member */
-	qsort(c->g, c->n_g, sizeof(*c->g), cmp_group);
+	if (c->n_g > 0) {
+		qsort(c->g, c->n_g, sizeof(*c->g), cmp_group);
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		struct ctl_catalog_group key = { .id = (uint8_t *)c->m[i].group };
 		struct ctl_catalog_group *g = c->n_g > 0 ?
@@ -160,7 +162,9 @@ bool ctl_catalog_done(struct ctl_catalog *c)
 	free(c->g);
 	c->g = NULL;
 	c->n_g = c->cap_g = 0;
-	qsort(c->m, c->n, sizeof(*c->m), cmp_member);
+	if (c->n > 0) {
+		qsort(c->m, c->n, sizeof(*c->m), cmp_member);
+	}
 	return true;
 }
 
