@@ -119,7 +119,7 @@ static bool member_template(struct knotmap_ctx *c, const struct nsdconf_pattern 
 			             "against its storage");
 		}
 		const char *zf = nsdconf_pstr(p, NSDCONF_P_ZONEFILE);
-		if (zf != NULL && strpbrk(zf, "%") != NULL &&
+		if (zf != NULL &&
 		    (strstr(zf, "%1") || strstr(zf, "%2") || strstr(zf, "%3") ||
 		     strstr(zf, "%z") || strstr(zf, "%y") || strstr(zf, "%x"))) {
 			catalog_note(c, p, NSDCONF_P_ZONEFILE, NSDCONF_K_APPROX,

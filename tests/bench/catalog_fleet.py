@@ -18,7 +18,6 @@ usage: catalog_fleet.py --module build/module/mod/nsd.so [--members N] [--rounds
 """
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -29,55 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 import harness as h  # noqa: E402
 
-CAT = 'cat.example'
-
-
-def nsd_version():
-    out = subprocess.run([h.NSD, '-v'], capture_output=True, text=True)
-    m = re.search(r'NSD version (\d+)\.(\d+)\.(\d+)', out.stdout + out.stderr)
-    return tuple(int(x) for x in m.groups()) if m else (0, 0, 0)
-
-
-def producer_clauses(consumer_ports):
-    notify = ''.join(f'\tnotify: 127.0.0.1@{p} NOKEY\n' for p in consumer_ports)
-    return f'''
-pattern:
-	name: members
-	zonefile: "%s.zone"
-	catalog-producer-zone: {CAT}
-	provide-xfr: 127.0.0.0/8 NOKEY
-{notify}
-zone:
-	name: {CAT}
-	catalog: producer
-	provide-xfr: 127.0.0.0/8 NOKEY
-{notify}'''
-
-
-def consumer_clauses(primary_port):
-    return f'''
-pattern:
-	name: mem
-	zonefile: "%s.zone"
-	request-xfr: 127.0.0.1@{primary_port} NOKEY
-	allow-notify: 127.0.0.1 NOKEY
-zone:
-	name: {CAT}
-	catalog: consumer
-	catalog-member-pattern: mem
-	request-xfr: 127.0.0.1@{primary_port} NOKEY
-	allow-notify: 127.0.0.1 NOKEY
-'''
-
-
-def preload(d, names):
-    """Members as NSD writes them in its zonelistfile, and their zone files."""
-    os.makedirs(os.path.join(d, 'zones'), exist_ok=True)
-    with open(os.path.join(d, 'zone.list'), 'w') as f:
-        f.write('# NSD zone list\n# name pattern\n')
-        for i, z in enumerate(names):
-            h.write_zone(os.path.join(d, 'zones', z + '.zone'), z, 1)
-            f.write(f'cat {z} members {i + 1:08x}\n')
+# the catalog integration test's fleet parts: one configuration for both
+from catalog import CAT, consumer_clauses, nsd_version, preload_members, producer_clauses  # noqa: E402,E501
 
 
 class Fleet:
@@ -88,14 +40,15 @@ class Fleet:
         self.names = [f'm{i}.{name}.example' for i in range(members)]
         pdir = os.path.join(base, name, 'producer')
         os.makedirs(pdir)
-        preload(pdir, self.names)
+        preload_members(pdir, self.names, 'members')
         self.daemons = []
         if mixed:
             self.pconf = os.path.join(pdir, 'nsd.conf')
-            h.write_nsd_conf(self.pconf, pdir, self.pport, producer_clauses(self.cports))
+            h.write_nsd_conf(self.pconf, pdir, self.pport,
+                             producer_clauses(self.cports, ('members',)))
             self.producer = h.Knotd(pdir, self.pport, module, self.pconf)
         else:
-            self.producer = h.Nsd(pdir, self.pport, producer_clauses(self.cports))
+            self.producer = h.Nsd(pdir, self.pport, producer_clauses(self.cports, ('members',)))
             self.pconf = self.producer.conf
         self.zonesdir = os.path.join(pdir, 'zones')
         self.consumers = []

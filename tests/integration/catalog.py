@@ -44,10 +44,9 @@ def refused(port, zone):
     return r is not None and r.rcode() != dns.rcode.NOERROR
 
 
-def producer_nsd(d, port, notify_ports, patterns=('members', 'special')):
-    """An NSD 4.12 primary producing CAT; each pattern in patterns makes members of it."""
-    if isinstance(notify_ports, int):
-        notify_ports = [notify_ports]
+def producer_clauses(notify_ports, patterns=('members', 'special')):
+    """An NSD producer of CAT; each pattern in patterns makes members of it; the catalog
+    and its members notify notify_ports."""
     notify = ''.join(f'\tnotify: 127.0.0.1@{p} NOKEY\n' for p in notify_ports)
     clauses = ''.join(f'''
 pattern:
@@ -56,13 +55,19 @@ pattern:
 	catalog-producer-zone: {CAT}
 	provide-xfr: 127.0.0.0/8 NOKEY
 {notify}''' for p in patterns)
-    clauses += f'''
+    return clauses + f'''
 zone:
 	name: {CAT}
 	catalog: producer
 	provide-xfr: 127.0.0.0/8 NOKEY
 {notify}'''
-    return h.Nsd(d, port, clauses)
+
+
+def producer_nsd(d, port, notify_ports, patterns=('members', 'special')):
+    """An NSD 4.12 primary producing CAT (producer_clauses)."""
+    if isinstance(notify_ports, int):
+        notify_ports = [notify_ports]
+    return h.Nsd(d, port, producer_clauses(notify_ports, patterns))
 
 
 def add_members(nsd, names, pattern):
@@ -75,14 +80,15 @@ def add_members(nsd, names, pattern):
     return r.returncode == 0
 
 
-def preload_members(nsd, names, pattern):
-    """Members in the producer's zonelistfile before it starts, as NSD writes them ("cat
-    <zone> <pattern> <id>"): NSD 4.12's addzones takes about half a second per member of a
-    producer pattern, too slow for thousands."""
-    with open(os.path.join(nsd.dir, 'zone.list'), 'w') as f:
+def preload_members(d, names, pattern):
+    """Members in the zonelistfile of the producer in folder d (write_nsd_conf's layout)
+    before it starts, as NSD writes them ("cat <zone> <pattern> <id>"): NSD 4.12's
+    addzones of a thousand producer members into a running NSD is far too slow."""
+    os.makedirs(os.path.join(d, 'zones'), exist_ok=True)
+    with open(os.path.join(d, 'zone.list'), 'w') as f:
         f.write('# NSD zone list\n# name pattern\n')
         for i, z in enumerate(names):
-            h.write_zone(os.path.join(nsd.zonesdir, z + '.zone'), z, 1)
+            h.write_zone(os.path.join(d, 'zones', z + '.zone'), z, 1)
             f.write(f'cat {z} {pattern} {i + 1:08x}\n')
 
 
@@ -351,7 +357,7 @@ def case_many(r):
     pport, kport = h.free_port(), h.free_port()
     prod = producer_nsd(os.path.join(d, 'producer'), pport, kport, patterns=('members',))
     names = [f'z{i}.example' for i in range(n)]
-    preload_members(prod, names, 'members')
+    preload_members(prod.dir, names, 'members')
     prod.start()
     r.check(h.wait_for(lambda: served(pport, names[-1]), 60), f'NSD producer serves {n} members')
     kdir = os.path.join(d, 'knotd')
